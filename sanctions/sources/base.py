@@ -1,0 +1,130 @@
+"""What every source module declares, and the helpers they share.
+
+A source module under `sanctions/sources/` defines one module-level `SOURCE = Source(...)`:
+what the source is (key, title, publisher, official URLs, format, licence, kind), the bundled
+snapshot files with their dates, the expected counts a build must meet, a pure `parse` function
+(snapshot files in, records out) and a `fetch` function, the only code that touches the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..errors import SourceError
+from ..models import Record, SourceKind
+
+DATA_DIR = Path(str(resources.files("sanctions") / "data"))
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotFile:
+    """One file of a source's bundled snapshot.
+
+    role: what the parser uses it for ("sdn", "alt", "add", "comments", "xml", ...);
+    kind: official (byte-exact official file), partial (an excerpt) or compiled (made here
+    from public pages).
+    """
+
+    role: str
+    path: str  # relative to sanctions/data/
+    as_of: str  # ISO date of the data
+    kind: SourceKind = "official"
+    note: str = ""
+
+    @property
+    def full_path(self) -> Path:
+        return DATA_DIR / self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """Bounds a parsed source must meet before a build is published.
+
+    Exact counts for bundled snapshots would break on every official update, so bounds are
+    ranges: `total` and per-type minimums catch a truncated or wrong file.
+    """
+
+    total: tuple[int, int]
+    min_by_type: dict[str, int] = field(default_factory=dict)
+
+
+class Report:
+    """What a parse noticed that is not fatal: orphan rows, invalid check digits, file row counts.
+
+    Parsers call `count("alt rows without an entry")`; the build stores the counts with the source.
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.rows: dict[str, int] = {}  # snapshot role -> rows read from that file
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+
+ParseFn = Callable[[dict[str, Path], Report], Iterator[Record]]
+FetchFn = Callable[[Path], dict[str, Path]]
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    publisher: str
+    urls: tuple[str, ...]
+    format: str
+    licence: str
+    kind: SourceKind
+    snapshot: tuple[SnapshotFile, ...]
+    expected: Expected
+    parse: ParseFn
+    fetch: FetchFn
+    description: str = ""
+
+    @property
+    def as_of(self) -> str:
+        """The newest date among the snapshot files."""
+        return max(f.as_of for f in self.snapshot)
+
+    def snapshot_paths(self) -> dict[str, Path]:
+        return {f.role: f.full_path for f in self.snapshot}
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_text(source: str, path: Path, encoding: str = "utf-8") -> str:
+    """Read a whole text file, refusing empty files and HTML error pages with a clear error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(source, f"cannot read file: {exc.strerror}", str(path)) from exc
+    if not data.strip():
+        raise SourceError(source, "file is empty", str(path))
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:200]:
+        raise SourceError(source, "file is an HTML page, not the expected data file", str(path))
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SourceError(source, f"not valid {encoding} text: {exc.reason}", str(path)) from exc
+
+
+def none_if_blank(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def dedupe(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
