@@ -1,0 +1,138 @@
+"""The `sanctions` command: a thin typer shell over the library.
+
+Each command parses its arguments, calls one library function and formats the result. Library
+errors become one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from .build import DEFAULT_DB, build
+from .catalog import source_status
+from .errors import SanctionsError
+
+app = typer.Typer(
+    help="Screen names against official sanctions and designation lists (OFAC, State, UN, UK, EU).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", help="SQLite database path (env SANCTIONS_DB).", envvar="SANCTIONS_DB"),
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _parse_files(specs: list[str]) -> dict[str, dict[str, Path]]:
+    files: dict[str, dict[str, Path]] = {}
+    for spec in specs:
+        key, sep, rest = spec.partition(":")
+        role, sep2, path = rest.partition("=")
+        if not (sep and sep2 and key and role and path):
+            fail(f"--file expects SOURCE:ROLE=PATH, got {spec!r}")
+        files.setdefault(key, {})[role] = Path(path)
+    return files
+
+
+@app.command("build")
+def build_command(
+    db: DbOption = DEFAULT_DB,
+    file: Annotated[
+        list[str],
+        typer.Option(
+            "--file",
+            help="Use PATH instead of a bundled snapshot file: SOURCE:ROLE=PATH "
+            "(e.g. ofac_sdn:sdn=SDN.CSV). Repeatable.",
+        ),
+    ] = [],  # noqa: B006 - typer reads the default, never mutates it
+    source: Annotated[
+        list[str], typer.Option("--source", help="Build only these source keys. Repeatable.")
+    ] = [],  # noqa: B006
+) -> None:
+    """Build the database from the bundled snapshots (offline), validate it, swap it in."""
+    from .sources import get_source
+
+    files = _parse_files(file)
+    try:
+        selected = [get_source(k) for k in source] if source else None
+    except KeyError as exc:
+        fail(f"unknown source key {exc.args[0]!r}")
+    typer.echo(f"Building {db} ...", err=True)
+    try:
+        result = build(db, sources=selected, files=files, progress=lambda m: typer.echo(m, err=True))
+    except SanctionsError as exc:
+        fail(f"{exc}; the previous database at {db} is unchanged")
+    total = sum(s.total for s in result.sources)
+    typer.echo(f"Built {db}: {total:,} entities from {len(result.sources)} sources "
+               f"in {result.seconds:.1f} s", err=True)
+
+
+@app.command("sources")
+def sources_command(
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """List every source: key, title, publisher, url, as-of date and age, kind, entity count."""
+    if format not in ("table", "json"):
+        fail("--format must be table or json")
+    try:
+        rows = source_status(db, today=date.today())
+    except SanctionsError as exc:
+        fail(str(exc))
+    if format == "json":
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("key", "title", "as of", "age (days)", "kind", "entities", "publisher")
+    for r in rows:
+        table.add_row(r["key"], r["title"], r["as_of"] or "-", str(r["age_days"] or "-"),
+                      r["kind"], f"{r['entity_count']:,}" if r["entity_count"] is not None
+                      else "not built", r["publisher"])
+    Console(width=200).print(table)
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+) -> None:
+    """Serve the database with Datasette (immutable), with metadata, facets and screening."""
+    from .serve import serve
+
+    if not db.exists():
+        fail(f"no database at {db}; run `sanctions build` first")
+    typer.echo(f"Serving {db} at http://{host}:{port}/", err=True)
+    sys.stderr.flush()
+    serve(db, host=host, port=port)
+
+
+try:  # the screen command lives in its own module
+    from .cli_screen import screen as _screen
+
+    app.command("screen")(_screen)
+except ImportError:  # pragma: no cover - during development only
+    pass
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
