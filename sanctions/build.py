@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, db
+from . import __version__, db, fts
 from .errors import SanctionsError, SourceError, ValidationError
 from .models import Record
 from .sources import all_sources
@@ -160,6 +160,7 @@ def build(
                 by_type = ", ".join(f"{n:,} {t}" for t, n in sorted(res.counts.items()))
                 progress(f"{source.key}: {res.total:,} entities ({by_type}) in {res.seconds:.1f} s")
         db.create_indexes(conn)
+        fts.enable_fts(conn)
         with conn:
             conn.executemany(
                 "INSERT INTO build_info VALUES (?, ?)",
