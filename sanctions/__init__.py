@@ -1,3 +1,3 @@
-"""sanctions: official designation lists in one SQLite database, screened by an explaining matcher."""
+"""sanctions: official designation lists in one SQLite database, and a matcher that explains."""
 
 __version__ = "0.1.0"

@@ -72,7 +72,9 @@ def build_command(
         fail(f"unknown source key {exc.args[0]!r}")
     typer.echo(f"Building {db} ...", err=True)
     try:
-        result = build(db, sources=selected, files=files, progress=lambda m: typer.echo(m, err=True))
+        result = build(
+            db, sources=selected, files=files, progress=lambda m: typer.echo(m, err=True)
+        )
     except SanctionsError as exc:
         fail(f"{exc}; the previous database at {db} is unchanged")
     total = sum(s.total for s in result.sources)
@@ -100,9 +102,10 @@ def sources_command(
 
     table = Table("key", "title", "as of", "age (days)", "kind", "entities", "publisher")
     for r in rows:
-        table.add_row(r["key"], r["title"], r["as_of"] or "-", str(r["age_days"] or "-"),
-                      r["kind"], f"{r['entity_count']:,}" if r["entity_count"] is not None
-                      else "not built", r["publisher"])
+        age = "-" if r["age_days"] is None else str(r["age_days"])
+        count = "not built" if r["entity_count"] is None else f"{r['entity_count']:,}"
+        table.add_row(r["key"], r["title"], r["as_of"] or "-", age, r["kind"], count,
+                      r["publisher"])
     Console(width=200).print(table)
 
 

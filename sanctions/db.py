@@ -208,7 +208,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
-    conn.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:

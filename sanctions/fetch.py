@@ -18,7 +18,8 @@ def download(source: str, url: str, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(dest.suffix + ".part")
     try:
-        with requests.get(url, stream=True, timeout=TIMEOUT, headers={"User-Agent": USER_AGENT}) as r:
+        headers = {"User-Agent": USER_AGENT}
+        with requests.get(url, stream=True, timeout=TIMEOUT, headers=headers) as r:
             if r.status_code != 200:
                 raise SourceError(source, f"HTTP {r.status_code} from {url}")
             size = 0

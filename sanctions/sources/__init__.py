@@ -9,7 +9,13 @@ import importlib
 
 from .base import Source
 
-SOURCE_MODULES: tuple[str, ...] = ("ofac_sdn", "ofac_cons")
+SOURCE_MODULES: tuple[str, ...] = (
+    "ofac_sdn",
+    "ofac_cons",
+    "state_fto",
+    "state_rewards",
+    "fbi_wanted",
+)
 
 
 def all_sources() -> list[Source]:
