@@ -581,6 +581,11 @@ def entry_to_record(entry: Entry, source: str, list_name: str, report: Report) -
             names.append(weak)
             listed.add(key)
 
+    if rtype == "vessel":  # OFAC sometimes writes a ship's IMO with the company label
+        parts.identifiers = [
+            _identifier("imo", i.value) if i.scheme == "imo_company" else i
+            for i in parts.identifiers
+        ]
     identifiers = _dedupe_ids(parts.identifiers)
     for i in identifiers:
         if i.scheme == "imo" and i.valid is False:

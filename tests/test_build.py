@@ -1,0 +1,156 @@
+"""The offline build: what it holds, and that bad input never costs the last good database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sanctions.build import build
+from sanctions.cli import app
+from sanctions.sources import get_source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+runner = CliRunner()
+
+
+def q(db: Path, sql: str, *params: object) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return [tuple(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_full_build_ofac_counts(full_db: Path) -> None:
+    assert q(full_db, "SELECT type, count(*) FROM entities WHERE source='ofac_sdn' GROUP BY type"
+             " ORDER BY type") == [
+        ("aircraft", 376), ("organization", 6909), ("person", 6889), ("vessel", 903)]
+    assert q(full_db, "SELECT count(*) FROM entities WHERE source='ofac_cons'") == [(443,)]
+
+
+@pytest.mark.slow
+def test_full_build_key_facts(full_db: Path) -> None:
+    assert q(full_db, "SELECT name, type, programs FROM entities WHERE id='ofac_sdn:49756'") == [
+        ("TREN DE ARAGUA", "organization", '["FTO", "SDGT", "TCO"]')]
+    assert q(full_db, "SELECT date FROM birth_dates WHERE entity_id='ofac_sdn:22790'") == [
+        ("1962-11-23",)]
+    assert ("cedula", "5892464", "Venezuela") in q(
+        full_db, "SELECT scheme, value, country FROM identifiers WHERE entity_id='ofac_sdn:22790'")
+    assert q(full_db, "SELECT e.name, v.imo, v.imo_valid FROM vessels v JOIN entities e"
+             " ON e.id = v.entity_id WHERE v.imo = '9323596'") == [("NORD STAR", "9323596", 1)]
+    # Every OFAC vessel whose remarks give an IMO number carries it in the vessels table.
+    stated = q(full_db, "SELECT count(*) FROM entities WHERE source='ofac_sdn' AND type='vessel'"
+               " AND remarks LIKE '%IMO %'")[0][0]
+    carried = q(full_db, "SELECT count(*) FROM vessels WHERE entity_id LIKE 'ofac_sdn:%'"
+                " AND imo IS NOT NULL")[0][0]
+    assert carried == stated > 800
+
+
+@pytest.mark.slow
+def test_full_build_provenance(full_db: Path) -> None:
+    files = q(full_db, "SELECT role, path, as_of, kind FROM source_files WHERE source='ofac_sdn'"
+              " ORDER BY id")
+    assert ("sdn", "ofac_sdn/2024-05-03/sdn.csv", "2024-05-03", "official") in files
+    assert ("sdn_excerpt", "ofac_sdn/2026-excerpt/sdn_excerpt.csv", "2026-06-02", "partial") in files
+    notes = json.loads(q(full_db, "SELECT notes FROM sources WHERE key='ofac_sdn'")[0][0])
+    assert notes["alt rows without an entry"] > 0  # counted, not fatal
+    shas = q(full_db, "SELECT sha256 FROM source_files WHERE role='sdn' AND source='ofac_sdn'")
+    assert shas == [("210ca6b4a8187a34e0850be69ecc6e918f23ad7778b8b5b2f9c9d5fbbaf4e0cb",)]
+
+
+@pytest.mark.slow
+def test_sources_json_lists_every_source(full_db: Path) -> None:
+    result = runner.invoke(app, ["sources", "--db", str(full_db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["key"]: r for r in json.loads(result.stdout)}
+    assert rows["ofac_sdn"]["entity_count"] == 15077
+    assert rows["ofac_sdn"]["counts"] == {
+        "aircraft": 376, "organization": 6909, "person": 6889, "vessel": 903}
+    assert rows["ofac_cons"]["as_of"] == "2025-08-18"
+    assert rows["ofac_sdn"]["kind"] == "official"
+    assert all(r["age_days"] is not None and r["age_days"] >= 0 for r in rows.values())
+
+
+@pytest.fixture()
+def good_db(tmp_path: Path) -> Path:
+    """A small good database built from the trimmed real OFAC fixtures."""
+    path = tmp_path / "good.db"
+    runner.invoke(app, ["build", "--db", str(path), "--source", "ofac_cons"])
+    assert path.exists()
+    return path
+
+
+HTML_ERROR = b"<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head></html>\n"
+
+
+def _truncated_sdn(tmp_path: Path) -> Path:
+    data = get_source("ofac_sdn").snapshot_paths()["sdn"].read_bytes()
+    path = tmp_path / "SDN.CSV"
+    path.write_bytes(data[: len(data) // 2])  # cut mid-row, mid-quote
+    return path
+
+
+@pytest.mark.parametrize(
+    ("spec", "make", "message"),
+    [
+        ("ofac_sdn:sdn", _truncated_sdn, "ofac_sdn"),
+        ("ofac_sdn:sdn", lambda t: _write(t, "SDN.CSV", b""), "file is empty"),
+        ("ofac_sdn:sdn", lambda t: _write(t, "SDN.CSV", HTML_ERROR), "HTML page"),
+        ("ofac_cons:xml", lambda t: _write(t, "CONSOLIDATED.XML",
+                                          b"<?xml version='1.0'?><rss><channel/></rss>"),
+         "sdnList"),
+    ],
+    ids=["truncated", "empty", "html", "not-sdnlist"],
+)
+def test_bad_input_keeps_previous_database(
+    tmp_path: Path, good_db: Path, spec: str, make, message: str
+) -> None:
+    before = good_db.read_bytes()
+    bad = make(tmp_path)
+    result = runner.invoke(app, ["build", "--db", str(good_db), "--file", f"{spec}={bad}"])
+    assert result.exit_code == 2
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("error: " + spec.split(":")[0])
+    assert message in line
+    assert "previous database" in line
+    assert good_db.read_bytes() == before
+    assert [p.name for p in good_db.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_validation_failure_names_source(tmp_path: Path, good_db: Path) -> None:
+    """A well-formed but tiny file (a trimmed fixture) fails the expected-count check."""
+    before = good_db.read_bytes()
+    result = runner.invoke(app, ["build", "--db", str(good_db), "--source", "ofac_sdn",
+                                 "--file", f"ofac_sdn:sdn={FIXTURES / 'ofac' / 'sdn.csv'}"])
+    assert result.exit_code == 2
+    assert "ofac_sdn: validation failed:" in result.stderr
+    assert "expected between" in result.stderr
+    assert good_db.read_bytes() == before
+
+
+def test_build_replaces_database_atomically(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    build(path, sources=[get_source("ofac_cons")])
+    first_inode = path.stat().st_ino
+    build(path, sources=[get_source("ofac_cons")])
+    assert path.stat().st_ino != first_inode  # a new file renamed over the old, never edited
+    assert q(path, "SELECT count(*) FROM entities") == [(443,)]
+    assert q(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_unknown_file_spec_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "--db", str(tmp_path / "x.db"), "--file", "nonsense"])
+    assert result.exit_code == 2
+    assert "SOURCE:ROLE=PATH" in result.stderr
