@@ -27,6 +27,12 @@ DEFAULT_DB = Path(os.environ.get("SANCTIONS_DB", "db/sanctions.db"))
 
 Progress = Callable[[str], None]
 
+# Steps that run on the new database after every source is imported, before it is published:
+# each gets the new connection and the path of the database it will replace (which may not
+# exist). Cross-source linking and change history register here.
+PostImportStep = Callable[[sqlite3.Connection, Path], None]
+POST_IMPORT_STEPS: list[PostImportStep] = []
+
 
 @dataclass
 class SourceResult:
@@ -160,6 +166,8 @@ def build(
                 by_type = ", ".join(f"{n:,} {t}" for t, n in sorted(res.counts.items()))
                 progress(f"{source.key}: {res.total:,} entities ({by_type}) in {res.seconds:.1f} s")
         db.create_indexes(conn)
+        for step in POST_IMPORT_STEPS:
+            step(conn, db_path)
         fts.enable_fts(conn)
         with conn:
             conn.executemany(
