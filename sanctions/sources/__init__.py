@@ -15,6 +15,9 @@ SOURCE_MODULES: tuple[str, ...] = (
     "state_fto",
     "state_rewards",
     "fbi_wanted",
+    "un_sc",
+    "uk_sanctions",
+    "eu_vessels",
 )
 
 
