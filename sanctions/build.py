@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, db, fts
+from . import __version__, db, fts, link
 from .errors import SanctionsError, SourceError, ValidationError
 from .models import Record
 from .sources import all_sources
@@ -31,7 +31,7 @@ Progress = Callable[[str], None]
 # each gets the new connection and the path of the database it will replace (which may not
 # exist). Cross-source linking and change history register here.
 PostImportStep = Callable[[sqlite3.Connection, Path], None]
-POST_IMPORT_STEPS: list[PostImportStep] = []
+POST_IMPORT_STEPS: list[PostImportStep] = [link.link_entities]
 
 
 @dataclass

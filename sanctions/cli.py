@@ -125,6 +125,29 @@ def serve_command(
     serve(db, host=host, port=port)
 
 
+@app.command("show")
+def show_command(
+    entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. ofac_sdn:22790.")],
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Everything known about an entity and the records linked to it on other lists."""
+    from .show import show
+
+    if format not in ("table", "json"):
+        fail("--format must be table or json")
+    try:
+        result = show(db, entity_id)
+    except SanctionsError as exc:
+        fail(str(exc))
+    if format == "json":
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    from .show_format import print_show
+
+    print_show(result)
+
+
 try:  # the screen command lives in its own module
     from .cli_screen import screen as _screen
 
