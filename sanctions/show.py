@@ -45,7 +45,9 @@ def _record(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
             )
         ]
     vessel = conn.execute("SELECT * FROM vessels WHERE entity_id = ?", (eid,)).fetchone()
-    record["vessel"] = {k: vessel[k] for k in vessel.keys() if k != "entity_id"} if vessel else None
+    # sqlite3.Row iterates over values, so .keys() is needed here
+    fields = vessel.keys() if vessel else []  # noqa: SIM118
+    record["vessel"] = {k: vessel[k] for k in fields if k != "entity_id"} if vessel else None
     return record
 
 
