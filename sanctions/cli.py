@@ -16,6 +16,7 @@ import typer
 
 from .build import DEFAULT_DB, build
 from .catalog import source_status
+from .cli_screen import screen
 from .errors import SanctionsError
 
 app = typer.Typer(
@@ -148,12 +149,7 @@ def show_command(
     print_show(result)
 
 
-try:  # the screen command lives in its own module
-    from .cli_screen import screen as _screen
-
-    app.command("screen")(_screen)
-except ImportError:  # pragma: no cover - during development only
-    pass
+app.command("screen")(screen)
 
 
 def main() -> None:

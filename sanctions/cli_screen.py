@@ -1,0 +1,221 @@
+"""`sanctions screen`: one name, or a batch file, against the database.
+
+Exit status: 0 when no query has a match at or above the threshold, 1 when at least one has,
+2 for a usage or data error (in a batch: when no query matched and some row was bad).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+
+from .build import DEFAULT_DB
+from .errors import SanctionsError
+from .screening import get_index, make_query, screen_query, screen_record
+
+EXIT_MATCH = 1
+FORMATS = ("table", "json", "jsonl", "csv")
+CSV_COLUMNS = ("query_id", "query_name", "rank", "entity_id", "source", "name", "type", "score",
+               "band", "matched_name", "programs", "listed_on", "related", "error")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """Rows of a CSV (with a header) or JSONL file, streamed; a bad row yields its error."""
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise SanctionsError(f"cannot read {path}: {exc.strerror}") from exc
+    with fh:
+        first = fh.read(1)
+        fh.seek(0)
+        if first == "{" or path.suffix.lower() in (".jsonl", ".ndjson"):
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield n, f"not valid JSON: {exc.msg}"
+                    continue
+                yield (n, row) if isinstance(row, dict) else (n, "not a JSON object")
+        else:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "name" not in reader.fieldnames:
+                raise SanctionsError(f"{path}: CSV needs a header row with a 'name' column")
+            for n, row in enumerate(reader, 2):
+                yield n, {k: v for k, v in row.items() if k is not None}
+
+
+def _table(results: list[dict[str, Any]], out: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, width=160)
+    for r in results:
+        q = r["query"]
+        title = f"{q.get('name', '')!r}" + (f" (id {q['id']})" if q.get("id") else "")
+        if r.get("error"):
+            console.print(f"{title}: error: {r['error']}")
+            continue
+        if not r["matches"]:
+            console.print(f"{title}: no match at or above the threshold")
+            continue
+        table = Table("score", "band", "entity", "name", "type", "programs", "matched name",
+                      "also listed as", title=title, title_justify="left")
+        for m in r["matches"]:
+            related = "; ".join(
+                f"{x['entity_id']}" + (f" (reward ${x['reward_usd']:,})" if x["reward_usd"]
+                                       else f" ({x['listed_on']})" if x["listed_on"] else "")
+                for x in m["related"])
+            reward = f" reward ${m['reward_usd']:,}" if m["reward_usd"] else ""
+            table.add_row(f"{m['score']:.2f}", m["band"], m["entity_id"], m["name"] + reward,
+                          m["type"], ", ".join(m["programs"]), m["matched_name"], related)
+        console.print(table)
+        best = r["matches"][0]
+        console.print("why: " + "; ".join(f"{k} {v['score']}: {v['detail']}".rstrip(": ")
+                                          for k, v in best["explanation"].items()))
+
+
+def _csv_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    q = result["query"]
+    base = {"query_id": q.get("id", ""), "query_name": q.get("name", "")}
+    if result.get("error") or not result["matches"]:
+        yield {**base, "error": result.get("error", "")}
+    for rank, m in enumerate(result["matches"], 1):
+        yield {**base, "rank": rank, **{k: m[k] for k in CSV_COLUMNS if k in m},
+               "programs": ";".join(m["programs"]),
+               "related": ";".join(x["entity_id"] for x in m["related"])}
+
+
+class Writer:
+    """Writes results as they come, in the chosen format."""
+
+    def __init__(self, out: TextIO, fmt: str) -> None:
+        self.out, self.fmt, self.count = out, fmt, 0
+        self.csv = csv.DictWriter(out, CSV_COLUMNS) if fmt == "csv" else None
+        if self.csv:
+            self.csv.writeheader()
+        self.table_rows: list[dict[str, Any]] = []
+
+    def write(self, result: dict[str, Any]) -> None:
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            self.out.write(("[\n" if self.count == 0 else ",\n")
+                           + json.dumps(result, ensure_ascii=False))
+        elif self.csv:
+            self.csv.writerows(_csv_rows(result))
+        else:
+            self.table_rows.append(result)
+        self.count += 1
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.out.write("\n]\n" if self.count else "[]\n")
+        elif self.fmt == "table":
+            _table(self.table_rows, self.out)
+
+
+def screen(
+    name: Annotated[
+        str | None, typer.Argument(help="Name, company, vessel or 'IMO 1234567'.")] = None,
+    type: Annotated[
+        str | None, typer.Option(help="person, organization, vessel or aircraft.")] = None,
+    country: Annotated[str | None, typer.Option(help="Country (ISO code or name).")] = None,
+    birth_date: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]].")] = None,
+    imo: Annotated[str | None, typer.Option(help="Vessel IMO number.")] = None,
+    source: Annotated[list[str], typer.Option(help="Only this source key. Repeatable.")] = [],  # noqa: B006
+    program: Annotated[str | None, typer.Option(help="Only entities under this program.")] = None,
+    threshold: Annotated[float | None, typer.Option(
+        help="Report matches scoring at least this (0-1; default 0.80). 0: best --limit.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many matches per query.")] = 10,
+    format: Annotated[str, typer.Option("--format", help="table, json, jsonl or csv.")] = "table",
+    input: Annotated[Path | None, typer.Option(
+        "--input", help="Batch: CSV with a header (id,name,type,country,birth_date,imo) "
+        "or JSONL.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write results here.")] = None,
+    db: Annotated[Path, typer.Option("--db", envvar="SANCTIONS_DB",
+                                     help="SQLite database path.")] = DEFAULT_DB,
+) -> None:
+    """Screen a name (or a batch file) against every list; scores explain themselves.
+
+    Exit status 0: no match at or above the threshold; 1: at least one; 2: usage or data error.
+    """
+    if format not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}")
+    if (name is None) == (input is None):
+        raise _fail("give a NAME or --input FILE (not both)")
+    sources = tuple(source)
+    try:
+        index = get_index(db)
+        if name is not None:
+            fields = {"name": name, "type": type, "country": country, "birth_date": birth_date,
+                      "imo": imo}
+            query = make_query(fields, sources, program)
+            results: Iterator[dict[str, Any]] = iter([{
+                "query": {k: v for k, v in fields.items() if v is not None},
+                "matches": screen_query(index, query, threshold=threshold, limit=limit)}])
+        else:
+            assert input is not None
+            results = _batch(index, input, sources, program, threshold, limit)
+        out = (open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+               if output else sys.stdout)
+        matched = bad = False
+        try:
+            writer = Writer(out, format)
+            for result in results:
+                matched |= bool(result["matches"])
+                if result.get("error"):
+                    bad = True
+                    row = result["query"].get("_row", "?")
+                    typer.echo(f"row {row}: {result['error']}", err=True)
+                writer.write(result)
+            writer.close()
+        finally:
+            if output:
+                out.close()
+    except SanctionsError as exc:
+        raise _fail(str(exc)) from None
+    if matched:
+        raise typer.Exit(EXIT_MATCH)
+    if bad:
+        raise typer.Exit(2)
+
+
+def _batch(index: Any, path: Path, sources: tuple[str, ...], program: str | None,
+           threshold: float | None, limit: int) -> Iterator[dict[str, Any]]:
+    rows = read_rows(path)
+    progress = None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        progress = Progress(transient=True)
+        progress.start()
+        task = progress.add_task(f"screening {path.name}", total=None)
+    try:
+        for n, row in rows:
+            if isinstance(row, str):
+                yield {"query": {"_row": n}, "matches": [], "error": row}
+                continue
+            result = screen_record(index, row, sources=sources, program=program,
+                                   threshold=threshold, limit=limit)
+            if result.get("error"):
+                result["query"]["_row"] = n
+            yield result
+            if progress:
+                progress.advance(task)
+    finally:
+        if progress:
+            progress.stop()
+
