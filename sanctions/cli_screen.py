@@ -101,8 +101,8 @@ def _csv_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
 class Writer:
     """Writes results as they come, in the chosen format."""
 
-    def __init__(self, out: TextIO, fmt: str) -> None:
-        self.out, self.fmt, self.count = out, fmt, 0
+    def __init__(self, out: TextIO, fmt: str, single: bool) -> None:
+        self.out, self.fmt, self.count, self.single = out, fmt, 0, single
         self.csv = csv.DictWriter(out, CSV_COLUMNS) if fmt == "csv" else None
         if self.csv:
             self.csv.writeheader()
@@ -111,7 +111,9 @@ class Writer:
     def write(self, result: dict[str, Any]) -> None:
         if self.fmt == "jsonl":
             self.out.write(json.dumps(result, ensure_ascii=False) + "\n")
-        elif self.fmt == "json":
+        elif self.fmt == "json" and self.single:  # one query: one JSON object
+            self.out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        elif self.fmt == "json":  # a batch: a JSON array, written as results come
             self.out.write(("[\n" if self.count == 0 else ",\n")
                            + json.dumps(result, ensure_ascii=False))
         elif self.csv:
@@ -121,7 +123,7 @@ class Writer:
         self.count += 1
 
     def close(self) -> None:
-        if self.fmt == "json":
+        if self.fmt == "json" and not self.single:
             self.out.write("\n]\n" if self.count else "[]\n")
         elif self.fmt == "table":
             _table(self.table_rows, self.out)
@@ -173,7 +175,7 @@ def screen(
                if output else sys.stdout)
         matched = bad = False
         try:
-            writer = Writer(out, format)
+            writer = Writer(out, format, single=name is not None)
             for result in results:
                 matched |= bool(result["matches"])
                 if result.get("error"):
