@@ -1,0 +1,98 @@
+"""metadata.yml against the source registry, the schema and Datasette, so none can drift."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from datasette.app import Datasette
+from datasette_fixtures import sqlite_connect
+
+from sanctions import db, link
+from sanctions.serve import METADATA, load_metadata
+from sanctions.sources import all_sources
+
+pytest_plugins = ["datasette_fixtures"]  # the ds and db_path fixtures
+
+META: dict[str, Any] = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+TABLES: dict[str, Any] = META["databases"]["sanctions"]["tables"]
+QUERIES: dict[str, Any] = META["databases"]["sanctions"]["queries"]
+DECLARED: list[dict[str, str]] = META["plugins"]["sanctions"]["sources"]
+
+
+def schema_columns() -> dict[str, list[str]]:
+    conn = sqlite3.connect(":memory:")
+    db.create_schema(conn)
+    conn.executescript(link.SCHEMA)  # links and clusters, written by the build's linking step
+    tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
+    return {t: [c[1] for c in conn.execute(f"pragma table_info([{t}])")] for t in tables}
+
+
+def test_top_level_symlink_is_the_package_file() -> None:
+    top = Path(__file__).resolve().parent.parent / "metadata.yml"
+    assert top.resolve() == METADATA.resolve()
+
+
+def test_sources_match_the_registry() -> None:
+    expected = [{"key": s.key, "title": s.title, "as_of": s.as_of} for s in all_sources()]
+    actual = [{k: d[k] for k in ("key", "title", "as_of")} for d in DECLARED]
+    assert actual == expected, (
+        "metadata.yml plugins.sanctions.sources is out of date with sanctions/sources/; "
+        "it should read (add a `short` label to each):\n"
+        + yaml.safe_dump(expected, sort_keys=False)
+    )
+    assert all(d.get("short") for d in DECLARED)
+
+
+def test_source_and_licence_lines_name_every_source_with_its_as_of_date() -> None:
+    source_line = "; ".join(f"{d['short']} (as of {d['as_of']})" for d in DECLARED)
+    assert META["source"] == source_line
+    licences = list(dict.fromkeys(s.licence for s in all_sources()))
+    licence_line = licences[0] if len(licences) == 1 else "; ".join(licences)
+    assert META["license"] == licence_line
+    listed = {"entities", "names", "vessels", "designations", "birth_places", *db.CHILD_TABLES}
+    for name, table in TABLES.items():
+        if name in listed or "source" in table:
+            assert (table["source"], table["license"]) == (source_line, licence_line), name
+
+
+def test_every_table_and_column_is_described() -> None:
+    columns = schema_columns()
+    assert set(TABLES) == set(columns)
+    for table, cols in columns.items():
+        assert TABLES[table]["description"], table
+        assert list(TABLES[table]["columns"]) == cols, table
+        assert all(TABLES[table]["columns"].values()), table
+
+
+def test_facets_sorts_and_labels_name_real_columns() -> None:
+    columns = schema_columns()
+    for table, meta in TABLES.items():
+        for facet in meta.get("facets", []):
+            column = facet if isinstance(facet, str) else next(iter(facet.values()))
+            assert column in columns[table], (table, facet)
+        for key in ("sort", "sort_desc", "label_column"):
+            if key in meta:
+                assert meta[key] in columns[table], (table, key)
+    assert TABLES["entities"]["label_column"] == "name"
+    assert TABLES["build_info"]["hidden"] is True
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_canned_queries_run(db_path: Path, name: str) -> None:
+    sql = QUERIES[name]["sql"]
+    params = {p: "" for p in re.findall(r":(\w+)", sql)}
+    conn = sqlite_connect(db_path)
+    conn.execute(sql, params).fetchall()
+    assert QUERIES[name]["title"]
+
+
+@pytest.mark.anyio
+async def test_datasette_serves_this_metadata(ds: Datasette) -> None:
+    response = await ds.client.get("/-/metadata.json")
+    assert response.json() == load_metadata()
+    assert load_metadata()["source"] == META["source"]  # the YAML anchors resolved
