@@ -17,7 +17,7 @@ import typer
 
 from .build import DEFAULT_DB
 from .errors import SanctionsError
-from .screening import get_index, make_query, screen_query, screen_record
+from .screening import get_index, make_query, screen_many, screen_query
 
 EXIT_MATCH = 1
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -170,7 +170,7 @@ def screen(
                 "matches": screen_query(index, query, threshold=threshold, limit=limit)}])
         else:
             assert input is not None
-            results = _batch(index, input, sources, program, threshold, limit)
+            results = _batch(db, input, sources, program, threshold, limit)
         out = (open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
                if output else sys.stdout)
         matched = bad = False
@@ -180,8 +180,7 @@ def screen(
                 matched |= bool(result["matches"])
                 if result.get("error"):
                     bad = True
-                    row = result["query"].get("_row", "?")
-                    typer.echo(f"row {row}: {result['error']}", err=True)
+                    typer.echo(f"row {result.get('row', '?')}: {result['error']}", err=True)
                 writer.write(result)
             writer.close()
         finally:
@@ -195,29 +194,23 @@ def screen(
         raise typer.Exit(2)
 
 
-def _batch(index: Any, path: Path, sources: tuple[str, ...], program: str | None,
+def _batch(db: Path, path: Path, sources: tuple[str, ...], program: str | None,
            threshold: float | None, limit: int) -> Iterator[dict[str, Any]]:
-    rows = read_rows(path)
+    rows = ({"_row": n, "_error": row} if isinstance(row, str) else {**row, "_row": n}
+            for n, row in read_rows(path))
     progress = None
-    if sys.stderr.isatty():
+    if sys.stderr.isatty():  # a bar for people, nothing in logs and pipes
         from rich.progress import Progress
 
         progress = Progress(transient=True)
         progress.start()
         task = progress.add_task(f"screening {path.name}", total=None)
     try:
-        for n, row in rows:
-            if isinstance(row, str):
-                yield {"query": {"_row": n}, "matches": [], "error": row}
-                continue
-            result = screen_record(index, row, sources=sources, program=program,
-                                   threshold=threshold, limit=limit)
-            if result.get("error"):
-                result["query"]["_row"] = n
+        for result in screen_many(db, rows, sources=sources, program=program,
+                                  threshold=threshold, limit=limit):
             yield result
             if progress:
                 progress.advance(task)
     finally:
         if progress:
             progress.stop()
-

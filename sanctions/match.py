@@ -40,7 +40,9 @@ class MatchConfig:
     strong_band: float = 0.90  # at or above: "strong"; from threshold: "review"; below: "weak"
     token_cutoff: float = 75.0  # fuzz.ratio a listed token needs to be retrieved for a query token
     token_floor: float = 0.70  # per-token similarity below this counts as no match
-    candidates: int = 30  # names rescored per query
+    candidates: int = 30  # names rescored per query, at most
+    min_coverage: float = 0.35  # below this coarse query coverage a name cannot reach threshold
+    min_candidates: int = 5  # ...but the best few are always rescored (for --threshold 0)
     initial_similarity: float = 0.85  # "N" against "Nicolas"
     dropped_token_weight: float = 0.3  # weight of a listed token the query leaves out
     legal_form_weight: float = 0.15  # weight of "ltd", "llc", ... relative to a name token
@@ -146,22 +148,23 @@ class Index:
         self.tokens = name_tokens_
         self.surnames = surname_tokens
         self.compact = ["".join(t) for t in name_tokens_]
-        vocab: dict[str, int] = {}
-        postings: list[list[int]] = []
+        by_token: dict[str, list[int]] = {}
         for i, toks in enumerate(name_tokens_):
             for t in set(toks):
-                j = vocab.setdefault(t, len(vocab))
-                if j == len(postings):
-                    postings.append([])
-                postings[j].append(i)
-        self.vocab = vocab
-        self.vocab_list = list(vocab)
+                by_token.setdefault(t, []).append(i)
+        # the vocabulary in length order: a token is only compared with the slice of lengths
+        # that could reach the similarity cutoff
+        self.vocab_list = sorted(by_token, key=lambda t: (len(t), t))
+        self.vocab = {t: j for j, t in enumerate(self.vocab_list)}
+        postings = [by_token[t] for t in self.vocab_list]
+        lengths = np.array([len(t) for t in self.vocab_list])
+        self.len_start = np.searchsorted(lengths, np.arange(lengths.max(initial=0) + 2))
         self.indptr = np.zeros(len(postings) + 1, dtype=np.int64)
         self.indptr[1:] = np.cumsum([len(p) for p in postings])
         self.indices = np.fromiter((i for p in postings for i in p), dtype=np.int32,
                                    count=int(self.indptr[-1]))
         n = max(len(names), 1)
-        self.idf = {t: math.log(1 + n / len(postings[j])) for t, j in vocab.items()}
+        self.idf = {t: math.log(1 + n / len(postings[j])) for t, j in self.vocab.items()}
         self.max_idf = math.log(1 + n)
         self.name_len = np.array([len(t) for t in name_tokens_], dtype=np.float32)
         self.by_identifier: dict[str, list[int]] = {}
@@ -201,15 +204,40 @@ class Index:
         todo = [t for t in dict.fromkeys(tokens) if t not in self._similar]
         if not todo or not self.vocab_list:
             return
-        scores = process.cdist(todo, self.vocab_list, scorer=fuzz.ratio, dtype=np.uint8,
-                               score_cutoff=cfg.token_cutoff, workers=workers)
-        for t, row in zip(todo, scores, strict=True):
-            ids = np.flatnonzero(row)
-            if _DIGITS.search(t):  # numbers only ever match themselves
-                ids = ids[[self.vocab_list[i] == t for i in ids]] if len(ids) else ids
-            self._similar[t] = (ids, row[ids].astype(np.float32) / 100)
+        by_len: dict[int, list[str]] = {}
+        for t in todo:
+            by_len.setdefault(len(t), []).append(t)
+        c = cfg.token_cutoff / 100
+        top = len(self.len_start) - 1
+        for n, group in by_len.items():
+            # fuzz.ratio <= 2 * min(len) / (len1 + len2): outside this range it cannot reach c
+            lo = self.len_start[min(math.ceil(n * c / (2 - c)), top)]
+            hi = self.len_start[min(math.floor(n * (2 - c) / c) + 1, top)]
+            scores = process.cdist(group, self.vocab_list[lo:hi], scorer=fuzz.ratio,
+                                   dtype=np.uint8, score_cutoff=cfg.token_cutoff,
+                                   workers=workers)
+            for t, row in zip(group, scores, strict=True):
+                ids = np.flatnonzero(row)
+                sims = row[ids].astype(np.float32) / 100
+                ids = ids + lo
+                if not t.isalpha():  # numbers only ever match themselves
+                    keep = [self.vocab_list[i] == t for i in ids]
+                    ids, sims = ids[keep], sims[keep]
+                self._similar[t] = (ids, sims)
         if len(self._similar) > 200_000:  # bound the cache for endless batches
             self._similar.clear()
+
+    def clear_cache(self) -> None:
+        self._similar.clear()
+
+    def warm(self, queries: Iterable[Query], cfg: MatchConfig = DEFAULT_CONFIG,
+             workers: int = 1) -> None:
+        """Look up the tokens of many queries in one `cdist` call (batch mode)."""
+        tokens: list[str] = []
+        for q in queries:
+            p = prepare(q)
+            tokens += p.tokens + p.vessel_tokens
+        self.similar(tokens, cfg, workers=workers)
 
     def retrieve(self, tokens: Sequence[str], cfg: MatchConfig) -> np.ndarray:
         """Indices of the names with the best coarse scores for these tokens."""
@@ -230,11 +258,14 @@ class Index:
                 np.maximum.at(best, rows, s)
             acc += w * best
         # ties broken towards names of the query's length
-        coarse = acc / total - 0.01 * np.abs(self.name_len - len(tokens))
+        coverage = acc / total
+        coarse = coverage - 0.01 * np.abs(self.name_len - len(tokens))
         hits = np.flatnonzero(acc > 0)
-        if len(hits) > cfg.candidates:
-            top = np.argpartition(-coarse[hits], cfg.candidates)[: cfg.candidates]
-            hits = hits[top]
+        if len(hits) > cfg.min_candidates:
+            keep = min(cfg.candidates, max(cfg.min_candidates,
+                                           int((coverage[hits] >= cfg.min_coverage).sum())))
+            if len(hits) > keep:
+                hits = hits[np.argpartition(-coarse[hits], keep)[:keep]]
         return hits
 
 
@@ -244,7 +275,7 @@ class Index:
 def _token_sim(q: str, c: str, cfg: MatchConfig) -> float:
     if q == c:
         return 1.0
-    if _DIGITS.search(q) or _DIGITS.search(c):
+    if not (q.isalpha() and c.isalpha()):  # tokens are [a-z0-9]+: numbers match only exactly
         return 0.0
     if (len(q) == 1 and c.startswith(q)) or (len(c) == 1 and q.startswith(c)):
         return cfg.initial_similarity

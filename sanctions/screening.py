@@ -9,9 +9,11 @@ record of the cluster, with the others under `related`.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -129,14 +131,22 @@ def screen_query(index: Index, query: Query, *, threshold: float | None = None,
 def screen_record(index: Index, fields: Mapping[str, Any], *, sources: tuple[str, ...] = (),
                   program: str | None = None, threshold: float | None = None,
                   limit: int = 10) -> dict[str, Any]:
-    """One query (input fields passed through) and its matches, or its error."""
-    query_json = dict(fields)
+    """One query (input fields passed through) and its matches, or its error.
+
+    Batch readers mark rows with `_row` (line number) and unreadable rows with `_error`; both
+    stay out of the echoed query and come back as `row` / `error`.
+    """
+    query_json = {k: v for k, v in fields.items() if k not in ("_row", "_error")}
+    if "_error" in fields:
+        return {"query": query_json, "matches": [], "error": fields["_error"],
+                "row": fields.get("_row")}
     try:
         query = make_query(fields, sources, program)
         return {"query": query_json, "matches": screen_query(index, query, threshold=threshold,
                                                              limit=limit)}
     except QueryError as exc:
-        return {"query": query_json, "matches": [], "error": str(exc)}
+        error = {"query": query_json, "matches": [], "error": str(exc)}
+        return error | ({"row": fields["_row"]} if "_row" in fields else {})
 
 
 def screen(db_path: Path | str, name: str, *, type: str | None = None,
@@ -155,3 +165,50 @@ def screen(db_path: Path | str, name: str, *, type: str | None = None,
     index = get_index(db_path)
     return {"query": {k: v for k, v in fields.items() if v is not None},
             "matches": screen_query(index, query, threshold=threshold, limit=limit)}
+
+
+# Batch screening. Workers are forked after the index is loaded, so they share it.
+_WORKER_INDEX: Index | None = None
+CHUNK = 256
+
+
+def _screen_chunk(args: tuple[list[Mapping[str, Any]], tuple[str, ...], str | None,
+                              float | None, int]) -> list[dict[str, Any]]:
+    rows, sources, program, threshold, limit = args
+    index = _WORKER_INDEX
+    assert index is not None
+    queries = []
+    for row in rows:
+        try:
+            queries.append(make_query(row, sources, program))
+        except QueryError:
+            continue
+    index.warm(queries)
+    return [screen_record(index, row, sources=sources, program=program, threshold=threshold,
+                          limit=limit) for row in rows]
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def screen_many(db_path: Path | str, rows: Iterable[Mapping[str, Any]], *,
+                sources: tuple[str, ...] = (), program: str | None = None,
+                threshold: float | None = None, limit: int = 10,
+                workers: int = 2) -> Iterator[dict[str, Any]]:
+    """Screen a stream of query rows, yielding results in input order as they are ready.
+
+    A bad row yields `{"query": row, "matches": [], "error": "..."}` and the batch goes on.
+    """
+    global _WORKER_INDEX
+    _WORKER_INDEX = get_index(db_path)
+    jobs = ((chunk, sources, program, threshold, limit) for chunk in _chunks(rows, CHUNK))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            yield from _screen_chunk(job)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for results in pool.imap(_screen_chunk, jobs):
+            yield from results

@@ -1,0 +1,84 @@
+#!/usr/bin/env python
+"""Screening speed: index load time, single-query latency, batch throughput, peak memory.
+
+    python scripts/bench_screen.py [--db db/sanctions.db] [--queries 3000] [--workers 2]
+
+Queries are listed names (primary and aliases, sampled with a fixed seed) with one typo in
+every other one, plus as many made-up names, so both hits and misses are timed. Single-query
+latency is measured with a cold token cache (each query's tokens first seen then), batch
+throughput through `screen_many` as `sanctions screen --input` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+FIRST = "james maria wei li ahmed olga pedro anna john fatima ivan sofia carlos yuki omar".split()
+LAST = "smith garcia chen novak brown silva kowalski tanaka muller rossi dubois jensen".split()
+
+
+def sample_queries(db: Path, n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    conn = sqlite3.connect(db)
+    names = [r[0] for r in conn.execute("SELECT name FROM names WHERE kind != 'weak'")]
+    conn.close()
+    queries = []
+    for i, name in enumerate(rng.sample(names, n // 2)):
+        if i % 2 and len(name) > 6:  # one typo
+            j = rng.randrange(1, len(name) - 1)
+            name = name[:j] + name[j + 1] + name[j] + name[j + 2:]
+        queries.append(name)
+    queries += [f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
+                for _ in range(n - len(queries))]
+    rng.shuffle(queries)
+    return queries
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--db", type=Path, default=Path("db/sanctions.db"))
+    ap.add_argument("--queries", type=int, default=3000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+
+    from sanctions.screening import get_index, make_query, screen_many, screen_query
+
+    start = time.perf_counter()
+    index = get_index(args.db)
+    load = time.perf_counter() - start
+    print(f"index load: {load:.2f} s ({len(index.entities):,} entities, {len(index.names):,} "
+          f"names, {len(index.vocab):,} distinct tokens)")
+
+    queries = sample_queries(args.db, args.queries)
+    single = queries[:500]
+    times = []
+    for q in single:
+        t = time.perf_counter()
+        screen_query(index, make_query({"name": q}), limit=10)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p95 = times[int(len(times) * 0.95)]
+    print(f"single query ({len(single)}, cold token cache): p50 {statistics.median(times):.2f} ms,"
+          f" p95 {p95:.2f} ms, max {times[-1]:.1f} ms")
+
+    index.clear_cache()
+    rows = [{"id": str(i), "name": q} for i, q in enumerate(queries)]
+    t = time.perf_counter()
+    results = list(screen_many(args.db, rows, workers=args.workers))
+    dt = time.perf_counter() - t
+    hits = sum(1 for r in results if r["matches"])
+    print(f"batch: {len(rows):,} queries in {dt:.2f} s = {len(rows) / dt:,.0f} queries/s "
+          f"({args.workers} workers; {hits:,} with a match at the default threshold)")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: {rss:.0f} MB (largest worker process {kids:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
