@@ -178,6 +178,7 @@ class Index:
         for e_i, e in enumerate(entities):
             self.cluster_members.setdefault(e.cluster or e.id, []).append(e_i)
         self._similar: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._masks: dict[tuple[tuple[str, ...], str | None], np.ndarray] = {}
 
     @classmethod
     def build(cls, entities: list[Entity], names: list[NameRow]) -> Index:
@@ -239,7 +240,19 @@ class Index:
             tokens += p.tokens + p.vessel_tokens
         self.similar(tokens, cfg, workers=workers)
 
-    def retrieve(self, tokens: Sequence[str], cfg: MatchConfig) -> np.ndarray:
+    def allowed(self, query: Query) -> np.ndarray | None:
+        """Boolean mask of the names a query's source/program filter lets through (cached)."""
+        if not query.sources and not query.program:
+            return None
+        key = (query.sources, query.program)
+        if key not in self._masks:
+            ok = np.array([_allowed(self.entities[row.entity], query) for row in self.names],
+                          dtype=bool)
+            self._masks[key] = ok
+        return self._masks[key]
+
+    def retrieve(self, tokens: Sequence[str], cfg: MatchConfig,
+                 mask: np.ndarray | None = None) -> np.ndarray:
         """Indices of the names with the best coarse scores for these tokens."""
         if not tokens:
             return np.zeros(0, dtype=np.int64)
@@ -258,6 +271,8 @@ class Index:
                 np.maximum.at(best, rows, s)
             acc += w * best
         # ties broken towards names of the query's length
+        if mask is not None:  # filter before ranking, so --source never empties the result
+            acc[~mask] = 0
         coverage = acc / total
         coarse = coverage - 0.01 * np.abs(self.name_len - len(tokens))
         hits = np.flatnonzero(acc > 0)
@@ -438,9 +453,10 @@ def match(idx: Index, query: Query, cfg: MatchConfig = DEFAULT_CONFIG,
           limit: int = 10) -> list[Match]:
     """Best match per entity, highest score first, at most `limit` (threshold applied later)."""
     p = prepare(query)
-    candidates = set(idx.retrieve(p.tokens, cfg).tolist())
+    mask = idx.allowed(query)
+    candidates = set(idx.retrieve(p.tokens, cfg, mask).tolist())
     if p.vessel_tokens != p.tokens:
-        candidates |= set(idx.retrieve(p.vessel_tokens, cfg).tolist())
+        candidates |= set(idx.retrieve(p.vessel_tokens, cfg, mask).tolist())
     for ident in p.identifiers:
         for e_i in idx.by_identifier.get(ident, ()):
             candidates.update(idx.names_of.get(e_i, ()))

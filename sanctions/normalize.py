@@ -77,7 +77,7 @@ def _legal_forms() -> dict[tuple[str, ...], str]:
         "plc": ["plc"],
         "pte": ["pte"],
         "fze": ["fze", "fzco", "fzc"],
-        "cv": ["de cv", "c v"],
+        "cv": ["de cv", "de c v", "c v"],
         "spa": ["spa", "s p a"],
     }
     return {tuple(f.split()): cls for cls, forms in table.items() for f in forms}

@@ -1,0 +1,145 @@
+"""The matcher on real listed names: headline cases, hard negatives, features, robustness."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctions.match import (
+    DEFAULT_CONFIG,
+    Entity,
+    Index,
+    NameRow,
+    Query,
+    feature_numbers,
+    match,
+    prepare,
+)
+from sanctions.screening import get_index, make_query, screen_query
+
+CASES = Path(__file__).parent / "matching_cases.csv"
+
+
+def small_index() -> Index:
+    """A few real OFAC rows (names as OFAC writes them)."""
+    entities = [
+        Entity("ofac_sdn:22790", "ofac_sdn", "22790", "person", "MADURO MOROS, Nicolas",
+               ("VENEZUELA",), births=(("1962-11-23", "1962-11-23"),),
+               countries=frozenset({"VE"}), identifiers=frozenset({"5892464"})),
+        Entity("ofac_sdn:26946", "ofac_sdn", "26946", "person",
+               "MADURO GUERRA, Nicolas Ernesto", ("VENEZUELA",),
+               births=(("1990-06-21", "1990-06-21"),)),
+        Entity("ofac_sdn:49756", "ofac_sdn", "49756", "organization", "TREN DE ARAGUA",
+               ("FTO", "SDGT", "TCO")),
+        Entity("ofac_sdn:56706", "ofac_sdn", "56706", "vessel", "NORD STAR",
+               ("VENEZUELA-EO13850",), identifiers=frozenset({"9323596", "352003296"})),
+        Entity("ofac_sdn:23739", "ofac_sdn", "23739", "vessel", "JI SONG 8", ("DPRK4",)),
+        Entity("ofac_sdn:173", "ofac_sdn", "173", "organization", "ANGLO-CARIBBEAN CO., LTD.",
+               ("CUBA",)),
+    ]
+    names = [NameRow(i, e.name, "primary") for i, e in enumerate(entities)]
+    names.append(NameRow(2, "ARAGUA TRAIN", "weak"))
+    return Index.build(entities, names)
+
+
+IDX = small_index()
+
+
+def top(query: Query) -> tuple[str, float, str]:
+    m = match(IDX, query, limit=1)[0]
+    return m.entity.id, m.score, m.band
+
+
+def test_exact_name_is_exact() -> None:
+    assert top(Query("Tren de Aragua")) == ("ofac_sdn:49756", 1.0, "exact")
+
+
+def test_dropped_second_surname_is_strong_not_exact() -> None:
+    eid, score, band = top(Query("Nicolás Maduro"))
+    assert (eid, band) == ("ofac_sdn:22790", "strong")
+    assert 0.9 <= score < 0.99
+
+
+def test_identifier_in_query_text() -> None:
+    [m] = match(IDX, Query("IMO 9323596"), limit=1)
+    assert (m.entity.id, m.score) == ("ofac_sdn:56706", 1.0)
+    assert m.explanation == {"identifier": {"score": 1.0,
+                                            "detail": "9323596 listed for this entity"}}
+
+
+def test_vessel_prefix_and_number_mismatch() -> None:
+    assert top(Query("M/T Nord Star"))[:2] == ("ofac_sdn:56706", 1.0)
+    eid, score, _ = top(Query("JI SONG 6"))
+    assert eid == "ofac_sdn:23739" and score < DEFAULT_CONFIG.threshold
+    assert feature_numbers(["ji", "song", "6"], ["ji", "song", "8"]) == (
+        0.0, "query ['6'] vs listed ['8']")
+
+
+def test_legal_forms_weigh_little() -> None:
+    eid, score, _ = top(Query("Anglo Caribbean Company Limited"))
+    assert eid == "ofac_sdn:173" and score == 1.0
+    eid, score, _ = top(Query("Anglo Caribbean"))
+    assert eid == "ofac_sdn:173" and score >= 0.9  # the legal form barely counts
+
+
+def test_hard_negative_listed_surname_other_given_name() -> None:
+    _, score, band = top(Query("Pedro Maduro Moros"))
+    assert score < DEFAULT_CONFIG.threshold and band == "weak"
+
+
+def test_weak_alias_scores_lower_and_says_so() -> None:
+    [m] = match(IDX, Query("Aragua Train"), limit=1)
+    assert m.entity.id == "ofac_sdn:49756"
+    assert m.explanation["alias_quality"] == {"score": 0.92, "detail": "low-quality alias"}
+    assert m.score == 0.92
+
+
+def test_birth_date_and_country_qualifiers() -> None:
+    agree = match(IDX, Query("Nicolas Maduro", birth_date="1962", country="VE"), limit=1)[0]
+    clash = match(IDX, Query("Nicolas Maduro", birth_date="1970"), limit=1)[0]
+    plain = match(IDX, Query("Nicolas Maduro"), limit=1)[0]
+    assert agree.score > plain.score > clash.score
+    assert agree.explanation["birth_date"]["score"] == 1.0
+    assert agree.explanation["country"] == {"score": 1.0, "detail": "VE listed"}
+    assert clash.explanation["birth_date"]["score"] == 0.0
+
+
+def test_type_mismatch_penalised() -> None:
+    [m] = match(IDX, Query("Nord Star", type="person"), limit=1)
+    assert m.explanation["type"] == {"score": 0.0, "detail": "query person, listed vessel"}
+    assert m.score == pytest.approx(DEFAULT_CONFIG.type_mismatch_factor)
+
+
+def test_prepare_identifier_only_query() -> None:
+    p = prepare(Query("IMO 9323596"))
+    assert (p.tokens, p.imos, p.type) == ([], {"9323596"}, "vessel")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_scores_in_range(text: str) -> None:
+    for m in match(IDX, Query(text or "x"), limit=3):
+        assert 0.0 <= m.score <= 1.0
+        assert m.band in ("exact", "strong", "review", "weak")
+        assert all(set(v) == {"score", "detail"} for v in m.explanation.values())
+
+
+def load_cases() -> list[dict[str, str]]:
+    with open(CASES, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", load_cases(), ids=lambda c: c["query"])
+def test_matching_cases_on_full_data(full_db: Path, case: dict[str, str]) -> None:
+    index = get_index(full_db)
+    results = screen_query(index, make_query({"name": case["query"], "type": case["type"]}),
+                           threshold=0, limit=3)
+    first = results[0]
+    found = {first["entity_id"], *(r["entity_id"] for r in first["related"])}
+    assert case["expected"] in found, (case["why"], results[:2])
+    assert first["score"] >= DEFAULT_CONFIG.threshold

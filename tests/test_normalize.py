@@ -1,0 +1,80 @@
+"""Normalisation: the same function at import and query time."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sanctions.normalize import (
+    MAX_NAME_LENGTH,
+    fold_legal_forms,
+    name_tokens,
+    normalize_name,
+    strip_vessel_prefix,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("MADURO MOROS, Nicolás", "maduro moros nicolas"),
+        ("Владимир Путин", "vladimir putin"),
+        ("Ελληνικά", "ellinika"),
+        ("ANGLO-CARIBBEAN CO., LTD.", "anglo caribbean co ltd"),
+        ("  JI  SONG   8 ", "ji song 8"),
+        ("ÇAĞLAR Şükrü", "caglar sukru"),
+    ],
+)
+def test_normalize_name(raw: str, expected: str) -> None:
+    assert normalize_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Mohammed Ali", ["muhammad", "ali"]),
+        ("Mohamed Aly", ["muhammad", "aly"]),
+        ("Anglo Caribbean Company Limited", ["anglo", "caribbean", "co", "ltd"]),
+        ("Rosneft PJSC", ["rosneft", "pao"]),
+        ("Sovcomflot Joint Stock Company", ["sovcomflot", "ao"]),
+        ("Vega Trading S.A. de C.V.", ["vega", "trading", "sa", "cv"]),
+        ("Alexey Navalny", ["aleksei", "navalny"]),
+        ("OOO 558 Aircraft", ["ooo", "558", "aircraft"]),  # digits are never dropped
+    ],
+)
+def test_name_tokens_fold_variants_and_legal_forms(raw: str, expected: list[str]) -> None:
+    assert name_tokens(raw) == expected
+
+
+def test_single_letters_are_not_legal_forms_alone() -> None:
+    assert fold_legal_forms(["john", "a", "smith"]) == ["john", "a", "smith"]
+    assert fold_legal_forms(["x", "s", "a"]) == ["x", "sa"]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        (["m", "t", "nord", "star"], ["nord", "star"]),
+        (["mv", "white", "crane"], ["white", "crane"]),
+        (["tanker", "avax"], ["avax"]),
+        (["tanker"], ["tanker"]),  # a name that is only the prefix stays
+        (["ss", "ss"], ["ss"]),
+    ],
+)
+def test_strip_vessel_prefix(tokens: list[str], expected: list[str]) -> None:
+    assert strip_vessel_prefix(tokens) == expected
+
+
+def test_control_characters_and_length() -> None:
+    assert normalize_name("Tren\x00de\x1fAragua") == "tren de aragua"
+    assert len(normalize_name("a" * 10_000)) == MAX_NAME_LENGTH
+
+
+@given(st.text(max_size=400))
+def test_normalize_properties(text: str) -> None:
+    out = normalize_name(text)
+    assert out == normalize_name(out)  # idempotent
+    assert set(out) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ")
+    assert "  " not in out and out == out.strip()
+    assert all(t for t in name_tokens(text))
