@@ -288,8 +288,13 @@ def _representative(members: Iterable[str], ents: dict[str, Ent]) -> str:
     return min(members, key=lambda m: (order.get(ents[m].source, 99), m))
 
 
-def link_entities(conn: sqlite3.Connection, previous: Path | None = None) -> dict[str, int]:
-    """Post-import step: compute links and clusters into the new database; returns counts."""
+def link_entities(conn: sqlite3.Connection, previous: Path | None = None) -> None:
+    """Post-import step: compute links and clusters into the new database."""
+    link_and_count(conn)
+
+
+def link_and_count(conn: sqlite3.Connection) -> dict[str, int]:
+    """Compute links and clusters; return accepted links by reason and refusals by conflict."""
     ents = load(conn)
     clusters = Clusters(ents)
     accepted: list[Link] = []
@@ -306,7 +311,7 @@ def link_entities(conn: sqlite3.Connection, previous: Path | None = None) -> dic
             "INSERT INTO links (entity_a, entity_b, reason, confidence, detail) VALUES (?,?,?,?,?)",
             [(lk.a, lk.b, lk.reason, lk.confidence, lk.detail) for lk in accepted],
         )
-        rows = []
+        rows: list[tuple[str, str, int]] = []
         for members in clusters.members.values():
             rep = _representative(members, ents)
             rows.extend((m, rep, len(members)) for m in members)

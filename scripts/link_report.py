@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sanctions.link import link_entities
+from sanctions.link import link_and_count
 
 
 def main() -> None:
@@ -57,8 +57,10 @@ def main() -> None:
         work = sqlite3.connect(copy)
         work.executescript("DROP TABLE IF EXISTS links; DROP TABLE IF EXISTS clusters;")
         start = time.perf_counter()
-        link_entities(work, None)
+        counts = link_and_count(work)
         print(f"linking time on this database: {time.perf_counter() - start:.2f} s")
+        refused = {k: v for k, v in counts.items() if k.startswith("refused")}
+        print(f"links refused for conflicting evidence: {refused}")
         work.close()
 
 
