@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,7 +62,7 @@ def _table(results: list[dict[str, Any]], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, width=160)
+    console = Console(file=out, width=shutil.get_terminal_size((120, 24)).columns)
     for r in results:
         q = r["query"]
         title = f"{q.get('name', '')!r}" + (f" (id {q['id']})" if q.get("id") else "")
@@ -71,16 +72,20 @@ def _table(results: list[dict[str, Any]], out: TextIO) -> None:
         if not r["matches"]:
             console.print(f"{title}: no match at or above the threshold")
             continue
-        table = Table("score", "band", "entity", "name", "type", "programs", "matched name",
-                      "also listed as", title=title, title_justify="left")
+        table = Table("score", "band", "entity", "name", "type", "programs", "also listed as",
+                      title=title, title_justify="left")
         for m in r["matches"]:
             related = "; ".join(
                 f"{x['entity_id']}" + (f" (reward ${x['reward_usd']:,})" if x["reward_usd"]
                                        else f" ({x['listed_on']})" if x["listed_on"] else "")
                 for x in m["related"])
-            reward = f" reward ${m['reward_usd']:,}" if m["reward_usd"] else ""
-            table.add_row(f"{m['score']:.2f}", m["band"], m["entity_id"], m["name"] + reward,
-                          m["type"], ", ".join(m["programs"]), m["matched_name"], related)
+            name = m["name"]
+            if m["matched_name"] != name:
+                name += f"\n[dim]matched: {m['matched_name']}[/dim]"
+            if m["reward_usd"]:
+                name += f"\nreward ${m['reward_usd']:,}"
+            table.add_row(f"{m['score']:.2f}", m["band"], m["entity_id"], name, m["type"],
+                          ", ".join(m["programs"]), related)
         console.print(table)
         best = r["matches"][0]
         console.print("why: " + "; ".join(f"{k} {v['score']}: {v['detail']}".rstrip(": ")

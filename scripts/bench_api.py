@@ -86,6 +86,7 @@ def latency(url: str, n: int) -> list[float]:
 
 async def concurrency(url: str, clients: int, seconds: float) -> dict[str, object]:
     statuses: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
     timings: list[float] = []
     stop = time.monotonic() + seconds
     batch = {"queries": [{"name": n} for n in NAMES[:10]]}
@@ -104,6 +105,7 @@ async def concurrency(url: str, clients: int, seconds: float) -> dict[str, objec
                 statuses[str(response.status_code)] += 1
             except httpx.HTTPError as exc:
                 statuses[type(exc).__name__] += 1
+                errors[f"{type(exc).__name__}: {exc}"] += 1
             timings.append((time.perf_counter() - start) * 1000)
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -111,7 +113,7 @@ async def concurrency(url: str, clients: int, seconds: float) -> dict[str, objec
         started = time.monotonic()
         await asyncio.gather(*(client_loop(client, k) for k in range(clients)))
         elapsed = time.monotonic() - started
-    return {"statuses": statuses, "timings": timings, "elapsed": elapsed}
+    return {"statuses": statuses, "timings": timings, "elapsed": elapsed, "errors": errors}
 
 
 def main() -> None:
@@ -148,6 +150,8 @@ def main() -> None:
               f"({total / elapsed:,.0f}/s; 1 in 10 a 10-query POST), "
               f"p50 {statistics.median(timings):.1f} ms, p99 {percentile(timings, 99):.1f} ms; "
               f"errors {bad - fivexx}, 5xx {fivexx}; statuses {dict(statuses)}")
+        for message, n in c["errors"].most_common(5):  # type: ignore[attr-defined]
+            print(f"  {n} x {message}")
     finally:
         if proc is not None:
             proc.terminate()
