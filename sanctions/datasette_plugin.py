@@ -14,10 +14,12 @@ The matcher is `sanctions.screening`, the same library the CLI's `screen` comman
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import sqlite3
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,10 @@ MAX_BODY_BYTES = 4_000_000  # 1,000 queries of long names fit with room to spare
 MAX_NAME_CHARS = 300
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
-QUERY_KEYS = ("name", "type", "source", "threshold", "limit")
+QUERY_KEYS = ("name", "type", "source", "threshold", "limit", "country", "birth_date", "imo")
+# The matcher runs in this one thread: the event loop keeps serving while a query is scored,
+# and the index's caches are only ever touched from one thread.
+_SCREEN_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sanctions-screen")
 
 
 class BadRequest(Exception):
@@ -59,6 +64,9 @@ class Query:
     source: str | None = None
     threshold: float | None = None
     limit: int = DEFAULT_LIMIT
+    country: str | None = None
+    birth_date: str | None = None
+    imo: str | None = None
 
 
 @dataclass(slots=True)
@@ -84,10 +92,21 @@ def run_screen(path: str, query: Query) -> dict[str, Any]:
     """One query through the library matcher: the dict the CLI prints as JSON."""
     from . import screening  # imported late: the plugin must load even while it is being built
 
-    return screening.screen(
-        path, query.name, type=query.type, source=query.source,
-        threshold=query.threshold, limit=query.limit,
-    )
+    try:
+        return screening.screen(
+            path, query.name, type=query.type, source=query.source, country=query.country,
+            birth_date=query.birth_date, imo=query.imo, threshold=query.threshold,
+            limit=query.limit,
+        )
+    except screening.QueryError as exc:
+        raise BadRequest(str(exc)) from None
+
+
+async def screen_off_loop(path: str, queries: list[Query]) -> list[dict[str, Any]]:
+    """Run queries in the matcher thread; the first invalid one fails the request."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        _SCREEN_THREAD, lambda: [run_screen(path, q) for q in queries])
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -127,7 +146,9 @@ def parse_query(params: Mapping[str, Any], sources: set[str], strict: bool = Fal
     limit = _number(params.get("limit"), "limit", int)
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}")
-    return Query(name, etype, source, threshold, DEFAULT_LIMIT if limit is None else int(limit))
+    return Query(name, etype, source, threshold, DEFAULT_LIMIT if limit is None else int(limit),
+                 _text(params.get("country"), "country"),
+                 _text(params.get("birth_date"), "birth_date"), _text(params.get("imo"), "imo"))
 
 
 def _number(value: Any, field: str, kind: type[float] | type[int]) -> Any:
@@ -304,9 +325,10 @@ async def screen_json(request: Request, datasette: Any) -> Response:
             raise BadRequest("no sanctions database is being served", 404)
         if request.method == "GET":
             query = parse_query(request.args, state.source_keys)
-            return json_response(run_screen(state.path, query))
+            [result] = await screen_off_loop(state.path, [query])
+            return json_response(result)
         queries = parse_batch(await read_body(request), state.source_keys)
-        return json_response({"results": [run_screen(state.path, q) for q in queries]})
+        return json_response({"results": await screen_off_loop(state.path, queries)})
     except BadRequest as exc:
         return error(str(exc), exc.status)
 
@@ -324,7 +346,7 @@ async def screen_page(request: Request, datasette: Any) -> Response:
     elif form["name"]:
         try:
             query = parse_query(request.args, state.source_keys)
-            result = run_screen(state.path, query)
+            [result] = await screen_off_loop(state.path, [query])
             for match in result.get("matches", []):
                 match["url"] = entity_url(datasette, state.database, match["entity_id"])
             context.update(result=result, query=asdict(query))

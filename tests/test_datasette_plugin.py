@@ -216,7 +216,7 @@ BAD_BODIES: list[tuple[Any, str]] = [
     ({"queries": [{"name": "a"}], "x": 1}, "unknown field(s) x; expected queries"),
     ({"queries": ["Tren"]}, "queries[0] must be an object"),
     ({"queries": [{"name": "a"}, {"nam": "b"}]},
-     "queries[1]: unknown field(s) nam; expected name, type, source, threshold, limit"),
+     "queries[1]: unknown field(s) nam; expected name, type, source, threshold, limit, country, birth_date, imo"),
     ({"queries": [{"name": 5}]}, "queries[0]: name must be a string"),
     ({"queries": [{"name": "a", "threshold": True}]}, "queries[0]: threshold must be a number"),
     ({"queries": [{"name": "a", "threshold": "0.9x"}]}, "queries[0]: threshold must be a number"),
@@ -342,3 +342,17 @@ async def test_other_row_pages_unchanged(ds: Datasette) -> None:
     page = await ds.client.get("/sanctions/sources/ofac_sdn")
     assert page.status_code == 200
     assert "<h1" in page.text and "sources: ofac_sdn" in page.text
+
+
+async def test_screen_json_qualifiers_and_library_errors(ds) -> None:
+    """country, birth_date and imo reach the matcher; its own validation becomes a 400."""
+    r = await ds.client.get("/-/screen.json?name=Nicolas+Maduro&birth_date=1962&country=VE")
+    assert r.status_code == 200
+    first = r.json()["matches"][0]
+    assert first["entity_id"] == "ofac_sdn:22790"
+    assert first["explanation"]["birth_date"]["score"] == 1.0
+    assert first["explanation"]["country"] == {"score": 1.0, "detail": "VE listed"}
+    r = await ds.client.get("/-/screen.json?name=Nicolas+Maduro&country=Atlantis")
+    assert r.status_code == 400
+    assert r.json() == {"ok": False, "status": 400,
+                        "error": "unknown country 'Atlantis' (use an ISO code such as VE, or a name)"}
