@@ -349,6 +349,8 @@ async def screen_page(request: Request, datasette: Any) -> Response:
             [result] = await screen_off_loop(state.path, [query])
             for match in result.get("matches", []):
                 match["url"] = entity_url(datasette, state.database, match["entity_id"])
+                for related in match.get("related", []):
+                    related["url"] = entity_url(datasette, state.database, related["entity_id"])
             context.update(result=result, query=asdict(query))
         except BadRequest as exc:
             context["error"], status = str(exc), exc.status
