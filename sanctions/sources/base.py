@@ -65,6 +65,10 @@ class Report:
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
 
+    def row(self, role: str, n: int = 1) -> None:
+        """Count rows read from the snapshot file with this role."""
+        self.rows[role] = self.rows.get(role, 0) + n
+
 
 ParseFn = Callable[[dict[str, Path], Report], Iterator[Record]]
 FetchFn = Callable[[Path], dict[str, Path]]

@@ -134,7 +134,7 @@ def rows_from_journal(path: Path, report: Report, role: str) -> Iterator[VesselR
     for n, raw in enumerate(reader, start=2):
         if None in raw or any(v is None for v in raw.values()):
             raise SourceError(KEY, f"row {n}: wrong number of fields", str(path))
-        report.rows[role] = report.rows.get(role, 0) + 1
+        report.row(role)
         imo_cell = raw["imoNumber"].strip()
         if raw["schema"] != "Vessel" and not imo_cell:
             report.count("non-vessel rows skipped")

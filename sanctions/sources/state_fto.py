@@ -300,7 +300,7 @@ def parse(paths: dict[str, Path], report: Report) -> Iterator[Record]:
         if rows_from is None:
             raise SourceError(KEY, f"unknown snapshot role {role!r}", str(path))
         for row in rows_from(path, report):
-            report.rows[role] = report.rows.get(role, 0) + 1
+            report.row(role)
             groups.setdefault(normalize_name(row.name), []).append(row)
     report.count("groups listed more than once", sum(len(g) > 1 for g in groups.values()))
     for rows in groups.values():

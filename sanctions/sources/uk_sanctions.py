@@ -424,12 +424,12 @@ def parse(paths: dict[str, Path], report: Report) -> Iterator[Record]:
     for role, path in paths.items():
         if role == "ods":
             for row in rows_from_ods(path, report):
-                report.rows[role] = report.rows.get(role, 0) + 1
+                report.row(role)
                 if (record := summary_record(row, report, path)) is not None:
                     yield record
         elif role == "csv":
             for rows in csv_groups(path):
-                report.rows[role] = report.rows.get(role, 0) + len(rows)
+                report.row(role, len(rows))
                 yield csv_record(rows, report, path)
         else:
             raise SourceError(KEY, f"unknown snapshot role {role!r}", str(path))

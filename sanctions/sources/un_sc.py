@@ -245,7 +245,7 @@ def parse(paths: dict[str, Path], report: Report) -> Iterator[Record]:
         root = load_root(path)
         for section, tag, alias_tag, address_tag, kind in SECTIONS:
             for el in root.iterfind(f"{section}/{tag}"):
-                report.rows[role] = report.rows.get(role, 0) + 1
+                report.row(role)
                 try:
                     yield to_record(el, kind, alias_tag, address_tag, report)
                 except SourceError as exc:
