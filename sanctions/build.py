@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, db, fts, link
+from . import __version__, db, fts, history, link
 from .errors import SanctionsError, SourceError, ValidationError
 from .models import Record
 from .sources import all_sources
@@ -31,7 +31,22 @@ Progress = Callable[[str], None]
 # each gets the new connection and the path of the database it will replace (which may not
 # exist). Cross-source linking and change history register here.
 PostImportStep = Callable[[sqlite3.Connection, Path], None]
-POST_IMPORT_STEPS: list[PostImportStep] = [link.link_entities]
+POST_IMPORT_STEPS: list[PostImportStep] = [link.link_entities, history.record_changes]
+
+
+@dataclass(frozen=True)
+class Input:
+    """A source's complete file set used instead of its bundled snapshot (e.g. a download).
+
+    Unlike `files`, which overrides snapshot files role by role, an input replaces the whole
+    snapshot, and its files are described by `as_of`, `kind` and `note` rather than by the
+    snapshot declaration.
+    """
+
+    paths: Mapping[str, Path]
+    as_of: str | None = None
+    kind: str = "official"
+    note: str = ""
 
 
 @dataclass
@@ -88,7 +103,8 @@ def _display_path(path: Path) -> str:
 
 
 def import_source(
-    conn: sqlite3.Connection, source: Source, paths: Mapping[str, Path], imported_at: str
+    conn: sqlite3.Connection, source: Source, paths: Mapping[str, Path], imported_at: str,
+    given: Input | None = None,
 ) -> SourceResult:
     start = time.perf_counter()
     report = Report()
@@ -106,7 +122,10 @@ def import_source(
         db.write_records(conn, records)
     except ValueError as exc:
         raise ValidationError(source.key, str(exc)) from exc
-    as_of = max((a for _, a, _ in (_file_kind(source, r) for r in paths) if a), default=None)
+    def describe(role: str) -> tuple[str, str | None, str]:
+        return (given.kind, given.as_of, given.note) if given else _file_kind(source, role)
+
+    as_of = max((a for _, a, _ in (describe(r) for r in paths) if a), default=None)
     conn.execute(
         "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
@@ -116,7 +135,7 @@ def import_source(
         ),
     )
     for role, path in paths.items():
-        kind, file_as_of, note = _file_kind(source, role)
+        kind, file_as_of, note = describe(role)
         conn.execute(
             "INSERT INTO source_files (source, role, path, as_of, kind, sha256, size, rows, note)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
@@ -134,11 +153,13 @@ def build(
     sources: Sequence[Source] | None = None,
     files: Mapping[str, Mapping[str, Path]] | None = None,
     progress: Progress | None = None,
+    inputs: Mapping[str, Input] | None = None,
 ) -> BuildResult:
     """Build the database at `db_path` from every source's snapshot.
 
     `files` overrides snapshot files per source and role, e.g.
     `{"ofac_sdn": {"sdn": Path("SDN.CSV")}}`, for a downloaded or hand-supplied file.
+    `inputs` replaces a source's whole snapshot with another file set (see `Input`).
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +170,8 @@ def build(
     result = BuildResult(db_path)
     selected = list(sources) if sources is not None else all_sources()
     files = files or {}
-    unknown = set(files) - {s.key for s in selected}
+    inputs = inputs or {}
+    unknown = (set(files) | set(inputs)) - {s.key for s in selected}
     if unknown:
         raise SanctionsError(f"unknown source key(s): {', '.join(sorted(unknown))}")
     conn = db.connect(tmp)
@@ -158,9 +180,13 @@ def build(
         conn.execute("PRAGMA synchronous = OFF")
         db.create_schema(conn)
         for source in selected:
-            paths = {**source.snapshot_paths(), **files.get(source.key, {})}
+            given = inputs.get(source.key)
+            if given is not None:
+                paths = dict(given.paths)
+            else:
+                paths = {**source.snapshot_paths(), **files.get(source.key, {})}
             with conn:
-                res = import_source(conn, source, paths, imported_at)
+                res = import_source(conn, source, paths, imported_at, given)
             result.sources.append(res)
             if progress:
                 by_type = ", ".join(f"{n:,} {t}" for t, n in sorted(res.counts.items()))

@@ -17,6 +17,7 @@ import typer
 from .build import DEFAULT_DB, build
 from .catalog import source_status
 from .cli_screen import screen
+from .cli_update import changes, update
 from .errors import SanctionsError
 
 app = typer.Typer(
@@ -124,6 +125,10 @@ def serve_command(
     typer.echo(f"Serving {db} at http://{host}:{port}/", err=True)
     sys.stderr.flush()
     serve(db, host=host, port=port)
+
+
+app.command("update")(update)
+app.command("changes")(changes)
 
 
 @app.command("show")

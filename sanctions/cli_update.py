@@ -1,0 +1,95 @@
+"""`sanctions update` and `sanctions changes`: thin typer commands over update.py and history.py.
+
+Registered in cli.py with `app.command("update")(update)` and `app.command("changes")(changes)`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .build import DEFAULT_DB
+from .errors import SanctionsError
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", help="SQLite database path (env SANCTIONS_DB).", envvar="SANCTIONS_DB"),
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def update(
+    source: Annotated[
+        list[str], typer.Option("--source", help="Update only these source keys. Repeatable.")
+    ] = [],  # noqa: B006 - typer reads the default, never mutates it
+    db: DbOption = DEFAULT_DB,
+    mirror: Annotated[
+        str | None,
+        typer.Option("--mirror", help="Fetch <URL>/<source key>/<official file name> instead "
+                     "of the official hosts (e.g. an internal mirror)."),
+    ] = None,
+) -> None:
+    """Download every source, validate, rebuild and swap in the database.
+
+    A source that fails keeps its previous data. Exit status: 0 when every source updated or
+    was unchanged, 1 when any source failed, 2 when nothing could be fetched or the build failed.
+    """
+    from .update import update as run_update
+
+    typer.echo(f"Updating {db} from {mirror or 'the official sources'} ...", err=True)
+    try:
+        result = run_update(db, keys=source or None, mirror=mirror,
+                            progress=lambda m: typer.echo(m, err=True))
+    except SanctionsError as exc:
+        _fail(str(exc))
+        return
+    counts = {s: sum(r.status == s for r in result.sources)
+              for s in ("updated", "unchanged", "failed")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    where = f"rebuilt {db}" if result.rebuilt else f"{db} unchanged"
+    typer.echo(f"Done in {result.seconds:.1f} s: {summary}; {where}", err=True)
+    for r in result.failed:
+        typer.echo(f"error: {r.key}: {r.reason}; its previous data is kept", err=True)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def changes(
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only changes at or after this ISO date.")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source key.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many rows.")] = None,
+) -> None:
+    """Entities added, removed or changed by each build, newest first."""
+    from .history import list_changes
+
+    if format not in ("table", "json"):
+        _fail("--format must be table or json")
+    try:
+        rows = list_changes(db, since=since, source=source, limit=limit)
+    except SanctionsError as exc:
+        _fail(str(exc))
+        return
+    if format == "json":
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("at", "source", "as of", "change", "entity", "name", "fields")
+    for r in rows:
+        table.add_row(r["at"], r["source"], r["source_as_of"] or "-", r["change"],
+                      r["entity_id"] or "-", r["name"] or "", ", ".join(r["fields"]))
+    Console(width=200).print(table)
+    if not rows:
+        typer.echo("No changes recorded" + (f" since {since}" if since else ""), err=True)
