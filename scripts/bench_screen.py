@@ -19,8 +19,10 @@ import statistics
 import time
 from pathlib import Path
 
-FIRST = "james maria wei li ahmed olga pedro anna john fatima ivan sofia carlos yuki omar".split()
-LAST = "smith garcia chen novak brown silva kowalski tanaka muller rossi dubois jensen".split()
+FIRST = ["james", "maria", "wei", "li", "ahmed", "olga", "pedro", "anna", "john", "fatima",
+         "ivan", "sofia", "carlos", "yuki", "omar"]
+LAST = ["smith", "garcia", "chen", "novak", "brown", "silva", "kowalski", "tanaka", "muller",
+        "rossi", "dubois", "jensen"]
 
 
 def sample_queries(db: Path, n: int, seed: int = 7) -> list[str]:

@@ -57,7 +57,8 @@ def test_full_build_provenance(full_db: Path) -> None:
     files = q(full_db, "SELECT role, path, as_of, kind FROM source_files WHERE source='ofac_sdn'"
               " ORDER BY id")
     assert ("sdn", "ofac_sdn/2024-05-03/sdn.csv", "2024-05-03", "official") in files
-    assert ("sdn_excerpt", "ofac_sdn/2026-excerpt/sdn_excerpt.csv", "2026-06-02", "partial") in files
+    excerpt = ("sdn_excerpt", "ofac_sdn/2026-excerpt/sdn_excerpt.csv", "2026-06-02", "partial")
+    assert excerpt in files
     notes = json.loads(q(full_db, "SELECT notes FROM sources WHERE key='ofac_sdn'")[0][0])
     assert notes["alt rows without an entry"] > 0  # counted, not fatal
     shas = q(full_db, "SELECT sha256 FROM source_files WHERE role='sdn' AND source='ofac_sdn'")

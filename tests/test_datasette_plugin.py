@@ -216,7 +216,8 @@ BAD_BODIES: list[tuple[Any, str]] = [
     ({"queries": [{"name": "a"}], "x": 1}, "unknown field(s) x; expected queries"),
     ({"queries": ["Tren"]}, "queries[0] must be an object"),
     ({"queries": [{"name": "a"}, {"nam": "b"}]},
-     "queries[1]: unknown field(s) nam; expected name, type, source, threshold, limit, country, birth_date, imo"),
+     "queries[1]: unknown field(s) nam; expected name, type, source, threshold, limit, "
+     "country, birth_date, imo"),
     ({"queries": [{"name": 5}]}, "queries[0]: name must be a string"),
     ({"queries": [{"name": "a", "threshold": True}]}, "queries[0]: threshold must be a number"),
     ({"queries": [{"name": "a", "threshold": "0.9x"}]}, "queries[0]: threshold must be a number"),
@@ -354,5 +355,6 @@ async def test_screen_json_qualifiers_and_library_errors(ds) -> None:
     assert first["explanation"]["country"] == {"score": 1.0, "detail": "VE listed"}
     r = await ds.client.get("/-/screen.json?name=Nicolas+Maduro&country=Atlantis")
     assert r.status_code == 400
-    assert r.json() == {"ok": False, "status": 400,
-                        "error": "unknown country 'Atlantis' (use an ISO code such as VE, or a name)"}
+    assert r.json() == {
+        "ok": False, "status": 400,
+        "error": "unknown country 'Atlantis' (use an ISO code such as VE, or a name)"}
