@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,7 @@ class MatchConfig:
     strong_band: float = 0.90  # at or above: "strong"; from threshold: "review"; below: "weak"
     token_cutoff: float = 75.0  # fuzz.ratio a listed token needs to be retrieved for a query token
     token_floor: float = 0.70  # per-token similarity below this counts as no match
-    candidates: int = 30  # names rescored per query, at most
+    candidates: int = 25  # names rescored per query, at most
     min_coverage: float = 0.35  # below this coarse query coverage a name cannot reach threshold
     min_candidates: int = 5  # ...but the best few are always rescored (for --threshold 0)
     initial_similarity: float = 0.85  # "N" against "Nicolas"
@@ -48,6 +48,7 @@ class MatchConfig:
     legal_form_weight: float = 0.15  # weight of "ltd", "llc", ... relative to a name token
     family_name_weight: float = 1.3  # listed surname tokens (before the comma) count more
     joined_factor: float = 0.97  # "alqaida" vs "al qaida": compact-string similarity, discounted
+    distinctive_factor: float = 0.85  # the listed name's most telling word replaced by another
     weak_alias_factor: float = 0.92  # a match on a low-quality alias
     type_mismatch_factor: float = 0.7
     number_mismatch_factor: float = 0.6  # "JI SONG 6" is not "JI SONG 8"
@@ -60,6 +61,8 @@ class MatchConfig:
 
 DEFAULT_CONFIG = MatchConfig()
 _DIGITS = re.compile(r"\d")
+# Name particles often written joined to the next word: "Abdel Halim" / "Abdelhalim".
+JOINABLE = frozenset({"abdul", "abd", "abu", "al", "el", "bin", "ibn", "bint", "ul", "ud"})
 _IMO_TEXT = re.compile(r"\bimo\s*(?:no\.?|number|#)?\s*:?\s*(\d{7})\b", re.I)
 _MMSI_TEXT = re.compile(r"\bmmsi\s*:?\s*(\d{9})\b", re.I)
 
@@ -167,6 +170,15 @@ class Index:
         self.idf = {t: math.log(1 + n / len(postings[j])) for t, j in self.vocab.items()}
         self.max_idf = math.log(1 + n)
         self.name_len = np.array([len(t) for t in name_tokens_], dtype=np.float32)
+        # adjacent tokens joined ("hu po" -> "hupo") and whole compact names, for queries that
+        # write a listed name as one word
+        self.joined: dict[str, list[int]] = {}
+        for i, toks in enumerate(name_tokens_):
+            forms = {a + b for a, b in zip(toks, toks[1:], strict=False)}
+            if 2 < len(toks) <= 5:
+                forms.add(self.compact[i])
+            for form in forms:
+                self.joined.setdefault(form, []).append(i)
         self.by_identifier: dict[str, list[int]] = {}
         for e_i, e in enumerate(entities):
             for ident in e.identifiers:
@@ -237,8 +249,29 @@ class Index:
         tokens: list[str] = []
         for q in queries:
             p = prepare(q)
-            tokens += p.tokens + p.vessel_tokens
+            for toks in (p.tokens, p.vessel_tokens):
+                tokens += toks
+                tokens += self.split_and_joined(toks)[0]
         self.similar(tokens, cfg, workers=workers)
+
+    def split_and_joined(self, tokens: Sequence[str]) -> tuple[list[str], set[int]]:
+        """Query tokens re-joined where a fragment is not a listed token ("isla miya" ->
+        "islamiya"), and names whose joined tokens equal a query token ("thievesinlaw")."""
+        rejoined = [a + b for a, b in zip(tokens, tokens[1:], strict=False)
+                    if self.joinable(a, b)]
+        names = {n for t in tokens if len(t) >= 4 and t not in self.vocab
+                 for n in self.joined.get(t, ())}
+        return rejoined, names
+
+    def joinable(self, a: str, b: str) -> bool:
+        """Two query words that may be one listed word split: a fragment or a particle."""
+        return a.isalpha() and b.isalpha() and (
+            a in JOINABLE or a not in self.vocab or b not in self.vocab)
+
+    def is_listed_like(self, token: str) -> bool:
+        """Whether retrieval found listed tokens similar to this one (after `similar`)."""
+        found = self._similar.get(token)
+        return found is not None and len(found[0]) > 0
 
     def allowed(self, query: Query) -> np.ndarray | None:
         """Boolean mask of the names a query's source/program filter lets through (cached)."""
@@ -287,13 +320,27 @@ class Index:
 # --- features: each takes the prepared query and one candidate, returns (score, detail) ---
 
 
-def _token_sim(q: str, c: str, cfg: MatchConfig) -> float:
+_SIM_CACHE: dict[tuple[str, str, bool], float] = {}
+
+
+def _token_sim(q: str, c: str, cfg: MatchConfig, initials: bool = True) -> float:
+    """Similarity of two tokens in [0, 1], memoised: the same pairs recur across candidates."""
+    key = (q, c, initials)
+    s = _SIM_CACHE.get(key)
+    if s is None:
+        if len(_SIM_CACHE) > 500_000:
+            _SIM_CACHE.clear()
+        s = _SIM_CACHE[key] = _token_sim_uncached(q, c, cfg, initials)
+    return s
+
+
+def _token_sim_uncached(q: str, c: str, cfg: MatchConfig, initials: bool) -> float:
     if q == c:
         return 1.0
     if not (q.isalpha() and c.isalpha()):  # tokens are [a-z0-9]+: numbers match only exactly
         return 0.0
-    if (len(q) == 1 and c.startswith(q)) or (len(c) == 1 and q.startswith(c)):
-        return cfg.initial_similarity
+    if len(q) == 1 or len(c) == 1:  # initials stand for names of people, not of companies
+        return cfg.initial_similarity if initials and (c.startswith(q) or q.startswith(c)) else 0.0
     s = fuzz.ratio(q, c) / 100
     return s if s >= cfg.token_floor else 0.0
 
@@ -306,7 +353,8 @@ def feature_name(idx: Index, q: list[str], n_i: int, etype: str,
     c = idx.tokens[n_i]
     if not q or not c:
         return 0.0, "no name tokens"
-    pairs = sorted(((_token_sim(a, b, cfg), i, j) for i, a in enumerate(q)
+    person = etype == "person"
+    pairs = sorted(((_token_sim(a, b, cfg, person), i, j) for i, a in enumerate(q)
                     for j, b in enumerate(c)), reverse=True)
     used_q: dict[int, tuple[int, float]] = {}
     used_c: set[int] = set()
@@ -332,6 +380,28 @@ def feature_name(idx: Index, q: list[str], n_i: int, etype: str,
         parts.append(f"not in query: {' '.join(missing)}" + (" (dropped, low weight)"
                                                             if drop < 1 else ""))
     return score, "; ".join(parts)
+
+
+def feature_distinctive(idx: Index, q: list[str], n_i: int, etype: str,
+                        cfg: MatchConfig) -> tuple[float | None, str]:
+    """The listed name's most telling word (its surname for a person, else its rarest word)
+    replaced by another word in the query: 'BRIGHT CONSTRUCTION' is not 'FURAHA CONSTRUCTION'."""
+    c = idx.tokens[n_i]
+    words = [t for t in c if not t.isdigit() and t not in LEGAL_CLASSES]
+    if len(words) < 2 or not q:
+        return None, ""
+    surnames = [t for t in words if t in idx.surnames[n_i]]
+    key = surnames or [max(words, key=lambda t: idx.idf.get(t, 0.0))]
+    best = {t: max(_token_sim(a, t, cfg) for a in q) for t in key}
+    missing = [t for t, s in best.items() if s < 0.8]
+    if not missing:
+        return None, ""
+    listed = set(c)
+    others = [a for a in q if a not in LEGAL_CLASSES and max(
+        (_token_sim(a, t, cfg) for t in listed), default=0.0) < 0.8]
+    if not others:  # left out, not replaced: the name feature already weighs that
+        return None, ""
+    return 0.0, f"listed {' '.join(missing)!r}, query has {' '.join(others)!r} instead"
 
 
 def feature_joined(idx: Index, q: list[str], n_i: int, cfg: MatchConfig) -> tuple[float, str]:
@@ -388,6 +458,13 @@ def feature_country(country: str | None, e: Entity) -> tuple[float | None, str]:
     return 0.0, f"{country} not among {', '.join(sorted(e.countries))}"
 
 
+def rejoined_variants(idx: Index, q: list[str]) -> Iterator[list[str]]:
+    """The query with one pair of adjacent words joined, where one is a fragment or particle."""
+    for i in range(len(q) - 1):
+        if idx.joinable(q[i], q[i + 1]) and idx.is_listed_like(q[i] + q[i + 1]):
+            yield [*q[:i], q[i] + q[i + 1], *q[i + 2:]]
+
+
 def combine(p: Prepared, query: Query, idx: Index, n_i: int, cfg: MatchConfig) -> Match:
     """Score one candidate name: name similarity, then qualifiers, into [0, 1] with a band."""
     row = idx.names[n_i]
@@ -395,6 +472,10 @@ def combine(p: Prepared, query: Query, idx: Index, n_i: int, cfg: MatchConfig) -
     q = p.vessel_tokens if e.type == "vessel" else p.tokens
     ex: dict[str, dict[str, Any]] = {}
     name_s, detail = feature_name(idx, q, n_i, e.type, cfg)
+    for variant in rejoined_variants(idx, q):  # "Gonc alves" may be "Goncalves"
+        v_s, v_detail = feature_name(idx, variant, n_i, e.type, cfg)
+        if v_s > name_s:
+            name_s, detail = v_s, v_detail + " (split words joined)"
     if q:  # an identifier-only query ("IMO 9323596") has no name to explain
         ex["name"] = {"score": round(name_s, 3), "detail": detail}
     joined_s, jdetail = feature_joined(idx, q, n_i, cfg)
@@ -402,6 +483,10 @@ def combine(p: Prepared, query: Query, idx: Index, n_i: int, cfg: MatchConfig) -
         ex["joined_tokens"] = {"score": round(joined_s, 3), "detail": jdetail}
         name_s = joined_s
     score = name_s
+    dist_s, ddetail_ = feature_distinctive(idx, q, n_i, e.type, cfg)
+    if dist_s is not None:
+        score *= cfg.distinctive_factor
+        ex["distinctive"] = {"score": dist_s, "detail": ddetail_}
     num_s, ndetail = feature_numbers(q, idx.tokens[n_i])
     if num_s < 1:
         score *= cfg.number_mismatch_factor
@@ -454,9 +539,11 @@ def match(idx: Index, query: Query, cfg: MatchConfig = DEFAULT_CONFIG,
     """Best match per entity, highest score first, at most `limit` (threshold applied later)."""
     p = prepare(query)
     mask = idx.allowed(query)
-    candidates = set(idx.retrieve(p.tokens, cfg, mask).tolist())
-    if p.vessel_tokens != p.tokens:
-        candidates |= set(idx.retrieve(p.vessel_tokens, cfg, mask).tolist())
+    candidates: set[int] = set()
+    for tokens in {tuple(p.tokens), tuple(p.vessel_tokens)}:
+        rejoined, joined_names = idx.split_and_joined(tokens)
+        candidates |= set(idx.retrieve([*tokens, *rejoined], cfg, mask).tolist())
+        candidates |= joined_names
     for ident in p.identifiers:
         for e_i in idx.by_identifier.get(ident, ()):
             candidates.update(idx.names_of.get(e_i, ()))
