@@ -358,12 +358,46 @@ async def screen_page(request: Request, datasette: Any) -> Response:
     return Response.html(html, status=status)
 
 
+async def changes_atom(request: Request, datasette: Any) -> Response:
+    """The newest entity-level changes as an Atom feed (?source=KEY to follow one list)."""
+    state = await get_state(datasette)
+    if state is None:
+        return error("no sanctions database is being served", 404)
+    db = datasette.get_database(state.database)
+    if "changes" not in set(await db.table_names()):
+        return error("this database has no change history", 404)
+    source = (request.args.get("source") or "").strip()
+    rows = (await db.execute(
+        "select id, at, source, source_as_of, change, entity_id, name, fields from changes"
+        " where (:source = '' or source = :source) order by id desc limit 200",
+        {"source": source})).rows
+    base = request.url.split("/-/")[0]
+    entries = []
+    for r in rows:
+        link = entity_url(datasette, state.database, r["entity_id"]) if r["entity_id"] else ""
+        title = f"{r['change']}: {r['name'] or ''} ({r['source']})"
+        summary = f"{r['entity_id'] or ''} {r['fields'] or ''} as of {r['source_as_of'] or '?'}"
+        entries.append(
+            f"<entry><id>urn:sanctions:change:{r['id']}</id><title>{escape(title)}</title>"
+            f"<updated>{escape(r['at'])}</updated>"
+            + (f'<link href="{escape(base + link)}"/>' if link else "")
+            + f"<summary>{escape(summary.strip())}</summary></entry>")
+    updated = rows[0]["at"] if rows else "1970-01-01T00:00:00+00:00"
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>urn:sanctions:changes{':' + escape(source) if source else ''}</id>"
+        f"<title>sanctions: recent changes{' in ' + escape(source) if source else ''}</title>"
+        f"<updated>{escape(updated)}</updated>{''.join(entries)}</feed>\n")
+    return Response(feed, content_type="application/atom+xml; charset=utf-8")
+
+
 # --- hooks -----------------------------------------------------------------------------------
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/-/screen\.json$", screen_json), (r"^/-/screen$", screen_page)]
+    return [(r"^/-/screen\.json$", screen_json), (r"^/-/screen$", screen_page),
+            (r"^/-/changes\.atom$", changes_atom)]
 
 
 @hookimpl

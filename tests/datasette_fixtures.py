@@ -22,6 +22,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from sanctions import datasette_plugin, db, fts
+from sanctions.build import POST_IMPORT_STEPS
 from sanctions.models import (
     Address,
     BirthDate,
@@ -122,6 +123,8 @@ def make_db(path: Path) -> Path:
         )
     conn.execute("INSERT INTO build_info VALUES ('built_at', '2026-06-03T00:00:00+00:00')")
     db.create_indexes(conn)
+    for step in POST_IMPORT_STEPS:  # linking and change history, as every build runs them
+        step(conn, path.with_name("no-previous.db"))
     fts.enable_fts(conn)
     conn.commit()
     conn.close()

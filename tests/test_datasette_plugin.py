@@ -145,8 +145,9 @@ async def test_screen_get(ds: Datasette) -> None:
     data = await get_json(ds, "/-/screen.json?name=Tren+de+Aragua")
     assert set(data) >= {"query", "matches"}
     assert data["matches"][0]["name"].casefold() == "tren de aragua"
-    assert {m["entity_id"] for m in data["matches"][:2]} == {
-        "ofac_sdn:49756", "state_fto:tren-de-aragua"}
+    # one match per linked cluster: the OFAC record, with the FTO listing as related
+    assert data["matches"][0]["entity_id"] == "ofac_sdn:49756"
+    assert [r["entity_id"] for r in data["matches"][0]["related"]] == ["state_fto:tren-de-aragua"]
     for match in data["matches"]:
         assert set(match) >= MATCH_KEYS
         for feature in match["explanation"].values():

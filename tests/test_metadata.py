@@ -12,7 +12,7 @@ import yaml
 from datasette.app import Datasette
 from datasette_fixtures import sqlite_connect
 
-from sanctions import db, link
+from sanctions import db, history, link
 from sanctions.serve import METADATA, load_metadata
 from sanctions.sources import all_sources
 
@@ -28,6 +28,7 @@ def schema_columns() -> dict[str, list[str]]:
     conn = sqlite3.connect(":memory:")
     db.create_schema(conn)
     conn.executescript(link.SCHEMA)  # links and clusters, written by the build's linking step
+    conn.executescript(history.SCHEMA)  # changes and entity_history, by its history step
     tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
     return {t: [c[1] for c in conn.execute(f"pragma table_info([{t}])")] for t in tables}
 
