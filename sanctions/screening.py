@@ -9,11 +9,13 @@ record of the cluster, with the others under `related`.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +111,8 @@ def screen_query(index: Index, query: Query, *, threshold: float | None = None,
         raise QueryError(f"threshold must be between 0 and 1, not {threshold}")
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    ranked = match(index, query, config, limit=limit * 4)
+    # --threshold 0 asks for the best `limit` whatever they score: rescore at least that many
+    ranked = match(index, query, config, limit=limit * 4, candidates=limit if threshold == 0 else 0)
     best: dict[str, Match] = {}
     for m in ranked:  # already best first: the first of each cluster wins, OFAC on ties
         c = m.entity.cluster or m.entity.id
@@ -209,6 +212,21 @@ def screen_many(db_path: Path | str, rows: Iterable[Mapping[str, Any]], *,
         for job in jobs:
             yield from _screen_chunk(job)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for results in pool.imap(_screen_chunk, jobs):
-            yield from results
+    # This process is one of the workers: one copy of the index fewer than a pool of `workers`.
+    # The index's objects never die: keep the collector off their pages, so the forked helpers
+    # share more of them with this process instead of copying them.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            earlier: list[AsyncResult[list[dict[str, Any]]]] = []
+            while group := list(islice(jobs, workers)):  # a chunk here, the rest to the helpers
+                later = [pool.apply_async(_screen_chunk, (job,)) for job in group[1:]]
+                here = _screen_chunk(group[0])
+                for result in earlier:  # the previous group's helper chunks come first
+                    yield from result.get()
+                yield from here
+                earlier = later
+            for result in earlier:
+                yield from result.get()
+    finally:
+        gc.unfreeze()

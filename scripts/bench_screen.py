@@ -6,16 +6,19 @@
 Queries are listed names (primary and aliases, sampled with a fixed seed) with one typo in
 every other one, plus as many made-up names, so both hits and misses are timed. Single-query
 latency is measured with a cold token cache (each query's tokens first seen then), batch
-throughput through `screen_many` as `sanctions screen --input` runs it.
+throughput through `screen_many` as `sanctions screen --input` runs it (this process and
+`--workers` - 1 forked helpers), with the peak memory of all of them.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sqlite3
 import statistics
+import threading
 import time
 from pathlib import Path
 
@@ -40,6 +43,38 @@ def sample_queries(db: Path, n: int, seed: int = 7) -> list[str]:
                 for _ in range(n - len(queries))]
     rng.shuffle(queries)
     return queries
+
+
+class MemorySampler(threading.Thread):
+    """Peak proportional set size (PSS) of this process and its children, from /proc (Linux):
+    forked workers share pages with the parent, so adding their RSS would count those twice."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                pids = [os.getpid(), *self.children(os.getpid())]
+                self.peak_kb = max(self.peak_kb, sum(self.pss(p) for p in pids))
+            except OSError:  # a worker exited between listing and reading
+                pass
+            time.sleep(0.1)
+
+    @staticmethod
+    def children(pid: int) -> list[int]:
+        out: list[int] = []
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out += [int(c) for c in f.read().split()]
+        return out
+
+    @staticmethod
+    def pss(pid: int) -> int:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
 
 
 def main() -> None:
@@ -71,15 +106,19 @@ def main() -> None:
 
     index.clear_cache()
     rows = [{"id": str(i), "name": q} for i, q in enumerate(queries)]
+    sampler = MemorySampler()
+    if os.path.exists("/proc/self/smaps_rollup"):
+        sampler.start()
     t = time.perf_counter()
-    results = list(screen_many(args.db, rows, workers=args.workers))
+    hits = sum(1 for r in screen_many(args.db, rows, workers=args.workers) if r["matches"])
     dt = time.perf_counter() - t
-    hits = sum(1 for r in results if r["matches"])
+    sampler.running = False
     print(f"batch: {len(rows):,} queries in {dt:.2f} s = {len(rows) / dt:,.0f} queries/s "
           f"({args.workers} workers; {hits:,} with a match at the default threshold)")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS: {rss:.0f} MB (largest worker process {kids:.0f} MB)")
+    print(f"peak RSS: {rss:.0f} MB this process, {kids:.0f} MB its largest worker; "
+          f"peak PSS of all processes during the batch: {sampler.peak_kb / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

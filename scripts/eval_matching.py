@@ -190,7 +190,7 @@ def retrieval_recall(index: Index, cases: list[Case], cluster: Callable[[str], s
             continue
         total += 1
         q = make_query({"name": c.query, "type": c.type or None})
-        p = prepare(q)
+        p = prepare(q, index)
         want = cluster(c.expected)
         exhaustive = max((combine(p, q, index, n_i, cfg).score for e_i in members[want]
                           for n_i in index.names_of.get(e_i, ())), default=0.0)

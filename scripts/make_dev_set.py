@@ -1,13 +1,14 @@
 """Build eval/dev_set.csv: realistic query variants of listed entities, plus negatives.
 
-    python scripts/make_dev_set.py [--db db/sanctions.db] [--out eval/dev_set.csv]
+    python scripts/make_dev_set.py [--db db/sanctions.db] [--out eval/dev_set.csv] [--seed N]
 
 Deterministic (fixed seed) for a given database. Positives are real listed entities, sampled
 across sources, each queried through one named transformation (`variant`). Only entities whose
 name is unambiguous are sampled: no other cluster has a name with the same normalised tokens,
-so "the right answer" is well defined from the name alone. Negatives are plausible names that
-no listed name matches token for token (nor contains, nor is contained by); hard negatives are
-listed names with one decisive part changed. See eval/README.md.
+or within a letter or two of them, so "the right answer" is well defined from the name alone.
+Negatives are plausible names that no listed name matches token for token (nor contains, nor
+is contained by); hard negatives are listed names with one decisive part changed.
+See eval/README.md.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rapidfuzz import fuzz, process
 
 from sanctions.identifiers import imo_is_valid
 from sanctions.normalize import LEGAL_CLASSES, VARIANTS, name_tokens
@@ -157,6 +160,16 @@ class Data:
     postings: dict[str, set[int]]
     key_entities: dict[tuple[str, ...], list[Listed]]  # sorted name tokens -> entities
     identifiers: set[str]  # every listed identifier, IMO numbers included
+    sorted_names: list[str]  # per name: its tokens sorted, joined by spaces
+    name_clusters: list[str]  # per name: its entity's cluster
+
+    def near_duplicate(self, e: Listed) -> bool:
+        """Another cluster carries a name within a letter or two of e's: the same person listed
+        twice and not linked ('Valentinovna' / 'Valentinova'), so either would be right."""
+        key = " ".join(sorted(name_tokens(e.name)))
+        hits = process.extract(key, self.sorted_names, scorer=fuzz.ratio, score_cutoff=92,
+                               limit=None)
+        return any(self.name_clusters[i] != e.cluster for _, _, i in hits)
 
     def clusters_for(self, name: str) -> set[str]:
         return self.key_clusters.get(tuple(sorted(name_tokens(name))), set())
@@ -197,8 +210,12 @@ def load(db: Path) -> Data:
     key_clusters: dict[tuple[str, ...], set[str]] = defaultdict(set)
     token_sets: list[frozenset[str]] = []
     postings: dict[str, set[int]] = defaultdict(set)
+    sorted_names: list[str] = []
+    name_clusters: list[str] = []
     for eid, name in conn.execute("SELECT entity_id, name FROM names ORDER BY id"):
         toks = name_tokens(name)
+        sorted_names.append(" ".join(sorted(toks)))
+        name_clusters.append(cluster.get(eid, eid))
         key_clusters[tuple(sorted(toks))].add(cluster.get(eid, eid))
         key_entities[tuple(sorted(toks))].append(by_id[eid])
         core = frozenset(toks) - LEGAL_CLASSES
@@ -206,7 +223,8 @@ def load(db: Path) -> Data:
             postings[t].add(len(token_sets))
         token_sets.append(core)
     conn.close()
-    return Data(entities, key_clusters, token_sets, postings, key_entities, identifiers)
+    return Data(entities, key_clusters, token_sets, postings, key_entities, identifiers,
+                sorted_names, name_clusters)
 
 
 # --- name parts and transformations (each returns None when it does not apply) ---
@@ -501,7 +519,7 @@ def positives(data: Data, rng: random.Random, used: set[str]) -> list[dict[str, 
                     continue
                 cursor[src] += 1
                 e = lst[i]
-                if e.cluster in used:
+                if e.cluster in used or data.near_duplicate(e):
                     continue
                 r = func(e, variant, rng)
                 if r is None:
@@ -648,8 +666,10 @@ def main() -> None:
     ap.add_argument("--db", default="db/sanctions.db", type=Path)
     ap.add_argument("--out", default=Path(__file__).parent.parent / "eval" / "dev_set.csv",
                     type=Path)
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help="another seed makes a held-out set (eval/holdout_set.csv)")
     args = ap.parse_args()
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     data = load(args.db)
     rows = [{"query": q, "type": "", "expected": eid, "class": cls, "variant": "headline",
              "why": why} for q, eid, cls, why in HEADLINE]

@@ -18,6 +18,7 @@ from sanctions.match import (
     feature_numbers,
     match,
     prepare,
+    token_similarity,
 )
 from sanctions.screening import get_index, make_query, screen_query
 
@@ -40,6 +41,21 @@ def small_index() -> Index:
         Entity("ofac_sdn:23739", "ofac_sdn", "23739", "vessel", "JI SONG 8", ("DPRK4",)),
         Entity("ofac_sdn:173", "ofac_sdn", "173", "organization", "ANGLO-CARIBBEAN CO., LTD.",
                ("CUBA",)),
+        Entity("ofac_sdn:23223", "ofac_sdn", "23223", "organization", "THIEVES-IN-LAW",
+               ("TCO",)),
+        Entity("state_fto:jemaah-islamiya", "state_fto", "jemaah-islamiya", "organization",
+               "Jemaah Islamiya", ("FTO",)),
+        Entity("ofac_sdn:35887", "ofac_sdn", "35887", "organization",
+               "JOINT STOCK COMPANY ZAVOD KULAKOVA", ("RUSSIA-EO14024",)),
+        Entity("ofac_sdn:56662", "ofac_sdn", "56662", "person", "CARRETERO NAPOLITANO, Roberto",
+               ("VENEZUELA-EO13850",)),
+        Entity("state_rewards:ahmed-iman-ali", "state_rewards", "ahmed-iman-ali", "person",
+               "Ahmed Iman Ali", ("RFJ",)),
+        Entity("ofac_sdn:19268", "ofac_sdn", "19268", "person", "KIBIS, Boris Borisovich",
+               ("UKRAINE-EO13660",)),
+        Entity("ofac_sdn:36378", "ofac_sdn", "36378", "aircraft", "T7-OKY", ("IRAN-EO13846",)),
+        Entity("uk_sanctions:RUS2861", "uk_sanctions", "RUS2861", "vessel", "BLACKSEA EAGLE",
+               ("Russia",)),
     ]
     names = [NameRow(i, e.name, "primary") for i, e in enumerate(entities)]
     names.append(NameRow(2, "ARAGUA TRAIN", "weak"))
@@ -139,7 +155,83 @@ def test_matching_cases_on_full_data(full_db: Path, case: dict[str, str]) -> Non
     index = get_index(full_db)
     results = screen_query(index, make_query({"name": case["query"], "type": case["type"]}),
                            threshold=0, limit=3)
+    if not case["expected"]:  # a name that must not alarm
+        assert results[0]["score"] < DEFAULT_CONFIG.threshold, (case["why"], results[:2])
+        return
     first = results[0]
     found = {first["entity_id"], *(r["entity_id"] for r in first["related"])}
     assert case["expected"] in found, (case["why"], results[:2])
     assert first["score"] >= DEFAULT_CONFIG.threshold
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "feature"),
+    [
+        ("Thievesinlaw", "ofac_sdn:23223", "joined_tokens"),  # the query writes three words as one
+        ("Jemaah Isla miya", "state_fto:jemaah-islamiya", "name"),  # ...or one word as two
+        ("T7OKY", "ofac_sdn:36378", "joined_tokens"),
+        ("Black Sea Eagle", "uk_sanctions:RUS2861", "name"),
+        ("Boris Borisovichkibis", "ofac_sdn:19268", "name"),
+    ],
+)
+def test_joined_and_split_words(query: str, expected: str, feature: str) -> None:
+    [m] = match(IDX, Query(query), limit=1)
+    assert m.entity.id == expected and m.score >= DEFAULT_CONFIG.threshold, m
+    assert feature in m.explanation
+
+
+def test_typo_in_a_legal_form_still_folds() -> None:
+    [m] = match(IDX, Query("Joint Stokc Company Zavod Kulakova"), limit=1)
+    assert (m.entity.id, m.score) == ("ofac_sdn:35887", 1.0)
+
+
+def test_typo_in_a_name_with_spelling_variants() -> None:
+    """'Ahemd' is one swap from 'Ahmed', a spelling of 'Ahmad' (how both are indexed)."""
+    [m] = match(IDX, Query("Ahemd Iman Ali"), limit=1)
+    assert m.entity.id == "state_rewards:ahmed-iman-ali"
+    assert m.score >= DEFAULT_CONFIG.threshold
+    assert "ahemd=ahmad 0.80" in m.explanation["name"]["detail"]
+
+
+def test_letters_added_to_a_short_name_cost_their_share() -> None:
+    """fuzz.ratio puts 'carter' at 0.80 of 'carretero'; OSA at 0.67, below the floor."""
+    assert token_similarity("carter", "carretero", DEFAULT_CONFIG, False) == 0.0
+    assert token_similarity("madura", "maduro", DEFAULT_CONFIG, False) == 0.8333
+    [m] = match(IDX, Query("Robert Carter"), limit=1)
+    assert m.score < DEFAULT_CONFIG.threshold
+
+
+def test_numbers_compare_as_digit_runs() -> None:
+    assert feature_numbers(["t7oky"], ["t7", "oky"]) == (1.0, "['7'] agree")
+    assert feature_numbers(["77th", "light"], ["99th", "light"]) == (
+        0.0, "query ['77'] vs listed ['99']")
+
+
+def test_retrieval_finds_every_token_the_scorer_would_pair() -> None:
+    """The vocabulary lookup (length slices, ratio prefilter, OSA) equals scoring every
+    listed token with `token_similarity`."""
+    tokens = ["maduro", "madura", "ahemd", "thieves", "x", "8", "kulakva", "jemaah", "nord"]
+    for t in tokens:
+        exhaustive = {v: s for v in IDX.vocab_list
+                      if (s := token_similarity(t, v, DEFAULT_CONFIG, False)) > 0}
+        assert IDX.sims(t, DEFAULT_CONFIG) == exhaustive, t
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="abcdeilmnorstuvz", min_size=1, max_size=12))
+def test_retrieval_lookup_is_exhaustive(token: str) -> None:
+    exhaustive = {v: s for v in IDX.vocab_list
+                  if (s := token_similarity(token, v, DEFAULT_CONFIG, False)) > 0}
+    assert IDX.sims(token, DEFAULT_CONFIG) == exhaustive
+
+
+def test_threshold_zero_rescoring_floor() -> None:
+    """Asked for the best N whatever they score, at least N names are rescored."""
+    got = match(IDX, Query("Nicolas"), limit=20, candidates=20)
+    assert len(got) >= 2 and got[0].entity.id in {"ofac_sdn:22790", "ofac_sdn:26946"}
+
+
+def test_bare_number_is_a_name_when_no_entity_carries_it() -> None:
+    with_index = prepare(Query("7654321"), IDX)
+    assert with_index.tokens == ["7654321"]  # not listed: searched as a name
+    assert prepare(Query("9323596"), IDX).tokens == []  # NORD STAR's IMO: an identifier query

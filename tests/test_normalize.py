@@ -36,11 +36,18 @@ def test_normalize_name(raw: str, expected: str) -> None:
         ("Mohammed Ali", ["muhammad", "ali"]),
         ("Mohamed Aly", ["muhammad", "aly"]),
         ("Anglo Caribbean Company Limited", ["anglo", "caribbean", "co", "ltd"]),
-        ("Rosneft PJSC", ["rosneft", "pao"]),
-        ("Sovcomflot Joint Stock Company", ["sovcomflot", "ao"]),
+        ("Rosneft PJSC", ["rosneft", "pjsc"]),
+        ("PAO Rosneft", ["pjsc", "rosneft"]),  # one class for a kind of company, any language
+        ("Sovcomflot Joint Stock Company", ["sovcomflot", "jsc"]),
+        ("Общество с ограниченной ответственностью Ромашка", ["llc", "romashka"]),
+        ("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU 3MKH", ["llc", "3mkh"]),
+        ("JOINT STOKC COMPANY ZAVOD KULAKOVA", ["jsc", "zavod", "kulakova"]),  # typo in form
+        ("VTB Bank Belarus Closed Joint Stock", ["vtb", "bank", "belarus", "cjsc"]),
+        ("Stock Exchange", ["stock", "exchange"]),  # a form's word alone is just a word
+        ("Sa'id O'Brien", ["said", "obrien"]),  # apostrophes are part of the word
         ("Vega Trading S.A. de C.V.", ["vega", "trading", "sa", "cv"]),
         ("Alexey Navalny", ["aleksei", "navalny"]),
-        ("OOO 558 Aircraft", ["ooo", "558", "aircraft"]),  # digits are never dropped
+        ("OOO 558 Aircraft", ["llc", "558", "aircraft"]),  # digits are never dropped
     ],
 )
 def test_name_tokens_fold_variants_and_legal_forms(raw: str, expected: list[str]) -> None:

@@ -1,0 +1,195 @@
+"""The screening library (used by the CLI and the web API) on a small real database.
+
+Rows are hand-trimmed from the bundled OFAC and State Department snapshots and written with the
+project's own schema, writer and linking step.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctions import db
+from sanctions.build import POST_IMPORT_STEPS
+from sanctions.errors import SanctionsError
+from sanctions.models import BirthDate, Designation, Identifier, Name, Nationality, Record, Vessel
+from sanctions.screening import (
+    CHUNK,
+    QueryError,
+    get_index,
+    make_query,
+    screen,
+    screen_many,
+)
+
+OFAC = "U.S. Treasury OFAC"
+RECORDS = [
+    Record(source="ofac_sdn", source_id="49756", type="organization", name="TREN DE ARAGUA",
+           listed_on="2024-07-11", names=[Name("ARAGUA TRAIN", "weak")],
+           designations=[Designation(OFAC, "SDN", "TCO", "2024-07-11"),
+                         Designation(OFAC, "SDN", "FTO", "2025-02-20")]),
+    Record(source="state_fto", source_id="tren-de-aragua", type="organization",
+           name="Tren de Aragua", listed_on="2025-02-20",
+           designations=[Designation("U.S. Department of State", "FTO", "FTO", "2025-02-20")]),
+    Record(source="ofac_sdn", source_id="22790", type="person", name="MADURO MOROS, Nicolas",
+           listed_on="2017-07-31", birth_dates=[BirthDate("23 Nov 1962", "1962-11-23")],
+           nationalities=[Nationality("Venezuela", "citizenship")],
+           identifiers=[Identifier("cedula", "5892464", "Venezuela")],
+           designations=[Designation(OFAC, "SDN", "VENEZUELA", "2017-07-31")]),
+    Record(source="ofac_sdn", source_id="26946", type="person",
+           name="MADURO GUERRA, Nicolas Ernesto", listed_on="2019-06-28",
+           birth_dates=[BirthDate("21 Jun 1990", "1990-06-21")],
+           designations=[Designation(OFAC, "SDN", "VENEZUELA-EO13692", "2019-06-28")]),
+    Record(source="ofac_sdn", source_id="56706", type="vessel", name="NORD STAR",
+           listed_on="2025-12-10", vessel=Vessel(imo="9323596", imo_valid=True,
+                                                 mmsi="352003296", flag="Panama"),
+           designations=[Designation(OFAC, "SDN", "VENEZUELA-EO13850", "2025-12-10")]),
+]
+
+
+def make_db(path: Path, records: list[Record] = RECORDS) -> Path:
+    conn = db.connect(path)
+    db.create_schema(conn)
+    db.write_records(conn, records)
+    db.create_indexes(conn)
+    for step in POST_IMPORT_STEPS:  # linking (clusters), as every build runs it
+        step(conn, path.with_name("no-previous.db"))
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory.mktemp("screen") / "sanctions.db")
+
+
+def ids(result: dict) -> list[str]:
+    return [m["entity_id"] for m in result["matches"]]
+
+
+def test_contract_and_linked_records(small_db: Path) -> None:
+    result = screen(small_db, "Tren de Aragua")
+    assert result["query"] == {"name": "Tren de Aragua"}
+    [m] = result["matches"]  # the FTO record is the same organisation: folded into one match
+    assert m["entity_id"] == "ofac_sdn:49756" and m["score"] == 1.0 and m["band"] == "exact"
+    assert m["programs"] == ["TCO", "FTO"] and m["listed_on"] == "2024-07-11"
+    assert m["explanation"]["name"] == {"score": 1.0, "detail": (
+        "tren=tren 1.00; de=de 1.00; aragua=aragua 1.00")}
+    assert [r["entity_id"] for r in m["related"]] == ["state_fto:tren-de-aragua"]
+
+
+def test_source_filter_applies_before_ranking(small_db: Path) -> None:
+    assert ids(screen(small_db, "Tren de Aragua", source="state_fto")) == [
+        "state_fto:tren-de-aragua"]
+    assert screen(small_db, "Nord Star", source="state_fto")["matches"] == []
+
+
+def test_threshold_zero_gives_the_best_limit(small_db: Path) -> None:
+    assert screen(small_db, "Nicolas Perez")["matches"] == []
+    best = screen(small_db, "Nicolas Perez", threshold=0, limit=2)
+    assert ids(best) == ["ofac_sdn:22790", "ofac_sdn:26946"]
+    scores = [m["score"] for m in best["matches"]]
+    assert scores == sorted(scores, reverse=True) and scores[0] < 0.8
+
+
+def test_qualifiers_reorder_namesakes(small_db: Path) -> None:
+    """Two listed Nicolas Maduros: the birth date decides which comes first."""
+    assert ids(screen(small_db, "Nicolas Maduro", birth_date="1990"))[0] == "ofac_sdn:26946"
+    assert ids(screen(small_db, "Nicolas Maduro", birth_date="1962-11"))[0] == "ofac_sdn:22790"
+    first = screen(small_db, "Nicolas Maduro", country="Venezuela")["matches"][0]
+    assert first["explanation"]["country"] == {"score": 1.0, "detail": "VE listed"}
+
+
+def test_identifiers_in_query_or_field(small_db: Path) -> None:
+    assert ids(screen(small_db, "IMO 9323596")) == ["ofac_sdn:56706"]
+    assert ids(screen(small_db, "Nord Star", imo="9323596")) == ["ofac_sdn:56706"]
+    assert ids(screen(small_db, "5892464"))[0] == "ofac_sdn:22790"  # a cedula number
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "  "}, "name is empty"),
+        ({"name": "x", "type": "ship"}, "type must be one of person, organization, vessel, "
+                                        "aircraft, not 'ship'"),
+        ({"name": "x", "country": "Atlantis"}, "unknown country 'Atlantis'"),
+        ({"name": "x", "birth_date": "23/11/1962"}, "birth_date must be YYYY, YYYY-MM or"),
+        ({"name": "x", "imo": "12345"}, "imo must be 7 digits, not '12345'"),
+    ],
+)
+def test_bad_queries_say_what_is_wrong(fields: dict, message: str) -> None:
+    with pytest.raises(QueryError, match=message.replace("(", r"\(")):
+        make_query(fields)
+
+
+def test_unknown_source_is_a_query_error() -> None:
+    with pytest.raises(QueryError, match="unknown source 'ofac'"):
+        make_query({"name": "x"}, sources=("ofac",))
+
+
+def test_batch_keeps_order_and_goes_on_after_bad_rows(small_db: Path) -> None:
+    rows: list[dict[str, Any]] = [
+        {"id": str(i), "name": ["Tren de Aragua", "Nord Star", "", "Jane Doe"][i % 4]}
+        for i in range(CHUNK * 2 + 7)]  # several chunks, on two worker processes
+    rows[5] = {"_row": 7, "_error": "not valid JSON: Expecting value"}
+    out = list(screen_many(small_db, rows, workers=2))
+    assert [r["query"].get("id") for r in out] == [r.get("id") for r in rows]
+    assert out[0]["matches"][0]["entity_id"] == "ofac_sdn:49756"
+    assert out[1]["matches"][0]["entity_id"] == "ofac_sdn:56706"
+    assert out[2] == {"query": {"id": "2", "name": ""}, "matches": [], "error": "name is empty"}
+    assert out[3]["matches"] == []
+    assert out[5] == {"query": {}, "matches": [], "error": "not valid JSON: Expecting value",
+                      "row": 7}
+    assert out == list(screen_many(small_db, rows, workers=1))
+
+
+def test_index_reloads_when_the_database_is_replaced(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "a.db", RECORDS[:1])
+    assert get_index(path) is get_index(path)  # loaded once
+    assert screen(path, "Nord Star")["matches"] == []
+    newer = make_db(tmp_path / "b.db")
+    shutil.move(newer, path)  # how a build swaps the file in
+    os.utime(path, (1e9, 2e9))
+    assert ids(screen(path, "Nord Star")) == ["ofac_sdn:56706"]
+
+
+def test_missing_or_foreign_database(tmp_path: Path) -> None:
+    with pytest.raises(SanctionsError, match="no database at .*run `sanctions build` first"):
+        screen(tmp_path / "none.db", "x")
+    (tmp_path / "junk.db").write_text("not sqlite")
+    with pytest.raises(SanctionsError, match="not a sanctions database"):
+        screen(tmp_path / "junk.db", "x")
+
+
+@pytest.mark.parametrize("name", ["a" * 10_000, "Tren\x00de\x1fAragua", "Трен de Αραγουα 🚢",
+                                  "!!!", "\u200b\u200b", "IMO", "0000000"])
+def test_hostile_names_give_a_result_or_a_clear_error(small_db: Path, name: str) -> None:
+    try:
+        result = screen(small_db, name, threshold=0)
+    except QueryError as exc:
+        assert str(exc) == "name is empty"
+    else:
+        assert all(0 <= m["score"] <= 1 for m in result["matches"])
+
+
+def test_control_characters_are_spaces(small_db: Path) -> None:
+    assert ids(screen(small_db, "Tren\x00de\x1fAragua")) == ["ofac_sdn:49756"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=200))
+def test_any_text_screens_without_error(small_db: Path, text: str) -> None:
+    try:
+        result = screen(small_db, text, threshold=0, limit=3)
+    except QueryError:
+        return
+    assert len(result["matches"]) <= 3
+    assert all(0 <= m["score"] <= 1 and m["band"] in ("exact", "strong", "review", "weak")
+               for m in result["matches"])
