@@ -10,12 +10,13 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from .build import DEFAULT_DB, build
 from .catalog import source_status
+from .cli_common import DbOption, fail
 from .cli_screen import screen
 from .cli_update import changes, update
 from .errors import SanctionsError
@@ -26,17 +27,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-DbOption = Annotated[
-    Path,
-    typer.Option("--db", help="SQLite database path (env SANCTIONS_DB).", envvar="SANCTIONS_DB"),
-]
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
 
 def _parse_files(specs: list[str]) -> dict[str, dict[str, Path]]:
     files: dict[str, dict[str, Path]] = {}

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from .build import DEFAULT_DB
+from .cli_common import DbOption, fail
 from .errors import SanctionsError
 from .screening import get_index, make_query, screen_many, screen_query
 
@@ -24,11 +25,6 @@ EXIT_MATCH = 1
 FORMATS = ("table", "json", "jsonl", "csv")
 CSV_COLUMNS = ("query_id", "query_name", "rank", "entity_id", "source", "name", "type", "score",
                "band", "matched_name", "programs", "listed_on", "related", "error")
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -152,17 +148,16 @@ def screen(
         "--input", help="Batch: CSV with a header (id,name,type,country,birth_date,imo) "
         "or JSONL.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write results here.")] = None,
-    db: Annotated[Path, typer.Option("--db", envvar="SANCTIONS_DB",
-                                     help="SQLite database path.")] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
 ) -> None:
     """Screen a name (or a batch file) against every list; scores explain themselves.
 
     Exit status 0: no match at or above the threshold; 1: at least one; 2: usage or data error.
     """
     if format not in FORMATS:
-        raise _fail(f"--format must be one of {', '.join(FORMATS)}")
+        fail(f"--format must be one of {', '.join(FORMATS)}")
     if (name is None) == (input is None):
-        raise _fail("give a NAME or --input FILE (not both)")
+        fail("give a NAME or --input FILE (not both)")
     sources = tuple(source)
     try:
         index = get_index(db)
@@ -192,7 +187,7 @@ def screen(
             if output:
                 out.close()
     except SanctionsError as exc:
-        raise _fail(str(exc)) from None
+        fail(str(exc))
     if matched:
         raise typer.Exit(EXIT_MATCH)
     if bad:

@@ -6,23 +6,13 @@ Registered in cli.py with `app.command("update")(update)` and `app.command("chan
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .build import DEFAULT_DB
+from .cli_common import DbOption, fail
 from .errors import SanctionsError
-
-DbOption = Annotated[
-    Path,
-    typer.Option("--db", help="SQLite database path (env SANCTIONS_DB).", envvar="SANCTIONS_DB"),
-]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def update(
@@ -48,7 +38,7 @@ def update(
         result = run_update(db, keys=source or None, mirror=mirror,
                             progress=lambda m: typer.echo(m, err=True))
     except SanctionsError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     counts = {s: sum(r.status == s for r in result.sources)
               for s in ("updated", "unchanged", "failed")}
@@ -74,11 +64,11 @@ def changes(
     from .history import list_changes
 
     if format not in ("table", "json"):
-        _fail("--format must be table or json")
+        fail("--format must be table or json")
     try:
         rows = list_changes(db, since=since, source=source, limit=limit)
     except SanctionsError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     if format == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
