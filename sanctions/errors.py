@@ -23,3 +23,9 @@ class ValidationError(SanctionsError):
         self.source = source
         self.problem = problem
         super().__init__(f"{source}: validation failed: {problem}")
+
+
+class NotOnline(SourceError):
+    """The source's official publication cannot be read yet: `update` skips it and the build
+    keeps its bundled snapshot (e.g. the EU Financial Sanctions File, whose format has no
+    parser because no real copy was available to test one against)."""

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import fetch
 from .build import DEFAULT_DB, Input, build, validate
-from .errors import SanctionsError, SourceError
+from .errors import NotOnline, SanctionsError, SourceError
 from .sources import all_sources
 from .sources.base import Report, Source, sha256_file
 
@@ -41,7 +41,7 @@ class Unreachable(SanctionsError):
 @dataclass
 class SourceUpdate:
     key: str
-    status: str  # 'updated', 'unchanged' or 'failed'
+    status: str  # 'updated', 'unchanged', 'skipped' (not available online) or 'failed'
     reason: str = ""
     downloaded: int = 0  # files transferred (a 304 transfers none)
     entities: int | None = None
@@ -50,6 +50,8 @@ class SourceUpdate:
     def line(self) -> str:
         if self.status == "failed":
             return f"{self.key}: FAILED: {self.reason}; keeping its previous data"
+        if self.status == "skipped":
+            return f"{self.key}: skipped: {self.reason}"
         what = f"{self.entities:,} entities, " if self.entities is not None else ""
         return (f"{self.key}: {self.status} ({what}{self.downloaded} file(s) downloaded, "
                 f"{self.seconds:.1f} s)")
@@ -208,6 +210,9 @@ def update(
             else:
                 entities = check(source, paths)
                 status = "updated"
+        except NotOnline as exc:
+            shutil.rmtree(staged, ignore_errors=True)
+            res = SourceUpdate(key, "skipped", exc.problem, seconds=time.perf_counter() - t0)
         except SanctionsError as exc:
             unreachable += isinstance(exc, fetch.FetchError) and exc.unreachable
             shutil.rmtree(staged, ignore_errors=True)
@@ -221,7 +226,8 @@ def update(
                                seconds=time.perf_counter() - t0)
         result.sources.append(res)
         say(res.line())
-    if wanted and unreachable == len(wanted):
+    tried = [s for s in result.sources if s.status != "skipped"]
+    if tried and unreachable == len(tried):
         raise Unreachable(f"cannot reach the source hosts ({result.sources[0].reason}); "
                           f"the database at {db_path} is unchanged")
     if any(s.status == "updated" for s in result.sources) or not db_path.exists():

@@ -220,3 +220,18 @@ def test_cli_update_and_changes(db: Path, mirror: Mirror, monkeypatch: pytest.Mo
     rows = json.loads(out.stdout)
     assert {"entity_id", "change", "source", "at"} <= set(rows[0])
     assert {r["change"] for r in rows} >= {"baseline", "removed"}
+
+
+def test_source_not_available_online_is_skipped_not_failed(db: Path, mirror: Mirror) -> None:
+    """eu_vessels has no parser for the official EU file yet: it says so, downloads nothing,
+    keeps its data, and does not make the update fail."""
+    before = db.read_bytes()
+    eu = get_source("eu_vessels")
+    result = update(db, ["eu_vessels", "un_sc"], sources=[*SOURCES, eu], fetcher=fast(mirror))
+    assert [(s.key, s.status) for s in result.sources] == [("eu_vessels", "skipped"),
+                                                           ("un_sc", "unchanged")]
+    assert result.ok and not result.rebuilt
+    assert result.sources[0].line().startswith(
+        "eu_vessels: skipped: no parser yet for the EU Financial Sanctions File")
+    assert [p for p, _ in mirror.log if "eu_vessels" in p] == []  # nothing was requested
+    assert db.read_bytes() == before

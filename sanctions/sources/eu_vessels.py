@@ -32,8 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SourceError
-from ..fetch import download
+from ..errors import NotOnline, SourceError
 from ..identifiers import imo_is_valid
 from ..models import Designation, Identifier, Name, NameKind, Property, Record, Vessel
 from ..normalize import normalize_name
@@ -240,8 +239,10 @@ def parse(paths: dict[str, Path], report: Report) -> Iterator[Record]:
 
 
 def fetch(dest_dir: Path) -> dict[str, Path]:
-    """The official EU Financial Sanctions File; see the module docstring: not parsed yet."""
-    return {"fsf": download(KEY, FSF_URL, dest_dir / "csvFullSanctionsList_1_1.csv")}
+    """Not yet: the official EU Financial Sanctions File has no parser (module docstring), so
+    downloading its 20+ MB would only end in an error. `update` keeps the bundled annexes."""
+    raise NotOnline(KEY, f"no parser yet for the EU Financial Sanctions File ({FSF_PAGE}); "
+                         "keeping the bundled Official Journal annexes")
 
 
 def _journal(celex: str, kind: str, as_of: str, note: str) -> SnapshotFile:
