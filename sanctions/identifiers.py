@@ -5,6 +5,16 @@ from __future__ import annotations
 import re
 
 _IMO = re.compile(r"^\d{7}$")
+_ID_CLEAN = re.compile(r"[^0-9a-z]")
+
+
+def identifier_key(value: str) -> str:
+    """How identifiers are compared, listed and queried alike.
+
+    >>> identifier_key("A-1234 567")
+    'a1234567'
+    """
+    return _ID_CLEAN.sub("", value.lower())
 
 
 def imo_is_valid(imo: str) -> bool:

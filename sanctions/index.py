@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
 from .countries import country_code
 from .errors import SanctionsError
+from .identifiers import identifier_key
 from .link import birth_bounds
 from .match import Entity, Index, NameRow
-
-_ID_CLEAN = re.compile(r"[^0-9a-z]")
-
-
-def identifier_key(value: str) -> str:
-    """'A-1234 567' -> 'a1234567': how identifiers are compared."""
-    return _ID_CLEAN.sub("", value.lower())
 
 
 def load_index(db_path: Path) -> Index:

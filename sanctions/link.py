@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .countries import country_code
+from .identifiers import identifier_key
 from .sources import SOURCE_MODULES
 
 # Identifier schemes specific enough that a shared value means the same entity.
@@ -195,7 +196,7 @@ def rule_shared_identifier(ents: dict[str, Ent], conn: sqlite3.Connection) -> It
     ):
         if scheme not in STRONG_ID_SCHEMES:
             continue
-        clean = re.sub(r"[^0-9A-Z]", "", value.upper())
+        clean = identifier_key(value).upper()
         if len(clean) >= 6 and any(c.isdigit() for c in clean):
             groups[(scheme, clean, country_code(country) if country else None)].append(eid)
     for (scheme, value, _), ids in groups.items():

@@ -31,7 +31,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .identifiers import imo_is_valid
+from .identifiers import identifier_key, imo_is_valid
 from .normalize import (
     LEGAL_CLASSES,
     VARIANTS,
@@ -80,7 +80,6 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     for canon in set(VARIANTS.values())}
 _SPELLINGS = sorted(v for v in VARIANTS if v.isalpha())
 _ID_TEXT = re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9./-]*[A-Za-z0-9]|\d")
-_NON_ALNUM = re.compile(r"[^0-9a-z]")
 MAX_JOIN_TOKENS = 12  # longer queries are not tried with split words re-joined
 MAX_JOINED_NAMES = 50  # names added per query word that they write as several
 CACHE_TOKENS = 10_000  # query tokens whose lookups are kept (memory: ~10 MB)
@@ -156,7 +155,7 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     identifiers = imos | set(_MMSI_TEXT.findall(text))
     text = _IMO_TEXT.sub(" ", _MMSI_TEXT.sub(" ", text))
     for chunk in _ID_TEXT.findall(text):  # "MSN 45-390", "A-1234567": as identifiers store them
-        if len(key := _NON_ALNUM.sub("", chunk.lower())) >= 5:
+        if len(key := identifier_key(chunk)) >= 5:
             identifiers.add(key)
     tokens = name_tokens(text)
     for t in tokens:  # a bare number long enough to be an ID: look it up as one
