@@ -1,8 +1,12 @@
 """Country names as the lists write them → ISO 3166-1 alpha-2 codes.
 
-pycountry (the maintained ISO 3166 table) resolves official and common names; VARIANTS holds
-the spellings the lists use that ISO does not ("Korea, North", "Burma", "Palestinian") and
-demonyms (FBI writes "Russian").
+The names are countrynames' (a maintained table of ~27,000 country names, codes, demonyms and
+translations), with pycountry's official names as a fallback ("Republic of Türkiye"); OVERRIDES
+holds the few strings from our lists countrynames gets wrong or lacks. Both tables are read from
+data/countries.json, which scripts/make_country_table.py writes from the installed packages
+(and which brings countrynames' codes beyond ISO 3166-1 back to it: "UA-CRI" for Crimea → UA,
+USSR → SU, its "FAIL" for "unknown" → None). Answers are countrynames.to_code's, without its
+cost: it builds its table on first use (half a second) and scans its codes for every new string.
 
     >>> country_code("Korea, North"), country_code("Russian Federation"), country_code("ru")
     ('KP', 'RU', 'RU')
@@ -10,48 +14,27 @@ demonyms (FBI writes "Russian").
 
 from __future__ import annotations
 
+import json
 import re
-from functools import cache
+import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
-import pycountry
 from anyascii import anyascii
 
-VARIANTS: dict[str, str] = {
-    "korea north": "KP", "north korea": "KP", "dprk": "KP",
-    "democratic people s republic of korea": "KP", "korea south": "KR", "south korea": "KR",
-    "republic of korea": "KR", "burma": "MM", "russia": "RU", "iran": "IR", "syria": "SY",
-    "palestinian": "PS", "palestine": "PS", "west bank": "PS", "gaza": "PS",
-    "congo democratic republic of the": "CD", "democratic republic of the congo": "CD",
-    "drc": "CD", "congo republic of the": "CG", "republic of the congo": "CG",
-    "north macedonia the republic of": "MK", "macedonia": "MK", "kosovo": "XK",
-    "turkey": "TR", "turkiye": "TR", "taiwan": "TW", "vietnam": "VN", "laos": "LA",
-    "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "czech republic": "CZ",
-    "ivory coast": "CI", "cote d ivoire": "CI", "cape verde": "CV", "swaziland": "SZ",
-    "united states": "US", "usa": "US", "uk": "GB", "great britain": "GB", "britain": "GB",
-    "united kingdom": "GB", "the gambia": "GM", "gambia the": "GM", "bahamas the": "BS",
-    "micronesia": "FM", "brunei": "BN", "east timor": "TL", "vatican": "VA",
-    "sint maarten": "SX", "curacao": "CW", "hong kong": "HK", "macau": "MO", "macao": "MO",
-    "region kurdistan": "IQ", "crimea": "UA", "netherlands antilles": "AN", "yugoslavia": "YU",
-    "serbia and montenegro": "CS", "soviet union": "SU", "ussr": "SU",
-    # demonyms (FBI "nationality", some UN entries)
-    "russian": "RU", "mexican": "MX", "american": "US", "chinese": "CN", "iranian": "IR",
-    "syrian": "SY", "iraqi": "IQ", "afghan": "AF", "colombian": "CO", "lebanese": "LB",
-    "venezuelan": "VE", "pakistani": "PK", "north korean": "KP", "korean": "KR",
-    "ukrainian": "UA", "turkish": "TR", "saudi": "SA", "somali": "SO", "yemeni": "YE",
-    "egyptian": "EG", "british": "GB", "libyan": "LY", "sudanese": "SD", "indian": "IN",
-    "nigerian": "NG", "jordanian": "JO", "kuwaiti": "KW", "canadian": "CA", "cuban": "CU",
-    "guatemalan": "GT", "honduran": "HN", "salvadoran": "SV", "dominican": "DO",
-    "nicaraguan": "NI", "belarusian": "BY", "israeli": "IL", "german": "DE", "french": "FR",
-    "italian": "IT", "spanish": "ES", "filipino": "PH", "indonesian": "ID", "vietnamese": "VN",
-    "ecuadorian": "EC", "peruvian": "PE", "brazilian": "BR", "argentine": "AR",
-    "argentinian": "AR", "chilean": "CL", "haitian": "HT", "jamaican": "JM", "emirati": "AE",
-    "qatari": "QA", "bahraini": "BH", "omani": "OM", "algerian": "DZ", "moroccan": "MA",
-    "tunisian": "TN", "malian": "ML", "kenyan": "KE", "ugandan": "UG", "rwandan": "RW",
-    "eritrean": "ER", "ethiopian": "ET", "south sudanese": "SS", "congolese": "CD",
-    "uzbek": "UZ", "kazakh": "KZ", "tajik": "TJ", "kyrgyz": "KG", "turkmen": "TM",
-    "azerbaijani": "AZ", "armenian": "AM", "georgian": "GE", "bangladeshi": "BD",
-    "burmese": "MM", "thai": "TH", "cambodian": "KH", "malaysian": "MY", "japanese": "JP",
+TABLE_PATH = Path(__file__).parent / "data" / "countries.json"
+
+# What countrynames gets wrong or lacks, keyed by _key(text); None: not a country.
+OVERRIDES: dict[str, str | None] = {
+    "region crimea": "UA",  # OFAC address region; countrynames knows "Crimea", not this
+    "region west bank": "PS",  # OFAC; countrynames knows "West Bank" and "Region: Gaza" only
+    "gaza": "PS",
+    "dominican": "DO",  # countrynames: DM (Dominica); on the lists it is the Dominican Republic
+    "ecuadorian": "EC",  # FBI-style demonym countrynames lacks
 }
+# Matched exactly, case included: the UN list writes "na" for "not available" (Namibia is NA).
+EXACT: dict[str, str | None] = {"na": None}
 _STRIP = re.compile(r"[^a-z0-9]+")
 
 
@@ -59,29 +42,90 @@ def _key(text: str) -> str:
     return _STRIP.sub(" ", anyascii(text).casefold()).strip()
 
 
+# countrynames keys its names with normality.normalize(text, latinize=True). For text in Latin
+# script (every code point up to U+02E4 once lowercased) that is the pure-Python steps below,
+# copied from normality 3.1 (tests/test_countries.py holds them equal); other scripts are
+# transliterated with anyascii first (normality would need ICU, a compiled extension).
+_MAX_LATIN = "\u02e4"  # normality's MAX_LATIN = 740
+_SPACED = {"Cc", "Mc", "Zs", "Zl", "Zp", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "So"}
+_DROPPED = {"Cf", "Cs", "Co", "Cn", "Lm", "Mn", "Me", "No", "Sc", "Sk"}
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u00ad\u2060-\u2064]")
+_SPACES = re.compile(r"[\s\u2028\u2000-\u200a\u2029\u0a00\u1680\u202f\u205f\u3000]+")
+
+
+class _ByCategory(dict[int, int | None]):
+    """str.translate table: punctuation, symbols and the like → space; marks and such dropped.
+
+    Only Latin text reaches it, so it stays small (code points up to U+02E4, decomposed).
+    """
+
+    def __missing__(self, point: int) -> int | None:
+        category = unicodedata.category(chr(point))
+        value = 32 if category in _SPACED else None if category in _DROPPED else point
+        self[point] = value
+        return value
+
+
+_BY_CATEGORY = _ByCategory()
+
+
+def _normalize(text: str) -> str | None:
+    """normality.normalize(text, latinize=True), as countrynames.util.normalize_name calls it."""
+    lowered = text.strip().lower()
+    if not lowered:
+        return None
+    if max(lowered) > _MAX_LATIN:
+        # Other scripts: anyascii (already a dependency) rather than normality's ICU, which
+        # needs a compiled extension. Differs from countrynames only for non-Latin country
+        # names, which no bundled list uses (tests/test_countries.py pins a few).
+        return _normalize(anyascii(text))
+    text = unicodedata.normalize("NFKD", lowered).translate(_BY_CATEGORY)
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip(" ")
+    return text or None
+
+
+class _Table:
+    def __init__(self, data: dict[str, Any]) -> None:
+        # countrynames' codes → ours; to_code takes text equal to one (upper-cased) as that code
+        self.codes: dict[str, str | None] = data["codes"]
+        self.names = _flat(data["names"])  # countrynames' normalised names → our code
+        self.official = _flat(data["official"])  # pycountry's names by _key → code, the fallback
+
+
+def _flat(groups: dict[str, list[str]]) -> dict[str, str]:
+    return {key: code for code, keys in groups.items() for key in keys}
+
+
 @cache
-def _index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            if value := getattr(c, attr, None):
-                index[_key(value)] = c.alpha_2
-        index[c.alpha_2.lower()] = c.alpha_2
-        index[c.alpha_3.lower()] = c.alpha_2
-    for c in pycountry.historic_countries:  # e.g. Yugoslavia, Serbia and Montenegro
-        index.setdefault(_key(c.name), getattr(c, "alpha_2", None) or c.alpha_3[:2])
-    index.update(VARIANTS)
-    return index
+def _table() -> _Table:
+    return _Table(json.loads(TABLE_PATH.read_text(encoding="utf-8")))
+
+
+def _countrynames(text: str, table: _Table) -> str | None:
+    """countrynames.to_code(text, fuzzy=False), its code made ours (None if not ISO 3166-1)."""
+    upper = text.upper().strip()
+    if upper in table.codes:
+        return table.codes[upper]
+    name = _normalize(upper)
+    return table.names.get(name) if name else None
+
+
+# Bounded: query strings reach it too, and a server runs for a long time.
+@lru_cache(maxsize=8192)
+def _lookup(text: str) -> str | None:
+    if text in EXACT:
+        return EXACT[text]
+    key = _key(text)
+    if not key:
+        return None
+    if key in OVERRIDES:
+        return OVERRIDES[key]
+    table = _table()
+    return _countrynames(text, table) or table.official.get(key)
 
 
 def country_code(text: str | None) -> str | None:
     """ISO alpha-2 code for a country name, ISO code or demonym; None when unknown."""
     if not text:
         return None
-    key = _key(text)
-    index = _index()
-    if key in index:
-        return index[key]
-    # "Iran (Islamic Republic of)", "Korea, Democratic People's Republic of": drop the bracket
-    bare = _key(re.sub(r"\(.*?\)", " ", text))
-    return index.get(bare)
+    return _lookup(text)
