@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from sanctions.fetch import Fetcher, FetchError, download, expected_format, mirror_url, using
+from sanctions.sources.fetch import (
+    Fetcher,
+    FetchError,
+    download,
+    expected_format,
+    mirror_url,
+    using,
+)
 from tests.mirror_server import Mirror, serve
 
 CSV = b'36,"AEROCARIBBEAN AIRLINES",-0-,"CUBA",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n'

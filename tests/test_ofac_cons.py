@@ -10,7 +10,7 @@ from sanctions.errors import SourceError
 from sanctions.models import Address, BirthDate, Identifier, Name, Nationality, Property, Record
 from sanctions.sources import ofac_cons
 from sanctions.sources.base import Report
-from sanctions.sources.ofac_common import read_xml
+from sanctions.sources.ofac_xml import read_xml
 
 FIX = Path(__file__).parent / "fixtures" / "ofac"
 ALL = {"xml": FIX / "consolidated.xml", "prim": FIX / "cons_prim.csv", "add": FIX / "cons_add.csv"}
@@ -101,6 +101,7 @@ def test_entity_expansion_refused(tmp_path: Path) -> None:
 def test_declaration() -> None:
     s = ofac_cons.SOURCE
     assert s.key == "ofac_cons" and s.kind == "official"
+    assert (s.priority, s.short, s.date_formats) == (20, "OFAC Consolidated", ("%m/%d/%Y",))
     assert {f.role: f.as_of for f in s.snapshot} == {
         "xml": "2025-03-28",
         "prim": "2025-08-18",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from sanctions.dates import reduced_iso
 from sanctions.models import BirthDate, Identifier, Name, Nationality, Property, Relation
-from sanctions.sources.ofac_common import parse_remarks, reduced_iso, split_programs
+from sanctions.sources.ofac_csv import split_programs
+from sanctions.sources.ofac_remarks import parse_remarks
 
 MADURO = (
     "DOB 23 Nov 1962; POB Caracas, Venezuela; citizen Venezuela; Gender Male; Cedula No. "

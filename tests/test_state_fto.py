@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,34 @@ def test_html_page_in_documented_layout() -> None:
         "Name": "Aum Shinrikyo (AUM)"}]}
 
 
+def test_html_page_with_unclosed_cells_and_rows_reads_the_same(tmp_path: Path) -> None:
+    """<td> and <tr> left open and tags in upper case: the HTML parser repairs them as a browser
+    does, and the records are those of the tidy page."""
+    page = (FIXTURES / "fto_page.html").read_text(encoding="utf-8")
+    sloppy = re.sub(r"<(/?)(table|thead|tbody|tr|th|td)>", lambda m: f"<{m[1]}{m[2].upper()}>",
+                    page.replace("</td>", "").replace("</tr>", ""))
+    path = tmp_path / "fto.html"
+    path.write_text(sloppy, encoding="utf-8")
+    records, report = parse("html", path)
+    assert "</td>" not in sloppy and "<TD>" in sloppy
+    assert report.rows == {"html": 8}
+    assert records == parse("html", FIXTURES / "fto_page.html")[0]
+
+
+def test_html_table_inside_a_layout_table(tmp_path: Path) -> None:
+    """The list inside a layout table's cell: only the inner table's rows are rows of the list."""
+    path = tmp_path / "fto.html"
+    path.write_text(
+        "<html><table><tr><td>Menu</td><td><table><tr><th>Date Implemented</th><th>Name</th>"
+        "<tr><td>March 4, 2025<td><p>Ansarallah</p><p>(Houthis)</p></table></td></tr></table>"
+        "</html>", encoding="utf-8")
+    records, report = parse("html", path)
+    assert report.rows == {"html": 1}
+    assert records["ansarallah"].names == [Name("Ansarallah", "primary"), Name("Houthis")]
+    assert records["ansarallah"].raw == {"rows": [{
+        "Date Implemented": "March 4, 2025", "Name": "Ansarallah\n(Houthis)"}]}
+
+
 def test_split_name_cell_amendments_and_qualifiers() -> None:
     assert state_fto.split_name_cell(
         "ISIS (formerly al-Qa'ida in Iraq)— Islamic State of Iraq Amendment (January 26, 2012)"
@@ -116,6 +145,11 @@ def test_split_name_cell_amendments_and_qualifiers() -> None:
         ("html", "", "file is empty"),
         ("html", "<html><body><p>Just a moment...</p></body></html>",
          "no FTO table (name and date columns) found in the page"),
+        ("html", "<!-- only a comment -->",
+         "no FTO table (name and date columns) found in the page"),
+        ("html", "<html><body><table><tr><th>Date Implemented</th><th>Name</th></tr>"
+                 "<tr><td>March 4, 2025</td><td>Ansar",
+         "page ends before </html> (truncated download?)"),
         ("html", "<table><tr><th>Date Implemented</th><th>Name</th></tr>"
                  "<tr><td>Feb 30, 2025</td><td>X</td></tr></table>",
          "unreadable date 'Feb 30, 2025'"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -115,6 +117,35 @@ def test_nrp_target_page_in_documented_layout() -> None:
     assert r.raw["labels"][0] == ("ALIASES", "El Ejemplo; Juanito Muestra")
 
 
+def test_nrp_target_page_with_unclosed_paragraphs_reads_the_same(tmp_path: Path) -> None:
+    """<p> left open and a comment inside a label line: each <p> still ends where the next one
+    starts, as in a browser, so no label is read twice."""
+    page = (FIXTURES / "nrp_target.html").read_text(encoding="utf-8")
+    sloppy = page.replace("</p>", "").replace("HAIR: Black", "HAIR: <!-- colour -->Black")
+    path = tmp_path / "nrp_juan-ejemplo-muestra.html"
+    path.write_text(sloppy, encoding="utf-8")
+    record = parse({"nrp_juan-ejemplo-muestra": path})[0]["nrp-juan-ejemplo-muestra"]
+    tidy = parse({"nrp_juan-ejemplo-muestra": FIXTURES / "nrp_target.html"})[0][record.source_id]
+    assert replace(record, raw={}) == replace(tidy, raw={})
+    # The last <p> runs on to its </div>, over the poster link, as a browser reads it.
+    assert record.raw["text"] == [*tidy.raw["text"], "Wanted poster (PDF)"]
+    assert record.raw["labels"] == tidy.raw["labels"]
+
+
+def test_rfj_post_with_unclosed_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "rfj.json"
+    path.write_text(json.dumps([{
+        "id": 7, "link": "https://rewardsforjustice.net/rewards/x/",
+        "date_gmt": "2024-05-01T12:00:00",
+        "title": {"rendered": "Abu X"},
+        "content": {"rendered": "<p>A reward of up to $5 million<p>ALIASES: Abu Y; Abu Z"},
+    }]), encoding="utf-8")
+    record = parse({"rfj": path})[0]["rfj-7"]
+    assert record.names == [Name("Abu X", "primary"), Name("Abu Y"), Name("Abu Z")]
+    assert [(w.amount_usd, w.announced, w.text) for w in record.rewards] == [
+        (5_000_000, "2024-05-01", "A reward of up to $5 million")]
+
+
 def test_rfj_posts_in_documented_layout() -> None:
     records, _ = parse({"rfj": FIXTURES / "rfj_rewards.json"})
     person, org = records["rfj-90001"], records["rfj-90002"]
@@ -159,6 +190,10 @@ CSV_HEADER = ",".join(state_rewards.CSV_COLUMNS) + "\n"
         ("nrp_x", "", "file is empty"),
         ("nrp_x", "<html><body><h1>Page not found</h1></body></html>",
          "no h1.featured-content__headline: not a target page"),
+        ("nrp_x", "<!-- only a comment -->", "no h1.featured-content__headline: not a target page"),
+        ("nrp_x", "<html><body><h1 class=\"featured-content__headline\">Juan Ejemplo</h1>"
+                  "<div class=\"entry-content\"><p>offering a reward of up to $10 milli",
+         "page ends before </html> (truncated download?)"),
         ("pdf", "x", "unknown snapshot role 'pdf'"),
     ],
 )

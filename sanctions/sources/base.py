@@ -88,6 +88,15 @@ class Source:
     parse: ParseFn
     fetch: FetchFn
     description: str = ""
+    # Which record stands for a cluster of linked records, and wins a tie in screening: lowest
+    # first. Declared, so that adding a module never reorders anything silently.
+    priority: int = 100
+    # strptime patterns of the dates this source publishes, for `sanctions.dates.parse_date`.
+    date_formats: tuple[str, ...] = ()
+    # Short label for pages and the footer ("OFAC SDN").
+    short: str = ""
+    # What the bundled snapshot is, in a line, for the README's source table.
+    snapshot_note: str = ""
 
     @property
     def as_of(self) -> str:

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..dates import day_first
 from ..errors import NotOnline, SourceError
 from ..identifiers import imo_is_valid
 from ..models import Designation, Identifier, Name, NameKind, Property, Record, Vessel
@@ -81,17 +82,21 @@ class VesselRow:
 
 
 def iso_date(value: str) -> str | None:
-    """ "25.6.2024" -> "2024-06-25"; ISO passes through; blank -> None; else ValueError."""
+    """ "25.6.2024" -> "2024-06-25"; ISO passes through; blank -> None; else ValueError.
+
+    Only these two shapes: `dates.day_first` alone would also take "/" or "-" and a time. A day
+    or month out of range is not refused, unlike day_first: this reader never refused one, and
+    refusing it would fail the whole source over one slip in a transcription.
+    """
     value = value.strip()
     if not value:
         return None
-    if _ISO.match(value):
-        return value
     m = _DOTTED.match(value)
-    if not m:
+    if not (m or _ISO.match(value)):
         raise ValueError(value)
-    day, month, year = (int(g) for g in m.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    if m and not (1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31):
+        return f"{int(m[3]):04d}-{int(m[2]):02d}-{int(m[1]):02d}"
+    return day_first(value)
 
 
 def regulation(celex: str) -> str:
@@ -271,6 +276,10 @@ SOURCE = Source(
     expected=Expected(total=(650, 1500), min_by_type={"vessel": 650}),
     parse=parse,
     fetch=fetch,
+    priority=80,
+    short="EU vessels",
+    snapshot_note=("OpenSanctions' transcriptions of the Official Journal annexes (Russia shadow "
+                   "fleet, DPRK, Libya), 2025-12 to 2026-08"),
     description="Vessels listed in EU sanctions annexes (Russia 'shadow fleet' Annex XLII, DPRK, "
     "Libya), from OpenSanctions' reviewed transcriptions of the Official Journal: a compiled "
     "source, not an EU-published data file.",

@@ -26,10 +26,11 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from ..dates import parse_date
 from ..errors import SourceError
-from ..fetch import download
 from ..models import BirthDate, Designation, Name, Nationality, Property, Record, Reward
 from .base import Expected, Report, SnapshotFile, Source, dedupe, read_text
+from .fetch import download
 from .money import parse_usd
 
 KEY = "fbi_wanted"
@@ -52,22 +53,19 @@ NOT_WANTED: dict[tuple[str, str], str] = {
 GENDERS: dict[str, str] = {"Male": "male", "Female": "female"}
 # API `status` -> Designation.status; "na" is what open posters carry.
 STATUSES: dict[str, str] = {"na": "active"}
+# `dates_of_birth_used` ("May 9, 1970"); the SOURCE declares them.
 DATE_FORMATS = ("%B %d, %Y", "%m/%d/%Y", "%Y-%m-%d")
 _QUOTES = "\"'“”‘’"
 _TAGS = re.compile(r"<[^>]+>")
 
 
 def birth_date(raw: str) -> BirthDate:
-    """ "May 9, 1970" -> BirthDate(raw, "1970-05-09"); a bare year -> "1970"; else raw only."""
-    text = " ".join(raw.split())
-    if re.fullmatch(r"\d{4}", text):
-        return BirthDate(raw=raw, date=text)
-    for fmt in DATE_FORMATS:
-        try:
-            return BirthDate(raw=raw, date=datetime.strptime(text, fmt).date().isoformat())
-        except ValueError:
-            continue
-    return BirthDate(raw=raw)
+    """A date of birth as the poster gives it; unreadable ("Approximately 1970") keeps raw only.
+
+    >>> birth_date("May 9, 1970")
+    BirthDate(raw='May 9, 1970', date='1970-05-09', date_from=None, date_to=None, circa=False)
+    """
+    return BirthDate(raw=raw, date=parse_date(raw, DATE_FORMATS))
 
 
 def alias(text: str) -> Name:
@@ -218,4 +216,8 @@ SOURCE = Source(
     fetch=fetch,
     description="People the FBI seeks, with reward offers parsed from the poster's reward text. "
     "Posters about victims, missing persons and incidents are left out.",
+    priority=50,
+    date_formats=DATE_FORMATS,
+    short="FBI Wanted",
+    snapshot_note="two real API pages (2024-09-07, 2025-04-18)",
 )

@@ -39,7 +39,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from .errors import SourceError
+from ..errors import SourceError
 
 USER_AGENT = "sanctions-lookup/0.1 (+https://github.com/; open-source screening tool)"
 TIMEOUT = (10.0, 120.0)  # connect, read seconds

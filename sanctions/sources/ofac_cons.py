@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..fetch import download
 from ..models import Record
 from .base import Expected, Report, SnapshotFile, Source
+from .fetch import download
 from .ofac_common import parse_ofac
+from .ofac_xml import DATE_FORMATS
 
 KEY = "ofac_cons"
 BASE_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
@@ -68,5 +69,10 @@ SOURCE = Source(
     expected=Expected(total=(300, 5000), min_by_type={"person": 30, "organization": 200}),
     parse=parse,
     fetch=fetch,
+    priority=20,
+    short="OFAC Consolidated",
+    snapshot_note=("CONSOLIDATED.XML of 2025-03-28, overlaid by CONS_PRIM (2025-08-18) and "
+                   "CONS_ADD (2025-04-21)"),
+    date_formats=DATE_FORMATS,
     description="Persons on OFAC's non-SDN lists (sectoral, menu-based, CMIC, ...).",
 )

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..fetch import download
 from ..models import Record
 from .base import Expected, Report, SnapshotFile, Source
+from .fetch import download
 from .ofac_common import parse_ofac
+from .ofac_xml import DATE_FORMATS
 
 KEY = "ofac_sdn"
 BASE_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
@@ -69,6 +70,11 @@ SOURCE = Source(
     ),
     parse=parse,
     fetch=fetch,
+    priority=10,
+    short="OFAC SDN",
+    snapshot_note=("the full sdn.csv of 2024-05-03, a 126-row excerpt of a mid-2026 sdn.csv, "
+                   "ALT/ADD of 2026-06-02, comments of 2025-12-24"),
+    date_formats=DATE_FORMATS,
     description="U.S. sanctions list of individuals, entities, vessels and aircraft whose "
     "property is blocked; one record per ent_num, programs as designations.",
 )

@@ -24,15 +24,17 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
+from lxml.html import HtmlElement
+
+from ..dates import parse_date
 from ..errors import SourceError
-from ..fetch import download
 from ..models import Designation, Name, NameKind, Property, Record
 from ..normalize import normalize_name
 from .base import Expected, Report, SnapshotFile, Source, dedupe, none_if_blank, read_text
+from .fetch import download
+from .html_pages import read_html, text_of
 
 KEY = "state_fto"
 PAGE_URL = "https://www.state.gov/foreign-terrorist-organizations/"
@@ -59,6 +61,7 @@ QUALIFIERS: dict[str, NameKind] = {
     "formerly known as": "fka",
     "f.k.a.": "fka",
 }
+# The page's dates ("February 20, 2025"; older copies "2/20/2025"); the SOURCE declares them.
 DATE_FORMATS = ("%B %d, %Y", "%m/%d/%Y", "%Y-%m-%d")
 _REDUCED_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _AMENDMENT = re.compile(r"^(?P<name>.+?)\s+Amendment\s*\((?P<date>[^)]*)\)\s*$")
@@ -129,47 +132,36 @@ def rows_from_csv(path: Path, report: Report) -> Iterator[FtoRow]:
 # --- official HTML page ---------------------------------------------------------------------
 
 
-class _Tables(HTMLParser):
-    """Collects every table as rows of (is_header, cell text); <br>/<p> become newlines."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[tuple[bool, str]]]] = []
-        self._cell: list[str] | None = None
-        self._is_th = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th") and self.tables and self.tables[-1]:
-            self._cell, self._is_th = [], tag == "th"
-        elif tag in ("br", "p", "li", "div") and self._cell is not None:
-            self._cell.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            text = re.sub(r"[ \t\xa0]+", " ", "".join(self._cell))
-            self.tables[-1][-1].append((self._is_th, text.strip()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
+# Elements that start a new line inside a cell: the amendment after a <br>, a name per <p>.
+CELL_BREAKS = frozenset({"br", "p", "li", "div"})
+_CELL_SPACE = re.compile(r"[ \t\xa0]+")
+Cells = list[tuple[bool, str]]  # one table row: (is a <th>, text) per cell
 
 
-def parse_page_date(text: str) -> str | None:
-    """ "February 20, 2025" or "2/20/2025" -> "2025-02-20"; blank -> None; else ValueError."""
-    text = " ".join(text.split())
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise ValueError(text)
+def table_rows(table: HtmlElement) -> list[Cells]:
+    """A table's own rows as (is_header, cell text), rows without cells left out; the rows of a
+    table nested in a cell are that table's, not this one's.
+
+    >>> from sanctions.sources.html_pages import parse_html
+    >>> table_rows(parse_html("<table><tr><th>Name<td>A&nbsp; B<br>C</table>").find(".//table"))
+    [[(True, 'Name'), (False, 'A B\\nC')]]
+    """
+    rows = []
+    for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
+        cells = [(td.tag == "th", _CELL_SPACE.sub(" ", text_of(td, CELL_BREAKS)).strip())
+                 for td in tr.xpath("./td | ./th")]
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def page_date(text: str, path: Path) -> str | None:
+    """A date cell in one of DATE_FORMATS -> ISO day (a bare year stays a year); blank -> None;
+    anything else is a SourceError: a date misread would misdate a listing."""
+    value = parse_date(text, DATE_FORMATS)
+    if value is None and text.strip():
+        raise SourceError(KEY, f"unreadable date {' '.join(text.split())!r}", str(path))
+    return value
 
 
 def split_name_cell(cell: str) -> tuple[str, list[Name], list[str]]:
@@ -198,53 +190,49 @@ Name(name='al-Hijra', kind='aka', quality=None)], ['al-Hijra Amendment (August 1
     return primary.strip(), aliases, amendments
 
 
-def rows_from_html(path: Path, report: Report) -> Iterator[FtoRow]:
-    try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise SourceError(KEY, f"cannot read file: {exc.strerror}", str(path)) from exc
-    if not text.strip():
-        raise SourceError(KEY, "file is empty", str(path))
-    parser = _Tables()
-    parser.feed(text)
-    parser.close()
-    found = 0
-    for table in parser.tables:
-        rows = [r for r in table if r]
+def fto_tables(page: HtmlElement) -> Iterator[tuple[list[str | None], list[Cells]]]:
+    """Each table with a name and a designation-date column: (field of each column, rows with
+    the header row first). The header is the first all-<th> row; without one, the first row."""
+    for table in page.iter("table"):
+        rows = table_rows(table)
         if not rows:
             continue
         header = next((r for r in rows if all(th for th, _ in r)), rows[0])
         columns = [HTML_HEADERS.get(" ".join(t.lower().split())) for _, t in header]
-        if "name" not in columns or "designated" not in columns:
-            continue
-        found += 1
-        delisted_table = "delisted" in columns
-        for cells in rows:
-            if cells is header:
-                continue
-            if len(cells) != len(columns):
-                texts = [t for _, t in cells]
-                problem = f"table row has {len(cells)} cells, expected {len(columns)}: {texts}"
-                raise SourceError(KEY, problem, str(path))
-            values = {col: t for col, (_, t) in zip(columns, cells, strict=True) if col}
-            try:
-                designated = parse_page_date(values["designated"])
-                delisted = parse_page_date(values.get("delisted", ""))
-            except ValueError as exc:
-                raise SourceError(KEY, f"unreadable date {exc.args[0]!r}", str(path)) from None
-            name, aliases, amendments = split_name_cell(values["name"])
-            yield FtoRow(
-                name=name,
-                aliases=aliases,
-                date_designated=designated,
-                date_delisted=delisted,
-                status="delisted" if delisted_table else "active",
-                notes=amendments,
-                sources=[PAGE_URL],
-                raw={h: t for (_, h), (_, t) in zip(header, cells, strict=True)},
-            )
-    if not found:
+        if "name" in columns and "designated" in columns:
+            yield columns, [header, *(r for r in rows if r is not header)]
+
+
+def html_row(columns: list[str | None], header: Cells, cells: Cells, path: Path) -> FtoRow:
+    """One table row -> FtoRow; `raw` keeps the cells under the page's own headers."""
+    if len(cells) != len(columns):
+        texts = [t for _, t in cells]
+        problem = f"table row has {len(cells)} cells, expected {len(columns)}: {texts}"
+        raise SourceError(KEY, problem, str(path))
+    values = {col: t for col, (_, t) in zip(columns, cells, strict=True) if col}
+    designated = page_date(values["designated"], path)
+    delisted = page_date(values.get("delisted", ""), path)
+    name, aliases, amendments = split_name_cell(values["name"])
+    return FtoRow(
+        name=name,
+        aliases=aliases,
+        date_designated=designated,
+        date_delisted=delisted,
+        # The table of delisted groups is the one with a "Date Removed" column.
+        status="delisted" if "delisted" in columns else "active",
+        notes=amendments,
+        sources=[PAGE_URL],
+        raw={h: t for (_, h), (_, t) in zip(header, cells, strict=True)},
+    )
+
+
+def rows_from_html(path: Path, report: Report) -> Iterator[FtoRow]:
+    tables = list(fto_tables(read_html(KEY, path)))
+    if not tables:
         raise SourceError(KEY, "no FTO table (name and date columns) found in the page", str(path))
+    for columns, (header, *rows) in tables:
+        for cells in rows:
+            yield html_row(columns, header, cells, path)
 
 
 # --- mapping --------------------------------------------------------------------------------
@@ -335,4 +323,8 @@ SOURCE = Source(
     fetch=fetch,
     description="Groups designated as Foreign Terrorist Organizations under section 219 of the "
     "INA, with delisted groups and their dates.",
+    priority=30,
+    date_formats=DATE_FORMATS,
+    short="State FTO",
+    snapshot_note="compiled from the State Department's public pages, 2026-08-22",
 )

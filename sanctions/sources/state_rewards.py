@@ -1,7 +1,8 @@
 """US reward offers: Narcotics Rewards (NRP), Transnational Organized Crime Rewards (TOCRP) and
 Rewards for Justice (RFJ), with a few FBI offers.
 
-Official formats (SOURCES.md section 13), one parser each, chosen by the snapshot role's prefix:
+Official formats (SOURCES.md section 13), one parser each, chosen by the snapshot role's prefix;
+`rewards_pages` reads the pages, this module maps what they say to records:
 * NRP/TOCRP target page (state.gov HTML; roles `nrp_*`, `tocrp_*`): name in
   `h1.featured-content__headline`, date in `p.article-meta__publish-date`, `div.entry-content p`
   lines `UPPERCASE LABEL: value`, posters `a.external-link__pdf`, tags `div.related-tags__pills a`.
@@ -21,21 +22,18 @@ Rows that name no one to screen (a policy, an incident, a victim) are skipped: s
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from functools import partial
-from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin
 
+from ..dates import parse_date
 from ..errors import SourceError
-from ..fetch import download
 from ..models import (
+    BirthDate,
     Designation,
     EntityType,
     Name,
@@ -46,10 +44,18 @@ from ..models import (
 )
 from ..normalize import normalize_name
 from .base import Expected, Report, SnapshotFile, Source, dedupe, none_if_blank, read_text
-from .fbi_wanted import birth_date
+from .fetch import download
 from .money import parse_usd
+from .rewards_pages import (
+    DATE_FORMATS,
+    KEY,
+    TargetPage,
+    load_rfj,
+    read_target_page,
+    rfj_page,
+    target_links,
+)
 
-KEY = "state_rewards"
 STATE = "U.S. Department of State"
 NRP_URL = "https://www.state.gov/inl-rewards-program/narcotics-rewards-program/"
 TOCRP_URL = "https://www.state.gov/transnational-organized-crime-rewards-program/"
@@ -240,18 +246,8 @@ def records_from_csv(path: Path, report: Report) -> Iterator[Record]:
         yield offers_to_record(key, group, type_)
 
 
-# --- state.gov target pages and RFJ posts ---------------------------------------------------
+# --- state.gov target pages and RFJ posts (read by rewards_pages) ---------------------------
 
-VOID_TAGS = frozenset({"br", "img", "meta", "link", "input", "hr", "source", "wbr", "col"})
-# key -> (class of an ancestor or None, tag, class of the element or None)
-NRP_SELECTORS: dict[str, tuple[str | None, str, str | None]] = {
-    "headline": (None, "h1", "featured-content__headline"),
-    "published": (None, "p", "article-meta__publish-date"),
-    "paragraph": ("entry-content", "p", None),
-    "poster": (None, "a", "external-link__pdf"),
-    "tag": ("related-tags__pills", "a", None),
-    "target": ("collection-result", "a", "collection-result__link"),
-}
 # Label (as printed, upper case) -> field. Unknown labels are kept as properties.
 LABELS: dict[str, str] = {
     "ALIAS": "alias", "ALIASES": "alias", "AKA": "alias", "ALSO KNOWN AS": "alias",
@@ -265,95 +261,11 @@ NATIONALITY_KINDS: dict[str, Literal["nationality", "citizenship"]] = {
     "nationality": "nationality",
     "citizenship": "citizenship",
 }
-_LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Z0-9 ()/&'-]*[A-Z)])\s*:\s*(?P<value>.+)$")
-DATE_FORMATS = ("%B %d, %Y", "%m/%d/%Y", "%Y-%m-%d")
 
 
-class _Collector(HTMLParser):
-    """Text (and href) of the elements matched by `selectors`; <br> becomes a newline."""
-
-    def __init__(self, selectors: dict[str, tuple[str | None, str, str | None]]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.selectors = selectors
-        self.found: dict[str, list[tuple[str, str | None]]] = {k: [] for k in selectors}
-        self.canonical: str | None = None
-        self._stack: list[tuple[str, set[str]]] = []
-        self._open: list[tuple[str, int, list[str], str | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "link" and a.get("rel") == "canonical":
-            self.canonical = a.get("href")
-        if tag == "br":
-            for _, _, buf, _ in self._open:
-                buf.append("\n")
-        if tag in VOID_TAGS:
-            return
-        classes = set((a.get("class") or "").split())
-        for key, (ancestor, want_tag, want_class) in self.selectors.items():
-            if tag == want_tag and (want_class is None or want_class in classes) and (
-                ancestor is None or any(ancestor in c for _, c in self._stack)
-            ):
-                self._open.append((key, len(self._stack), [], a.get("href")))
-        self._stack.append((tag, classes))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in VOID_TAGS or all(t != tag for t, _ in self._stack):
-            return
-        while self._stack and self._stack.pop()[0] != tag:
-            pass
-        while self._open and self._open[-1][1] >= len(self._stack):
-            key, _, buf, href = self._open.pop()
-            lines = [" ".join(line.split()) for line in "".join(buf).split("\n")]
-            self.found[key].append(("\n".join(x for x in lines if x), href))
-
-    def handle_data(self, data: str) -> None:
-        for _, _, buf, _ in self._open:
-            buf.append(data)
-
-
-def collect(html: str, selectors: dict[str, tuple[str | None, str, str | None]]) -> _Collector:
-    c = _Collector(selectors)
-    c.feed(html)
-    c.close()
-    return c
-
-
-def _date(text: str | None) -> str | None:
-    text = " ".join((text or "").split())
-    for fmt in DATE_FORMATS:
-        value = text[:10] if fmt == "%Y-%m-%d" else text  # RFJ date_gmt: "2022-11-14T15:00:00"
-        try:
-            return datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-@dataclass(slots=True)
-class TargetPage:
-    """A reward target as an official page shows it, in the page's own shape."""
-
-    id: str
-    name: str
-    url: str | None
-    published: str | None
-    labels: list[tuple[str, str]]  # (LABEL, value) in page order
-    text: list[str]  # paragraphs that are not label lines
-    posters: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-
-
-def split_labels(paragraphs: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
-    labels, text = [], []
-    for para in paragraphs:
-        for line in para.split("\n"):
-            m = _LABEL_LINE.match(line)
-            if m:
-                labels.append((m.group("label"), m.group("value").strip()))
-            elif line:
-                text.append(line)
-    return labels, text
+def birth_date(raw: str) -> BirthDate:
+    """A date of birth as a page prints it; unreadable ("circa 1967") keeps raw only."""
+    return BirthDate(raw=raw, date=parse_date(raw, DATE_FORMATS))
 
 
 def target_to_record(
@@ -391,76 +303,12 @@ def target_to_record(
 
 
 def records_from_target_page(path: Path, report: Report, program: str) -> Iterator[Record]:
-    found = collect(read_html(path), NRP_SELECTORS)
-    headline = [t for t, _ in found.found["headline"] if t]
-    if not headline:
-        raise SourceError(KEY, "no h1.featured-content__headline: not a target page", str(path))
-    labels, text = split_labels([t for t, _ in found.found["paragraph"]])
-    url = found.canonical
-    slug = url.rstrip("/").rsplit("/", 1)[-1] if url else path.stem
-    page = TargetPage(
-        id=f"{program.lower()}-{slug}",
-        name=headline[0].replace("\n", " "),
-        url=url,
-        published=_date(next((t for t, _ in found.found["published"]), None)),
-        labels=labels,
-        text=text,
-        posters=[h for _, h in found.found["poster"] if h],
-        tags=[t for t, _ in found.found["tag"] if t],
-    )
-    yield target_to_record(page, program, report)
-
-
-def read_html(path: Path) -> str:
-    try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise SourceError(KEY, f"cannot read file: {exc.strerror}", str(path)) from exc
-    if not text.strip():
-        raise SourceError(KEY, "file is empty", str(path))
-    return text
-
-
-def _rendered(post: dict[str, Any], key: str) -> str:
-    value = post.get(key)
-    if not isinstance(value, dict) or not isinstance(value.get("rendered"), str):
-        raise SourceError(KEY, f"post {post.get('id')}: no {key}.rendered")
-    return value["rendered"]
-
-
-def load_rfj(path: Path) -> list[dict[str, Any]]:
-    try:
-        posts = json.loads(read_text(KEY, path))
-    except json.JSONDecodeError as exc:
-        raise SourceError(KEY, f"not valid JSON (truncated?): {exc.msg} at line {exc.lineno}",
-                          str(path)) from None
-    if isinstance(posts, dict) and "code" in posts:  # a WordPress error object
-        raise SourceError(KEY, f"WordPress error {posts.get('code')!r}", str(path))
-    if not isinstance(posts, list) or not all(isinstance(p, dict) for p in posts):
-        raise SourceError(KEY, "expected a JSON list of reward posts", str(path))
-    for p in posts:
-        if "id" not in p or "link" not in p:
-            raise SourceError(KEY, f"post without id or link: {sorted(p)[:8]}", str(path))
-    return posts
+    yield target_to_record(read_target_page(path, program), program, report)
 
 
 def records_from_rfj(path: Path, report: Report) -> Iterator[Record]:
     for post in load_rfj(path):
-        try:
-            title = " ".join(unescape(re.sub(r"<[^>]+>", " ", _rendered(post, "title"))).split())
-            content = collect(_rendered(post, "content"), {"paragraph": (None, "p", None)})
-        except SourceError as exc:
-            raise SourceError(KEY, exc.problem, str(path)) from None
-        labels, text = split_labels([t for t, _ in content.found["paragraph"]])
-        page = TargetPage(
-            id=f"rfj-{post['id']}",
-            name=title,
-            url=post["link"],
-            published=_date(post.get("date_gmt") or post.get("date")),
-            labels=labels,
-            text=text,
-        )
-        yield target_to_record(page, "RFJ", report, raw=post)
+        yield target_to_record(rfj_page(post, path), "RFJ", report, raw=post)
 
 
 # --- dispatch and fetch ---------------------------------------------------------------------
@@ -495,8 +343,7 @@ def fetch(dest_dir: Path) -> dict[str, Path]:
             break
     listing = download(KEY, f"{NRP_URL}?results=500&gotopage=&total_pages=1",
                        dest_dir / "nrp_listing.html")
-    found = collect(read_html(listing), NRP_SELECTORS).found["target"]
-    links = [urljoin(NRP_URL, h) for _, h in found if h]
+    links = [urljoin(NRP_URL, h) for h in target_links(listing)]
     for url in dedupe(links)[:500]:
         slug = url.rstrip("/").rsplit("/", 1)[-1]
         paths[f"nrp_{slug}"] = download(KEY, url, dest_dir / "nrp" / f"{slug}.html")
@@ -521,4 +368,9 @@ SOURCE = Source(
     fetch=fetch,
     description="Reward offers for information on narcotics traffickers, organised-crime leaders "
     "and terrorists, with each subject's amount history.",
+    priority=40,
+    date_formats=DATE_FORMATS,
+    short="US reward offers",
+    snapshot_note=("Narcotics, Transnational Organized Crime and Rewards for Justice offers, "
+                   "compiled from public pages, 2026-11-24"),
 )

@@ -13,11 +13,7 @@ Two official formats are read:
   is "|"-separated. No real copy was available offline (50 MB): the parser follows the
   documented layout and is tested on transcribed, not real, rows. `fetch` downloads this file.
 
-ODS reading: content.xml is streamed from the zip with defusedxml's iterparse (0.2 s for the
-snapshot). odfpy, tried first, took 2.4 s just to load the document, and on malformed XML it
-prints the whole part to stdout and returns an empty document instead of raising, so a
-truncated download would pass as "no rows". ODS is a zip of XML, so this still reads the
-official file, not a conversion.
+The spreadsheet itself is read by `ods.ods_rows`; this module maps rows to records.
 
 Keys: `Unique ID` ("RUS1467"), the FCDO's own identifier; `OFSI Group ID` is kept as a property.
 """
@@ -26,17 +22,12 @@ from __future__ import annotations
 
 import csv
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
-
+from ..dates import day_first
 from ..errors import SourceError
-from ..fetch import download
 from ..identifiers import imo_is_valid
 from ..models import (
     Address,
@@ -52,6 +43,8 @@ from ..models import (
     Vessel,
 )
 from .base import Expected, Report, SnapshotFile, Source, dedupe, read_text
+from .fetch import download
+from .ods import ods_rows
 
 KEY = "uk_sanctions"
 CSV_URL = "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv"
@@ -101,10 +94,6 @@ MEASURE_SEPARATORS: dict[str, str] = {"ods": ",", "csv": "|"}
 _DATE = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DOB = re.compile(r"^(\d{2}|dd)/(\d{2}|mm)/(\d{4})$", re.IGNORECASE)
 _NUMBERED = re.compile(r"\(\d+\)\s*")
-_ODS_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-MAX_REPEAT = 64  # repeated blank cells/rows pad the sheet to 16384 x 1048576; never expand those
 
 
 def _squeeze(value: str | None) -> str:
@@ -112,14 +101,14 @@ def _squeeze(value: str | None) -> str:
 
 
 def iso_date(value: str) -> str:
-    """ "23-07-2025" or "24/02/2022" (optionally with a time) -> "2025-07-23"; else ValueError."""
-    m = _DATE.match(value.strip())
-    if not m:
+    """ "23-07-2025" or "24/02/2022" (optionally with a time) -> "2025-07-23"; else ValueError.
+    `_DATE` keeps to the FCDO's shapes: day_first alone also takes ISO, dots or any tail."""
+    if not (m := _DATE.match(value.strip())):
         raise ValueError(value)
-    day, month, year = (int(g) for g in m.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        raise ValueError(value)
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        return day_first("-".join(m.groups()))
+    except ValueError:  # month or day out of range
+        raise ValueError(value) from None
 
 
 def birth_date(value: str) -> BirthDate | None:
@@ -159,69 +148,8 @@ class SummaryRow:
     raw: dict[str, str]
 
 
-def _check_binary(path: Path) -> None:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(512)
-    except OSError as exc:
-        raise SourceError(KEY, f"cannot read file: {exc.strerror}", str(path)) from exc
-    if not head.strip():
-        raise SourceError(KEY, "file is empty", str(path))
-    if b"<html" in head.lower() or head.lstrip().lower().startswith(b"<!doctype html"):
-        raise SourceError(KEY, "file is an HTML page, not the expected data file", str(path))
-
-
-def ods_rows(path: Path) -> Iterator[list[str]]:
-    """The first sheet's rows as lists of stripped cell texts (trailing blanks dropped)."""
-    _check_binary(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            try:
-                mimetype = zf.read("mimetype").decode("ascii", "replace").strip()
-            except KeyError:
-                mimetype = ""
-            if mimetype != ODS_MIMETYPE:
-                raise SourceError(KEY, f"not an ODS spreadsheet (mimetype {mimetype!r})", str(path))
-            with zf.open("content.xml") as fh:
-                yield from _sheet_rows(fh)
-    except zipfile.BadZipFile:
-        raise SourceError(KEY, "not a valid ODS/zip file (truncated?)", str(path)) from None
-    except KeyError:
-        raise SourceError(KEY, "ODS file has no content.xml", str(path)) from None
-    except ParseError as exc:
-        raise SourceError(KEY, f"content.xml is not well-formed XML: {exc}", str(path)) from None
-    except DefusedXmlException as exc:
-        raise SourceError(KEY, f"refused unsafe XML: {exc}", str(path)) from None
-    except (zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise SourceError(KEY, f"cannot read ODS: {exc}", str(path)) from None
-
-
-def _sheet_rows(fh: object) -> Iterator[list[str]]:
-    tables = 0
-    for event, el in iterparse(fh, events=("start", "end")):
-        if event == "start":
-            if el.tag == _ODS_T + "table":
-                tables += 1
-            continue
-        if el.tag == _ODS_T + "table-row" and tables == 1:
-            cells: list[str] = []
-            for cell in el:
-                if cell.tag not in (_ODS_T + "table-cell", _ODS_T + "covered-table-cell"):
-                    continue
-                text = "\n".join("".join(p.itertext()) for p in cell.iter(_ODS_TEXT + "p"))
-                repeat = int(cell.get(_ODS_T + "number-columns-repeated", "1"))
-                cells += [text.strip()] * min(repeat, MAX_REPEAT)
-            while cells and not cells[-1]:
-                cells.pop()
-            if cells:
-                yield cells
-            el.clear()
-        elif el.tag == _ODS_T + "table":
-            el.clear()
-
-
 def rows_from_ods(path: Path, report: Report) -> Iterator[SummaryRow]:
-    rows = ods_rows(path)
+    rows = ods_rows(KEY, path)
     header = next(rows, None)
     if header is None:
         raise SourceError(KEY, "spreadsheet has no rows", str(path))
@@ -462,6 +390,9 @@ SOURCE = Source(
                       min_by_type={"person": 3200, "organization": 900, "vessel": 400}),
     parse=parse,
     fetch=fetch,
+    priority=70,
+    short="UK Sanctions List",
+    snapshot_note="the ODS summary of 2025-08-11 (no aliases or IMO numbers)",
     description="Individuals, entities and ships designated under UK sanctions regimes (Russia, "
     "ISIL/Al-Qaida, DPRK, Iran, Global Human Rights, ...). The bundled snapshot is the summary "
     "spreadsheet: names and regimes only; the online update reads the full CSV.",

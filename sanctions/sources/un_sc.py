@@ -22,7 +22,6 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 from ..errors import SourceError
-from ..fetch import download
 from ..models import (
     Address,
     BirthDate,
@@ -36,6 +35,7 @@ from ..models import (
     Record,
 )
 from .base import Expected, Report, SnapshotFile, Source, dedupe, read_text
+from .fetch import download
 
 KEY = "un_sc"
 URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
@@ -277,6 +277,9 @@ SOURCE = Source(
     expected=Expected(total=(900, 1300), min_by_type={"person": 650, "organization": 230}),
     parse=parse,
     fetch=fetch,
+    priority=60,
+    short="UN SC",
+    snapshot_note="the consolidated XML of 2026-02-27",
     description="Individuals and entities subject to measures imposed by the UN Security "
     "Council (Al-Qaida/ISIL, Taliban, DPRK, Iran 2231, Iraq, Libya, DRC, Somalia, ...).",
 )
