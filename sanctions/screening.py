@@ -1,39 +1,150 @@
-"""Screening: queries in, the JSON contract out. Used by the CLI and the Datasette plugin.
+"""Screening: THE service. One query type, one validation, `screen` and `screen_many`.
 
-One result per query:
+The CLI, the web (page and JSON API) and the library call only this module, so the same input
+gets the same answer and the same error text everywhere. One result per query:
 `{"query": {...}, "matches": [{"entity_id", "source", "source_id", "name", "type", "score",
-"band", "matched_name", "programs", "listed_on", "explanation", "related"}]}`.
-Records linked across lists (see sanctions.link) come back as one match, the best-scoring
-record of the cluster, with the others under `related`.
+"band", "matched_name", "programs", "listed_on", "reward_usd", "explanation", "related"}]}`.
+Records linked across lists (see sanctions.ingest.link) come back as one match, the
+best-scoring record of the cluster, with the others under `related`.
+
+    >>> screen("Tren de Aragua")["matches"][0]["entity_id"]  # doctest: +SKIP
+    'ofac_sdn:49756'
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import islice
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
 from .countries import country_code
 from .errors import SanctionsError
-from .index import load_index
-from .match import DEFAULT_CONFIG, Entity, Index, Match, MatchConfig, Query, match
+from .matching import DEFAULT_CONFIG, Entity, Index, Match, MatchConfig, Query, match
 from .models import ENTITY_TYPES
-from .sources import SOURCE_MODULES
+from .normalize import normalize_name
+from .sources import source_keys, source_priority
+from .store import DEFAULT_DB
 
-MAX_LIMIT = 1000
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 10
+MAX_NAME_CHARS = 300  # no listed name is longer than about 250 characters
+# What a query may say: the fields of the name, then the options of the search.
 QUERY_FIELDS = ("id", "name", "type", "country", "birth_date", "imo")
+OPTION_FIELDS = ("source", "program", "threshold", "limit")
+FIELDS = QUERY_FIELDS + OPTION_FIELDS
 _BIRTH = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_SOURCE_ORDER = {key: i for i, key in enumerate(SOURCE_MODULES)}
+_IMO = re.compile(r"(?i)(imo\s*)?\d{7}")
 
 
 class QueryError(SanctionsError):
     """A query that cannot be screened: the message says which field and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How to search: at most `limit` matches scoring at least `threshold` (None: default)."""
+
+    threshold: float | None = None
+    limit: int = DEFAULT_LIMIT
+
+
+# --- validation: the one place a query is checked ------------------------------------------
+
+
+def _text(fields: Mapping[str, Any], key: str) -> str | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise QueryError(f"{key} must be a string")
+    return value.strip() or None
+
+
+def _sources(value: Any) -> tuple[str, ...]:
+    """`source` as one key, a list of keys, or comma-separated keys."""
+    if value is None or value == "":
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(s, str) for s in items):
+        raise QueryError("source must be a source key or a list of them")
+    keys = tuple(dict.fromkeys(k.strip() for s in items for k in s.split(",") if k.strip()))
+    known = source_keys()
+    for key in keys:
+        if key not in known:
+            raise QueryError(f"unknown source {key!r}; known: {', '.join(known)}")
+    return keys
+
+
+def _number(value: Any, key: str, kind: type[float] | type[int]) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise QueryError(f"{key} must be a number")
+    try:
+        number = kind(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError, OverflowError):
+        raise QueryError(f"{key} must be {'an integer' if kind is int else 'a number'}") from None
+    if isinstance(value, float) and kind is int and value != number:
+        raise QueryError(f"{key} must be an integer")
+    if not math.isfinite(number):
+        raise QueryError(f"{key} must be a finite number")
+    return number
+
+
+def parse_options(fields: Mapping[str, Any]) -> Options:
+    """`threshold` (0 to 1) and `limit` (1 to MAX_LIMIT), as numbers or as text."""
+    threshold = _number(fields.get("threshold"), "threshold", float)
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise QueryError("threshold must be between 0 and 1")
+    limit = _number(fields.get("limit"), "limit", int)
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+    return Options(threshold, DEFAULT_LIMIT if limit is None else int(limit))
+
+
+def make_query(fields: Mapping[str, Any]) -> Query:
+    """Validate one query's fields (CLI options, a batch row, a web request or library call).
+
+    >>> make_query({"name": "Nicolas Maduro", "country": "Venezuela"}).country
+    'VE'
+    >>> make_query({"name": "x", "birth_date": "23/11/1962"})
+    Traceback (most recent call last):
+    ...
+    sanctions.screening.QueryError: birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not '23/11/1962'
+    """
+    name = _text(fields, "name") or ""
+    imo = _text(fields, "imo")
+    if imo and not _IMO.fullmatch(imo):
+        raise QueryError(f"imo must be 7 digits, not {imo!r}")
+    if len(name) > MAX_NAME_CHARS:
+        raise QueryError(f"name is longer than {MAX_NAME_CHARS} characters")
+    if not imo and not name:
+        raise QueryError("name is required")
+    if not imo and not normalize_name(name):
+        raise QueryError("name has no letters or digits to match on")
+    etype = _text(fields, "type")
+    if etype is not None and etype.lower() not in ENTITY_TYPES:
+        raise QueryError(f"type must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
+    country = _text(fields, "country")
+    code = country_code(country) if country else None
+    if country and code is None:
+        raise QueryError(f"unknown country {country!r} (use an ISO code such as VE, or a name)")
+    birth = _text(fields, "birth_date")
+    if birth and not _BIRTH.match(birth):
+        raise QueryError(f"birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not {birth!r}")
+    return Query(name, etype.lower() if etype else None, code, birth, imo,
+                 _sources(fields.get("source")), _text(fields, "program"))
+
+
+def parse(fields: Mapping[str, Any]) -> tuple[Query, Options]:
+    """A whole request: the query and its options."""
+    return make_query(fields), parse_options(fields)
+
+
+# --- the index ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -45,8 +156,10 @@ class _Cached:
 _CACHE: dict[str, _Cached] = {}
 
 
-def get_index(db_path: Path | str) -> Index:
+def get_index(db_path: Path | str = DEFAULT_DB) -> Index:
     """The index for this database, loaded once and reloaded when the file is replaced."""
+    from .store.index import load_index  # sqlite and numpy arrays: only when screening
+
     path = Path(db_path)
     try:
         st = path.stat()
@@ -60,30 +173,7 @@ def get_index(db_path: Path | str) -> Index:
     return cached.index
 
 
-def make_query(fields: Mapping[str, Any], sources: tuple[str, ...] = (),
-               program: str | None = None) -> Query:
-    """Validate one query's fields (from CLI options, a batch row or a web request)."""
-    name = fields.get("name")
-    name = "" if name is None else str(name)
-    imo = str(fields.get("imo") or "").strip() or None
-    if not name.strip() and not imo:
-        raise QueryError("name is empty")
-    etype = (fields.get("type") or None) and str(fields["type"]).strip().lower()
-    if etype and etype not in ENTITY_TYPES:
-        raise QueryError(f"type must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
-    country = fields.get("country") or None
-    code = country_code(str(country)) if country else None
-    if country and code is None:
-        raise QueryError(f"unknown country {country!r} (use an ISO code such as VE, or a name)")
-    birth = str(fields.get("birth_date") or "").strip() or None
-    if birth and not _BIRTH.match(birth):
-        raise QueryError(f"birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not {birth!r}")
-    if imo and not re.fullmatch(r"(?i)(imo\s*)?\d{7}", imo):
-        raise QueryError(f"imo must be 7 digits, not {imo!r}")
-    unknown = [s for s in sources if s not in _SOURCE_ORDER]
-    if unknown:
-        raise QueryError(f"unknown source {unknown[0]!r}; sources: {', '.join(SOURCE_MODULES)}")
-    return Query(name, etype or None, code, birth, imo, sources, program or None)
+# --- screening ---------------------------------------------------------------------------------
 
 
 def _entity_json(e: Entity) -> dict[str, Any]:
@@ -93,32 +183,25 @@ def _entity_json(e: Entity) -> dict[str, Any]:
 
 
 def _match_json(m: Match, related: list[Entity]) -> dict[str, Any]:
-    return {
-        **_entity_json(m.entity),
-        "score": m.score,
-        "band": m.band,
-        "matched_name": m.matched_name,
-        "explanation": m.explanation,
-        "related": [_entity_json(e) for e in related],
-    }
+    return {**_entity_json(m.entity), "score": m.score, "band": m.band,
+            "matched_name": m.matched_name, "explanation": m.explanation,
+            "related": [_entity_json(e) for e in related]}
 
 
 def screen_query(index: Index, query: Query, *, threshold: float | None = None,
-                 limit: int = 10, config: MatchConfig = DEFAULT_CONFIG) -> list[dict[str, Any]]:
+                 limit: int = DEFAULT_LIMIT, config: MatchConfig = DEFAULT_CONFIG
+                 ) -> list[dict[str, Any]]:
     """Matches at or above the threshold, one per cluster, best first, at most `limit`."""
-    threshold = config.threshold if threshold is None else threshold
-    if not 0 <= threshold <= 1:
-        raise QueryError(f"threshold must be between 0 and 1, not {threshold}")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    options = parse_options({"threshold": threshold, "limit": limit})
+    threshold = config.threshold if options.threshold is None else options.threshold
     # --threshold 0 asks for the best `limit` whatever they score: rescore at least that many
     ranked = match(index, query, config, limit=limit * 4, candidates=limit if threshold == 0 else 0)
     best: dict[str, Match] = {}
-    for m in ranked:  # already best first: the first of each cluster wins, OFAC on ties
+    for m in ranked:  # already best first: the first of each cluster wins, priority on ties
         c = m.entity.cluster or m.entity.id
         cur = best.get(c)
-        if cur is None or (m.score == cur.score and _SOURCE_ORDER.get(m.entity.source, 99)
-                           < _SOURCE_ORDER.get(cur.entity.source, 99)):
+        if cur is None or (m.score == cur.score and source_priority(m.entity.source)
+                           < source_priority(cur.entity.source)):
             best[c] = m
     members = index.cluster_members
     out = []
@@ -131,102 +214,70 @@ def screen_query(index: Index, query: Query, *, threshold: float | None = None,
     return out[:limit]
 
 
-def screen_record(index: Index, fields: Mapping[str, Any], *, sources: tuple[str, ...] = (),
-                  program: str | None = None, threshold: float | None = None,
-                  limit: int = 10) -> dict[str, Any]:
-    """One query (input fields passed through) and its matches, or its error.
+def _echo(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The query as the caller gave it, for the result (options and blanks left out)."""
+    return {k: v for k, v in fields.items() if k not in OPTION_FIELDS and v is not None}
 
-    Batch readers mark rows with `_row` (line number) and unreadable rows with `_error`; both
-    stay out of the echoed query and come back as `row` / `error`.
-    """
-    query_json = {k: v for k, v in fields.items() if k not in ("_row", "_error")}
+
+def screen_record(index: Index, fields: Mapping[str, Any],
+                  defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One batch row (any passthrough fields) and its matches, or its error; never raises
+    QueryError. `defaults` fill what the row does not say and are not echoed. Batch readers
+    mark rows with `_row` (line number) and unreadable rows with `_error`; both stay out of the
+    echoed query and come back as `row` / `error`."""
+    echo = {k: v for k, v in fields.items() if k not in ("_row", "_error")}
+    row = {"row": fields["_row"]} if "_row" in fields else {}
     if "_error" in fields:
-        return {"query": query_json, "matches": [], "error": fields["_error"],
-                "row": fields.get("_row")}
+        return {"query": echo, "matches": [], "error": fields["_error"], **row}
     try:
-        query = make_query(fields, sources, program)
-        return {"query": query_json, "matches": screen_query(index, query, threshold=threshold,
-                                                             limit=limit)}
+        query, options = parse({**(defaults or {}), **echo})
+        return {"query": echo, "matches": screen_query(
+            index, query, threshold=options.threshold, limit=options.limit)}
     except QueryError as exc:
-        error = {"query": query_json, "matches": [], "error": str(exc)}
-        return error | ({"row": fields["_row"]} if "_row" in fields else {})
+        return {"query": echo, "matches": [], "error": str(exc), **row}
 
 
-def screen(db_path: Path | str, name: str, *, type: str | None = None,
+def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB) -> dict[str, Any]:
+    """One query given as fields (the web's query string, the CLI's options); raises
+    QueryError for an invalid one."""
+    query, options = parse(fields)
+    matches = screen_query(get_index(db), query, threshold=options.threshold,
+                           limit=options.limit)
+    return {"query": _echo(fields), "matches": matches}
+
+
+def screen(name: str | None = None, *, db: Path | str = DEFAULT_DB, type: str | None = None,
            country: str | None = None, birth_date: str | None = None, imo: str | None = None,
-           source: str | list[str] | tuple[str, ...] | None = None, program: str | None = None,
-           threshold: float | None = None, limit: int = 10) -> dict[str, Any]:
-    """Screen one name; raises QueryError for an invalid query.
+           source: str | Iterable[str] | None = None, program: str | None = None,
+           threshold: float | None = None, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+    """Screen one name (or an IMO number) against every list; raises QueryError for an invalid
+    query and SanctionsError when there is no database.
 
-    >>> screen("db/sanctions.db", "Tren de Aragua")["matches"][0]["entity_id"]  # doctest: +SKIP
-    'ofac_sdn:49756'
+    >>> screen("Nicolás Maduro", limit=1)["matches"][0]["band"]  # doctest: +SKIP
+    'strong'
     """
-    sources = (source,) if isinstance(source, str) else tuple(source or ())
+    sources = source if source is None or isinstance(source, str) else list(source)
     fields = {"name": name, "type": type, "country": country, "birth_date": birth_date,
-              "imo": imo}
-    query = make_query(fields, sources, program)
-    index = get_index(db_path)
-    return {"query": {k: v for k, v in fields.items() if v is not None},
-            "matches": screen_query(index, query, threshold=threshold, limit=limit)}
+              "imo": imo, "source": sources, "program": program, "threshold": threshold,
+              "limit": limit}
+    return screen_fields(fields, db)
 
 
-# Batch screening. Workers are forked after the index is loaded, so they share it.
-_WORKER_INDEX: Index | None = None
-CHUNK = 256
+def screen_many(rows: Iterable[Mapping[str, Any]], *, db: Path | str = DEFAULT_DB,
+                workers: int = 2, **defaults: Any) -> Iterator[dict[str, Any]]:
+    """Screen a stream of rows (dicts of query fields plus any passthrough), yielding one result
+    per row in input order; a bad row yields `{"query": row, "matches": [], "error": "..."}`
+    and the batch goes on. `defaults` (source, program, threshold, limit, ...) apply to every
+    row that does not set them.
 
-
-def _screen_chunk(args: tuple[list[Mapping[str, Any]], tuple[str, ...], str | None,
-                              float | None, int]) -> list[dict[str, Any]]:
-    rows, sources, program, threshold, limit = args
-    index = _WORKER_INDEX
-    assert index is not None
-    queries = []
-    for row in rows:
-        try:
-            queries.append(make_query(row, sources, program))
-        except QueryError:
-            continue
-    index.warm(queries)
-    return [screen_record(index, row, sources=sources, program=program, threshold=threshold,
-                          limit=limit) for row in rows]
-
-
-def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
-    it = iter(rows)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-def screen_many(db_path: Path | str, rows: Iterable[Mapping[str, Any]], *,
-                sources: tuple[str, ...] = (), program: str | None = None,
-                threshold: float | None = None, limit: int = 10,
-                workers: int = 2) -> Iterator[dict[str, Any]]:
-    """Screen a stream of query rows, yielding results in input order as they are ready.
-
-    A bad row yields `{"query": row, "matches": [], "error": "..."}` and the batch goes on.
+    >>> [r["query"]["id"] for r in screen_many([{"id": "c1", "name": "Nord Star"}])]
+    ... # doctest: +SKIP
+    ['c1']
     """
-    global _WORKER_INDEX
-    _WORKER_INDEX = get_index(db_path)
-    jobs = ((chunk, sources, program, threshold, limit) for chunk in _chunks(rows, CHUNK))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            yield from _screen_chunk(job)
-        return
-    # This process is one of the workers: one copy of the index fewer than a pool of `workers`.
-    # The index's objects never die: keep the collector off their pages, so the forked helpers
-    # share more of them with this process instead of copying them.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            earlier: list[AsyncResult[list[dict[str, Any]]]] = []
-            while group := list(islice(jobs, workers)):  # a chunk here, the rest to the helpers
-                later = [pool.apply_async(_screen_chunk, (job,)) for job in group[1:]]
-                here = _screen_chunk(group[0])
-                for result in earlier:  # the previous group's helper chunks come first
-                    yield from result.get()
-                yield from here
-                earlier = later
-            for result in earlier:
-                yield from result.get()
-    finally:
-        gc.unfreeze()
+    unknown = sorted(set(defaults) - set(FIELDS))
+    if unknown:
+        raise QueryError(f"unknown option(s) {', '.join(unknown)}")
+    parse({"name": "x", **defaults})  # a bad default is the caller's error, not every row's
+    from .batch import run_batch
+
+    yield from run_batch(get_index(db), rows, defaults, workers)

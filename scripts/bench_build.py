@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sanctions.build import build
+from sanctions.ingest.build import build
 from sanctions.sources import all_sources, get_source
 
 

@@ -110,7 +110,7 @@ def main() -> None:
     if os.path.exists("/proc/self/smaps_rollup"):
         sampler.start()
     t = time.perf_counter()
-    hits = sum(1 for r in screen_many(args.db, rows, workers=args.workers) if r["matches"])
+    hits = sum(1 for r in screen_many(rows, db=args.db, workers=args.workers) if r["matches"])
     dt = time.perf_counter() - t
     sampler.running = False
     print(f"batch: {len(rows):,} queries in {dt:.2f} s = {len(rows) / dt:,.0f} queries/s "

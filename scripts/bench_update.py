@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sanctions.build import build  # noqa: E402
-from sanctions.fetch import Fetcher  # noqa: E402
-from sanctions.update import update  # noqa: E402
+from sanctions.ingest.build import build  # noqa: E402
+from sanctions.ingest.update import update  # noqa: E402
+from sanctions.sources.fetch import Fetcher  # noqa: E402
 from tests.mirror_server import serve  # noqa: E402
 from tests.test_update import _edit_sdn, snapshot_mirror  # noqa: E402
 

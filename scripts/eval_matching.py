@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from sanctions.match import DEFAULT_CONFIG, Index, combine, match, prepare
+from sanctions.matching import DEFAULT_CONFIG, Index, combine, match, prepare
 from sanctions.normalize import normalize_name
 from sanctions.screening import get_index, make_query, screen_query
 

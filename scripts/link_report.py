@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sanctions.link import link_and_count
+from sanctions.ingest.link import link_and_count
 
 
 def main() -> None:

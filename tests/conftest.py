@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctions.build import build
+from sanctions.ingest.build import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -21,8 +21,8 @@ import pytest
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from sanctions import datasette_plugin, db, fts
-from sanctions.build import POST_IMPORT_STEPS
+from sanctions import web
+from sanctions.ingest.build import POST_IMPORT_STEPS
 from sanctions.models import (
     Address,
     BirthDate,
@@ -36,7 +36,8 @@ from sanctions.models import (
     Reward,
     Vessel,
 )
-from sanctions.serve import load_metadata
+from sanctions.store import schema, write
+from sanctions.web.metadata import load_metadata
 
 OFAC = "U.S. Treasury OFAC"
 STATE = "U.S. Department of State"
@@ -111,9 +112,9 @@ SOURCES = [
 
 def make_db(path: Path) -> Path:
     """Write the fixture database to `path` the way the build does (schema, rows, indexes, FTS)."""
-    conn = db.connect(path)
-    db.create_schema(conn)
-    db.write_records(conn, RECORDS)
+    conn = schema.connect(path)
+    schema.create_schema(conn)
+    write.write_records(conn, RECORDS)
     for key, title, publisher, url, fmt, licence, kind, as_of in SOURCES:
         n = sum(1 for r in RECORDS if r.source == key)
         conn.execute(
@@ -122,10 +123,10 @@ def make_db(path: Path) -> Path:
              "", "2026-06-03T00:00:00+00:00"),
         )
     conn.execute("INSERT INTO build_info VALUES ('built_at', '2026-06-03T00:00:00+00:00')")
-    db.create_indexes(conn)
+    schema.create_indexes(conn)
     for step in POST_IMPORT_STEPS:  # linking and change history, as every build runs them
         step(conn, path.with_name("no-previous.db"))
-    fts.enable_fts(conn)
+    write.enable_fts(conn)
     conn.commit()
     conn.close()
     return path
@@ -133,8 +134,8 @@ def make_db(path: Path) -> Path:
 
 def register_plugin() -> None:
     """Register the plugin module as its entry point would (pytest skips entry points)."""
-    if not pm.is_registered(datasette_plugin):
-        pm.register(datasette_plugin, name="sanctions")
+    if not pm.is_registered(web):
+        pm.register(web, name="sanctions")
 
 
 @pytest.fixture(scope="session")
@@ -158,7 +159,7 @@ async def ds(db_path: Path) -> AsyncIterator[Datasette]:
 def sqlite_connect(path: Path) -> sqlite3.Connection:
     """A read-only connection with the plugin's SQL functions, as Datasette would prepare it."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    datasette_plugin.prepare_connection(conn)
+    web.prepare_connection(conn)
     return conn
 
 

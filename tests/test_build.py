@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sanctions.build import build
 from sanctions.cli import app
+from sanctions.ingest.build import build
 from sanctions.sources import get_source
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -93,7 +93,7 @@ def test_exit_codes(full_db: Path) -> None:
     code, _, err = run(full_db, "x", "--birth-date", "23/11/1962")
     assert code == 2 and "birth_date must be YYYY" in err
     code, _, err = run(full_db)
-    assert code == 2 and "give a NAME or --input FILE" in err
+    assert code == 2 and "give a NAME, --imo N or --input FILE" in err
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,8 @@ def test_hostile_names_never_traceback(full_db: Path, name: str) -> None:
     assert code in (0, 1, 2)
     assert "Traceback" not in out + err
     if code == 2:
-        assert err.startswith("error: name is empty")
+        assert err.strip() in ("error: name is required", "error: name is longer than 300 "
+                               "characters", "error: name has no letters or digits to match on")
     else:
         assert isinstance(json.loads(out)["matches"], list)
 
@@ -118,12 +119,12 @@ def test_batch_csv_streams_with_per_row_errors(full_db: Path, tmp_path: Path) ->
     out = tmp_path / "out.jsonl"
     code, _, err = run(full_db, "--input", str(src), "--output", str(out), "--format", "jsonl")
     assert code == 1  # a match wins over a bad row
-    assert err.strip() == "row 3: name is empty"
+    assert err.strip() == "row 3: name is required"
     results = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["query"]["id"] for r in results] == ["1", "2", "3", "4"]
     assert results[0]["query"]["customer_ref"] == "A-1"  # other fields pass through
     assert results[0]["matches"][0]["entity_id"] == "ofac_sdn:49756"
-    assert results[1]["error"] == "name is empty" and results[1]["matches"] == []
+    assert results[1]["error"] == "name is required" and results[1]["matches"] == []
     assert results[2]["matches"] == []
     assert results[3]["matches"][0]["name"] == "NORD STAR"
 

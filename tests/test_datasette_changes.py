@@ -8,9 +8,10 @@ from xml.etree import ElementTree
 import pytest
 from datasette.app import Datasette
 
-from sanctions.build import build
-from sanctions.serve import load_metadata, register_plugin
+from sanctions.ingest.build import build
 from sanctions.sources import get_source
+from sanctions.web.metadata import load_metadata
+from sanctions.web.serve import register_plugin
 
 pytestmark = pytest.mark.anyio
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -10,8 +10,8 @@ from datasette.app import Datasette
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sanctions.datasette_plugin import MAX_QUERIES
-from sanctions.serve import load_metadata
+from sanctions.sources import all_sources
+from sanctions.web.api import MAX_QUERIES
 
 pytest_plugins = ["datasette_fixtures"]  # the ds and db_path fixtures
 
@@ -188,8 +188,9 @@ BAD_GETS = [
     ("name=%20%20", "name is required"),
     ("name=%21%21%21", "name has no letters or digits to match on"),
     ("name=" + "x" * 301, "name is longer than 300 characters"),
-    ("name=a&type=ship", "type must be one of person, organization, vessel, aircraft"),
-    ("name=a&source=nope", "unknown source 'nope'; known: ofac_sdn, state_fto, state_rewards"),
+    ("name=a&type=ship", "type must be one of person, organization, vessel, aircraft, not 'ship'"),
+    ("name=a&source=nope", "unknown source 'nope'; known: ofac_sdn, ofac_cons, state_fto, "
+                           "state_rewards, fbi_wanted, un_sc, uk_sanctions, eu_vessels"),
     ("name=a&threshold=abc", "threshold must be a number"),
     ("name=a&threshold=1.5", "threshold must be between 0 and 1"),
     ("name=a&threshold=nan", "threshold must be a finite number"),
@@ -217,8 +218,8 @@ BAD_BODIES: list[tuple[Any, str]] = [
     ({"queries": [{"name": "a"}], "x": 1}, "unknown field(s) x; expected queries"),
     ({"queries": ["Tren"]}, "queries[0] must be an object"),
     ({"queries": [{"name": "a"}, {"nam": "b"}]},
-     "queries[1]: unknown field(s) nam; expected name, type, source, threshold, limit, "
-     "country, birth_date, imo"),
+     "queries[1]: unknown field(s) nam; expected id, name, type, country, birth_date, imo, "
+     "source, program, threshold, limit"),
     ({"queries": [{"name": 5}]}, "queries[0]: name must be a string"),
     ({"queries": [{"name": "a", "threshold": True}]}, "queries[0]: threshold must be a number"),
     ({"queries": [{"name": "a", "threshold": "0.9x"}]}, "queries[0]: threshold must be a number"),
@@ -312,7 +313,7 @@ async def test_every_page_shows_as_of_dates(ds: Datasette, url: str) -> None:
     page = await ds.client.get(url)
     assert page.status_code == 200
     footer = page.text.split('<p class="sanctions-as-of">')[1].split("</p>")[0]
-    labels = {s["key"]: s["short"] for s in load_metadata()["plugins"]["sanctions"]["sources"]}
+    labels = {s.key: s.short for s in all_sources()}
     for key, as_of in (("ofac_sdn", "2026-06-02"), ("state_fto", "2026-01-15"),
                        ("state_rewards", "2025-08-07")):
         assert f"{labels.get(key, key)}</a> {as_of}" in footer

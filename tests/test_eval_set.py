@@ -70,7 +70,7 @@ def test_expected_ids_exist(full_db: Path) -> None:
 @pytest.mark.slow
 def test_matcher_meets_targets(full_db: Path) -> None:
     ev = eval_script()
-    from sanctions.match import DEFAULT_CONFIG
+    from sanctions.matching import DEFAULT_CONFIG
     from sanctions.screening import get_index
 
     cases = ev.load_set(DEV_SET)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sanctions.build import Input, build
 from sanctions.errors import SanctionsError
-from sanctions.history import Seen, compare, list_changes
+from sanctions.ingest.build import Input, build
+from sanctions.ingest.history import Seen, compare
 from sanctions.sources import get_source
+from sanctions.store.catalog import list_changes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONS = get_source("ofac_cons")

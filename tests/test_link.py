@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sanctions.cli import app
-from sanctions.link import Clusters, Ent, birth_bounds, births_compatible, conflict, name_key
-from sanctions.show import show
+from sanctions.dates import birth_bounds
+from sanctions.ingest.link import Clusters, Ent, births_compatible, conflict, name_key
+from sanctions.store.entities import show
 
 runner = CliRunner()
 

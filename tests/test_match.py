@@ -9,17 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctions.match import (
+from sanctions.matching import (
     DEFAULT_CONFIG,
     Entity,
     Index,
     NameRow,
     Query,
-    feature_numbers,
     match,
     prepare,
-    token_similarity,
 )
+from sanctions.matching.features import feature_numbers, token_similarity
 from sanctions.screening import get_index, make_query, screen_query
 
 CASES = Path(__file__).parent / "matching_cases.csv"

@@ -12,23 +12,20 @@ import yaml
 from datasette.app import Datasette
 from datasette_fixtures import sqlite_connect
 
-from sanctions import db, history, link
-from sanctions.serve import METADATA, load_metadata
 from sanctions.sources import all_sources
+from sanctions.store import schema
+from sanctions.web.metadata import METADATA, licence_line, load_metadata, source_line
 
 pytest_plugins = ["datasette_fixtures"]  # the ds and db_path fixtures
 
-META: dict[str, Any] = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+META: dict[str, Any] = load_metadata()
 TABLES: dict[str, Any] = META["databases"]["sanctions"]["tables"]
 QUERIES: dict[str, Any] = META["databases"]["sanctions"]["queries"]
-DECLARED: list[dict[str, str]] = META["plugins"]["sanctions"]["sources"]
 
 
 def schema_columns() -> dict[str, list[str]]:
     conn = sqlite3.connect(":memory:")
-    db.create_schema(conn)
-    conn.executescript(link.SCHEMA)  # links and clusters, written by the build's linking step
-    conn.executescript(history.SCHEMA)  # changes and entity_history, by its history step
+    conn.executescript(schema.all_schemas())  # core, then what linking and history write
     tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
     return {t: [c[1] for c in conn.execute(f"pragma table_info([{t}])")] for t in tables}
 
@@ -38,27 +35,24 @@ def test_top_level_symlink_is_the_package_file() -> None:
     assert top.resolve() == METADATA.resolve()
 
 
-def test_sources_match_the_registry() -> None:
-    expected = [{"key": s.key, "title": s.title, "as_of": s.as_of} for s in all_sources()]
-    actual = [{k: d[k] for k in ("key", "title", "as_of")} for d in DECLARED]
-    assert actual == expected, (
-        "metadata.yml plugins.sanctions.sources is out of date with sanctions/sources/; "
-        "it should read (add a `short` label to each):\n"
-        + yaml.safe_dump(expected, sort_keys=False)
-    )
-    assert all(d.get("short") for d in DECLARED)
+def test_every_source_declares_a_short_label_and_a_priority() -> None:
+    sources = all_sources()
+    assert all(s.short for s in sources)
+    assert len({s.priority for s in sources}) == len(sources), "priorities must not tie"
+    assert [s.key for s in sources][:2] == ["ofac_sdn", "ofac_cons"]
 
 
 def test_source_and_licence_lines_name_every_source_with_its_as_of_date() -> None:
-    source_line = "; ".join(f"{d['short']} (as of {d['as_of']})" for d in DECLARED)
-    assert META["source"] == source_line
+    line = "; ".join(f"{s.short} (as of {s.as_of})" for s in all_sources())
+    assert META["source"] == source_line() == line
     licences = list(dict.fromkeys(s.licence for s in all_sources()))
-    licence_line = licences[0] if len(licences) == 1 else "; ".join(licences)
-    assert META["license"] == licence_line
-    listed = {"entities", "names", "vessels", "designations", "birth_places", *db.CHILD_TABLES}
+    assert META["license"] == licence_line() == "; ".join(licences)
+    listed = {"entities", "names", "vessels", "designations", "birth_places", *schema.CHILD_TABLES}
     for name, table in TABLES.items():
         if name in listed or "source" in table:
-            assert (table["source"], table["license"]) == (source_line, licence_line), name
+            assert (table["source"], table["license"]) == (line, META["license"]), name
+    raw = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    assert raw["source"] == "@sources" and "plugins" not in raw  # nothing per source by hand
 
 
 def test_every_table_and_column_is_described() -> None:
@@ -96,4 +90,4 @@ def test_canned_queries_run(db_path: Path, name: str) -> None:
 async def test_datasette_serves_this_metadata(ds: Datasette) -> None:
     response = await ds.client.get("/-/metadata.json")
     assert response.json() == load_metadata()
-    assert load_metadata()["source"] == META["source"]  # the YAML anchors resolved
+    assert load_metadata()["source"] == source_line()  # the placeholders filled

@@ -8,7 +8,8 @@ from pathlib import Path
 import httpx
 from datasette_fixtures import served
 
-from sanctions.serve import METADATA, datasette_args, load_metadata
+from sanctions.web.metadata import METADATA, load_metadata
+from sanctions.web.serve import datasette_args
 
 pytest_plugins = ["datasette_fixtures"]  # the ds and db_path fixtures
 
@@ -16,7 +17,9 @@ pytest_plugins = ["datasette_fixtures"]  # the ds and db_path fixtures
 def test_datasette_args_serve_immutable_with_metadata() -> None:
     args = datasette_args(Path("db/sanctions.db"), "127.0.0.1", 9000)
     assert args[:3] == ["serve", "-i", "db/sanctions.db"]
-    assert args[args.index("--metadata") + 1] == str(METADATA)
+    meta = json.loads(Path(args[args.index("--metadata") + 1]).read_text())
+    assert meta == load_metadata()
+    assert "@sources" in METADATA.read_text() and "@sources" not in json.dumps(meta)
     assert args[args.index("--port") + 1] == "9000"
     assert "sql_time_limit_ms" in args
 

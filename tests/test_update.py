@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sanctions.build import build
 from sanctions.cli import app
-from sanctions.fetch import Fetcher
+from sanctions.ingest.build import build
+from sanctions.ingest.update import Unreachable, update
 from sanctions.sources import get_source
-from sanctions.update import Unreachable, update
+from sanctions.sources.fetch import Fetcher
 from tests.mirror_server import Mirror, serve
 from tests.test_fetch import BOMB
 
@@ -174,7 +174,7 @@ def test_dropped_and_added_entries_are_exactly_the_changes(db: Path, mirror: Mir
         from sanctions.screening import screen
     except ImportError:  # the matcher is developed alongside; the SQL checks above still hold
         return
-    hits = screen(db, "ZZTEST BRAVO SHIPPING CO", source="ofac_sdn")["matches"]
+    hits = screen("ZZTEST BRAVO SHIPPING CO", db=db, source="ofac_sdn")["matches"]
     assert hits[0]["entity_id"] == added[1]
 
 
@@ -205,7 +205,7 @@ def test_one_source_fails_the_others_update(db: Path, mirror: Mirror) -> None:
 
 def test_cli_update_and_changes(db: Path, mirror: Mirror, monkeypatch: pytest.MonkeyPatch) -> None:
     # The CLI builds the whole registry; keep this test to the two sources the mirror serves.
-    monkeypatch.setattr("sanctions.update.all_sources", lambda: SOURCES)
+    monkeypatch.setattr("sanctions.ingest.update.all_sources", lambda: SOURCES)
     result = runner.invoke(app, ["update", "--db", str(db), "--mirror", mirror.url])
     assert result.exit_code == 0, result.output
     assert "ofac_sdn: updated" in result.stderr and "un_sc: unchanged" in result.stderr

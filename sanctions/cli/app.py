@@ -1,7 +1,8 @@
 """The `sanctions` command: a thin typer shell over the library.
 
 Each command parses its arguments, calls one library function and formats the result. Library
-errors become one line on stderr and exit status 2.
+errors become one line on stderr and exit status 2. Everything beyond typer is imported inside
+the command that needs it, so `sanctions --help` starts fast (scripts/bench_cli.py).
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ from typing import Annotated
 
 import typer
 
-from .build import DEFAULT_DB, build
-from .catalog import source_status
-from .cli_common import DbOption, fail
-from .cli_screen import screen
-from .cli_update import changes, update
-from .errors import SanctionsError
+from ..errors import SanctionsError
+from ..store import DEFAULT_DB
+from .common import DbOption, fail
+from .screen import screen
+from .update import changes, update
 
 app = typer.Typer(
     help="Screen names against official sanctions and designation lists (OFAC, State, UN, UK, EU).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: rich formatting would double the start-up of `--help`.
+    rich_markup_mode=None,
 )
 
 def _parse_files(specs: list[str]) -> dict[str, dict[str, Path]]:
@@ -55,7 +57,8 @@ def build_command(
     ] = [],  # noqa: B006
 ) -> None:
     """Build the database from the bundled snapshots (offline), validate it, swap it in."""
-    from .sources import get_source
+    from ..ingest.build import build
+    from ..sources import get_source
 
     files = _parse_files(file)
     try:
@@ -82,6 +85,8 @@ def sources_command(
     """List every source: key, title, publisher, url, as-of date and age, kind, entity count."""
     if format not in ("table", "json"):
         fail("--format must be table or json")
+    from ..store.catalog import source_status
+
     try:
         rows = source_status(db, today=date.today())
     except SanctionsError as exc:
@@ -108,7 +113,7 @@ def serve_command(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
 ) -> None:
     """Serve the database with Datasette (immutable), with metadata, facets and screening."""
-    from .serve import serve
+    from ..web.serve import serve
 
     if not db.exists():
         fail(f"no database at {db}; run `sanctions build` first")
@@ -128,7 +133,7 @@ def show_command(
     format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Everything known about an entity and the records linked to it on other lists."""
-    from .show import show
+    from ..store.entities import show
 
     if format not in ("table", "json"):
         fail("--format must be table or json")
@@ -139,7 +144,7 @@ def show_command(
     if format == "json":
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    from .show_format import print_show
+    from .render import print_show
 
     print_show(result)
 

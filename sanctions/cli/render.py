@@ -1,10 +1,15 @@
-"""Terminal rendering of `sanctions show` (rich)."""
+"""Terminal rendering (rich) of `sanctions screen` and `sanctions show` results.
+
+Every value from the data or the query is escaped: a name is printed as written, never read as
+rich markup ("[b]Vladimir Putin[/b]" stays those characters)."""
 
 from __future__ import annotations
 
-from typing import Any
+import shutil
+from typing import Any, TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -65,3 +70,34 @@ def print_show(result: dict[str, Any], console: Console | None = None) -> None:
             links.add_row(lk["entity_a"], lk["entity_b"], lk["reason"],
                           f"{lk['confidence']:.2f}", lk["detail"])
         console.print(links)
+
+
+def print_screen(results: list[dict[str, Any]], out: TextIO) -> None:
+    console = Console(file=out, width=shutil.get_terminal_size((120, 24)).columns)
+    for r in results:
+        q = r["query"]
+        title = escape(f"{q.get('name', '')!r}" + (f" (id {q['id']})" if q.get("id") else ""))
+        if r.get("error"):
+            console.print(f"{title}: error: {escape(r['error'])}")
+            continue
+        if not r["matches"]:
+            console.print(f"{title}: no match at or above the threshold")
+            continue
+        table = Table("score", "band", "entity", "name", "type", "programs", "also listed as",
+                      title=title, title_justify="left")
+        for m in r["matches"]:
+            related = "; ".join(
+                f"{x['entity_id']}" + (f" (reward ${x['reward_usd']:,})" if x["reward_usd"]
+                                       else f" ({x['listed_on']})" if x["listed_on"] else "")
+                for x in m["related"])
+            name = escape(m["name"])
+            if m["matched_name"] != m["name"]:
+                name += f"\n[dim]matched: {escape(m['matched_name'])}[/dim]"
+            if m["reward_usd"]:
+                name += f"\nreward ${m['reward_usd']:,}"
+            table.add_row(f"{m['score']:.2f}", m["band"], m["entity_id"], name, m["type"],
+                          escape(", ".join(m["programs"])), escape(related))
+        console.print(table)
+        best = r["matches"][0]
+        console.print("why: " + escape("; ".join(f"{k} {v['score']}: {v['detail']}".rstrip(": ")
+                                                 for k, v in best["explanation"].items())))

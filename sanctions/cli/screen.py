@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +15,9 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from .build import DEFAULT_DB
-from .cli_common import DbOption, fail
-from .errors import SanctionsError
-from .screening import get_index, make_query, screen_many, screen_query
+from ..errors import SanctionsError
+from ..store import DEFAULT_DB
+from .common import DbOption, fail
 
 EXIT_MATCH = 1
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -52,40 +50,6 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
                 raise SanctionsError(f"{path}: CSV needs a header row with a 'name' column")
             for n, row in enumerate(reader, 2):
                 yield n, {k: v for k, v in row.items() if k is not None}
-
-
-def _table(results: list[dict[str, Any]], out: TextIO) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=out, width=shutil.get_terminal_size((120, 24)).columns)
-    for r in results:
-        q = r["query"]
-        title = f"{q.get('name', '')!r}" + (f" (id {q['id']})" if q.get("id") else "")
-        if r.get("error"):
-            console.print(f"{title}: error: {r['error']}")
-            continue
-        if not r["matches"]:
-            console.print(f"{title}: no match at or above the threshold")
-            continue
-        table = Table("score", "band", "entity", "name", "type", "programs", "also listed as",
-                      title=title, title_justify="left")
-        for m in r["matches"]:
-            related = "; ".join(
-                f"{x['entity_id']}" + (f" (reward ${x['reward_usd']:,})" if x["reward_usd"]
-                                       else f" ({x['listed_on']})" if x["listed_on"] else "")
-                for x in m["related"])
-            name = m["name"]
-            if m["matched_name"] != name:
-                name += f"\n[dim]matched: {m['matched_name']}[/dim]"
-            if m["reward_usd"]:
-                name += f"\nreward ${m['reward_usd']:,}"
-            table.add_row(f"{m['score']:.2f}", m["band"], m["entity_id"], name, m["type"],
-                          ", ".join(m["programs"]), related)
-        console.print(table)
-        best = r["matches"][0]
-        console.print("why: " + "; ".join(f"{k} {v['score']}: {v['detail']}".rstrip(": ")
-                                          for k, v in best["explanation"].items()))
 
 
 def _csv_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -127,7 +91,9 @@ class Writer:
         if self.fmt == "json" and not self.single:
             self.out.write("\n]\n" if self.count else "[]\n")
         elif self.fmt == "table":
-            _table(self.table_rows, self.out)
+            from .render import print_screen
+
+            print_screen(self.table_rows, self.out)
 
 
 def screen(
@@ -137,12 +103,13 @@ def screen(
         str | None, typer.Option(help="person, organization, vessel or aircraft.")] = None,
     country: Annotated[str | None, typer.Option(help="Country (ISO code or name).")] = None,
     birth_date: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]].")] = None,
-    imo: Annotated[str | None, typer.Option(help="Vessel IMO number.")] = None,
+    imo: Annotated[str | None, typer.Option(help="Vessel IMO number (alone or with a name).")
+                   ] = None,
     source: Annotated[list[str], typer.Option(help="Only this source key. Repeatable.")] = [],  # noqa: B006
     program: Annotated[str | None, typer.Option(help="Only entities under this program.")] = None,
     threshold: Annotated[float | None, typer.Option(
         help="Report matches scoring at least this (0-1; default 0.80). 0: best --limit.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many matches per query.")] = 10,
+    limit: Annotated[int, typer.Option(help="At most this many matches per query (1-100).")] = 10,
     format: Annotated[str, typer.Option("--format", help="table, json, jsonl or csv.")] = "table",
     input: Annotated[Path | None, typer.Option(
         "--input", help="Batch: CSV with a header (id,name,type,country,birth_date,imo) "
@@ -154,28 +121,30 @@ def screen(
 
     Exit status 0: no match at or above the threshold; 1: at least one; 2: usage or data error.
     """
+    from ..screening import screen as screen_one
+
     if format not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
-    if (name is None) == (input is None):
-        fail("give a NAME or --input FILE (not both)")
-    sources = tuple(source)
+    single = input is None
+    if single and name is None and imo is None:
+        fail("give a NAME, --imo N or --input FILE")
+    if not single and (name is not None or imo is not None):
+        fail("give a NAME or --input FILE, not both")
+    options: dict[str, Any] = {"source": list(source), "program": program, "threshold": threshold,
+               "limit": limit}
     try:
-        index = get_index(db)
-        if name is not None:
-            fields = {"name": name, "type": type, "country": country, "birth_date": birth_date,
-                      "imo": imo}
-            query = make_query(fields, sources, program)
-            results: Iterator[dict[str, Any]] = iter([{
-                "query": {k: v for k, v in fields.items() if v is not None},
-                "matches": screen_query(index, query, threshold=threshold, limit=limit)}])
+        if single:
+            results: Iterator[dict[str, Any]] = iter([screen_one(
+                name, db=db, type=type, country=country, birth_date=birth_date, imo=imo,
+                **options)])
         else:
             assert input is not None
-            results = _batch(db, input, sources, program, threshold, limit)
+            results = _batch(db, input, options)
         out = (open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
                if output else sys.stdout)
         matched = bad = False
         try:
-            writer = Writer(out, format, single=name is not None)
+            writer = Writer(out, format, single=single)
             for result in results:
                 matched |= bool(result["matches"])
                 if result.get("error"):
@@ -194,8 +163,9 @@ def screen(
         raise typer.Exit(2)
 
 
-def _batch(db: Path, path: Path, sources: tuple[str, ...], program: str | None,
-           threshold: float | None, limit: int) -> Iterator[dict[str, Any]]:
+def _batch(db: Path, path: Path, options: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    from ..screening import screen_many
+
     rows = ({"_row": n, "_error": row} if isinstance(row, str) else {**row, "_row": n}
             for n, row in read_rows(path))
     progress = None
@@ -206,8 +176,7 @@ def _batch(db: Path, path: Path, sources: tuple[str, ...], program: str | None,
         progress.start()
         task = progress.add_task(f"screening {path.name}", total=None)
     try:
-        for result in screen_many(db, rows, sources=sources, program=program,
-                                  threshold=threshold, limit=limit):
+        for result in screen_many(rows, db=db, **options):
             yield result
             if progress:
                 progress.advance(task)

@@ -1,7 +1,5 @@
-"""`sanctions update` and `sanctions changes`: thin typer commands over update.py and history.py.
-
-Registered in cli.py with `app.command("update")(update)` and `app.command("changes")(changes)`.
-"""
+"""`sanctions update` and `sanctions changes`: thin typer commands over sanctions.ingest.update
+and sanctions.store.catalog.list_changes."""
 
 from __future__ import annotations
 
@@ -10,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from .build import DEFAULT_DB
-from .cli_common import DbOption, fail
-from .errors import SanctionsError
+from ..errors import SanctionsError
+from ..store import DEFAULT_DB
+from .common import DbOption, fail
 
 
 def update(
@@ -31,7 +29,7 @@ def update(
     A source that fails keeps its previous data. Exit status: 0 when every source updated or
     was unchanged, 1 when any source failed, 2 when nothing could be fetched or the build failed.
     """
-    from .update import update as run_update
+    from ..ingest.update import update as run_update
 
     typer.echo(f"Updating {db} from {mirror or 'the official sources'} ...", err=True)
     try:
@@ -61,7 +59,7 @@ def changes(
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many rows.")] = None,
 ) -> None:
     """Entities added, removed or changed by each build, newest first."""
-    from .history import list_changes
+    from ..store.catalog import list_changes
 
     if format not in ("table", "json"):
         fail("--format must be table or json")

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, db, fts, history, link
-from .errors import SanctionsError, SourceError, ValidationError
-from .models import Record
-from .sources import all_sources
-from .sources.base import DATA_DIR, Report, Source, sha256_file
-
-DEFAULT_DB = Path(os.environ.get("SANCTIONS_DB", "db/sanctions.db"))
+from .. import __version__
+from ..errors import SanctionsError, SourceError, ValidationError
+from ..models import Record
+from ..sources import all_sources
+from ..sources.base import DATA_DIR, Report, Source, sha256_file
+from ..store import DEFAULT_DB, schema, write
+from . import history, link
 
 Progress = Callable[[str], None]
 
@@ -119,7 +119,7 @@ def import_source(
         raise SourceError(source.key, f"parser failed: {exc.__class__.__name__}: {exc}") from exc
     counts = validate(source, records)
     try:
-        db.write_records(conn, records)
+        write.write_records(conn, records)
     except ValueError as exc:
         raise ValidationError(source.key, str(exc)) from exc
     def describe(role: str) -> tuple[str, str | None, str]:
@@ -174,11 +174,11 @@ def build(
     unknown = (set(files) | set(inputs)) - {s.key for s in selected}
     if unknown:
         raise SanctionsError(f"unknown source key(s): {', '.join(sorted(unknown))}")
-    conn = db.connect(tmp)
+    conn = schema.connect(tmp)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
-        db.create_schema(conn)
+        schema.create_schema(conn)
         for source in selected:
             given = inputs.get(source.key)
             if given is not None:
@@ -191,15 +191,15 @@ def build(
             if progress:
                 by_type = ", ".join(f"{n:,} {t}" for t, n in sorted(res.counts.items()))
                 progress(f"{source.key}: {res.total:,} entities ({by_type}) in {res.seconds:.1f} s")
-        db.create_indexes(conn)
+        schema.create_indexes(conn)
         for step in POST_IMPORT_STEPS:
             step(conn, db_path)
-        fts.enable_fts(conn)
+        write.enable_fts(conn)
         with conn:
             conn.executemany(
                 "INSERT INTO build_info VALUES (?, ?)",
                 [("built_at", imported_at), ("version", __version__),
-                 ("schema_version", str(db.SCHEMA_VERSION))],
+                 ("schema_version", str(schema.SCHEMA_VERSION))],
             )
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":

@@ -27,32 +27,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
-from .errors import SanctionsError
-
-SCHEMA = """
-CREATE TABLE changes (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    source TEXT NOT NULL,
-    source_as_of TEXT,
-    entity_id TEXT,
-    change TEXT NOT NULL CHECK (change IN ('added', 'removed', 'changed', 'baseline')),
-    name TEXT,
-    fields TEXT
-);
-CREATE INDEX idx_changes_at ON changes(at);
-CREATE INDEX idx_changes_entity ON changes(entity_id);
-CREATE INDEX idx_changes_source ON changes(source, at);
-CREATE TABLE entity_history (
-    entity_id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    name TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    removed_at TEXT
-);
-CREATE INDEX idx_entity_history_source ON entity_history(source);
-"""
+from ..store import has_tables, schema
 
 # The fields compared, besides the child tables below: one digest each.
 ENTITY_FIELDS = ("type", "name", "listed_on", "programs", "countries", "gender", "title",
@@ -141,23 +116,16 @@ def _open_previous(path: Path) -> sqlite3.Connection | None:
     return conn
 
 
-def _has_history(conn: sqlite3.Connection) -> bool:
-    return conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN"
-        " ('changes', 'entity_history')"
-    ).fetchone()[0] == 2
-
-
 def record_changes(conn: sqlite3.Connection, previous_path: Path) -> None:
     """Post-import step: carry history forward and record this build's changes."""
-    conn.executescript(SCHEMA)
+    conn.executescript(schema.HISTORY_SCHEMA)
     at = conn.execute("SELECT max(imported_at) FROM sources").fetchone()[0]
     as_of = dict(conn.execute("SELECT key, as_of FROM sources").fetchall())
     prev = _open_previous(previous_path)
     try:
         with conn:
             known: set[str] = set()
-            if prev is not None and _has_history(prev):
+            if prev is not None and has_tables(prev, "changes", "entity_history"):
                 conn.executemany("INSERT INTO changes VALUES (?,?,?,?,?,?,?,?)",
                                  prev.execute("SELECT * FROM changes ORDER BY id"))
                 conn.executemany("INSERT INTO entity_history VALUES (?,?,?,?,?,?)",
@@ -214,39 +182,3 @@ def _record_source(
         "UPDATE entity_history SET removed_at = ? WHERE entity_id = ?",
         ((at, eid) for eid, change, _, _ in found if change == "removed"),
     )
-
-
-def list_changes(
-    db_path: Path | str,
-    *,
-    since: str | None = None,
-    source: str | None = None,
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """Recorded changes, newest first; `since` is an ISO date or timestamp (inclusive)."""
-    path = Path(db_path)
-    if not path.exists():
-        raise SanctionsError(f"no database at {path}; run `sanctions build` first")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        if not _has_history(conn):
-            raise SanctionsError(f"{path} has no change history; rebuild it with this version")
-        where, params = [], []
-        if since:
-            where.append("at >= ?")
-            params.append(since)
-        if source:
-            where.append("source = ?")
-            params.append(source)
-        sql = ("SELECT id, at, source, source_as_of, entity_id, change, name, fields FROM changes"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY at DESC, id")
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        rows = [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
-    for r in rows:
-        r["fields"] = json.loads(r["fields"]) if r["fields"] else []
-    return rows

@@ -19,9 +19,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .countries import country_code
-from .identifiers import identifier_key
-from .sources import SOURCE_MODULES
+from ..countries import country_code
+from ..dates import birth_bounds
+from ..identifiers import identifier_key
+from ..sources import source_priority
+from ..store import schema
 
 # Identifier schemes specific enough that a shared value means the same entity.
 STRONG_ID_SCHEMES = frozenset({
@@ -40,24 +42,6 @@ CONFIDENCE = {
     "same_name_unique": 0.75,
 }
 
-SCHEMA = """
-CREATE TABLE links (
-    id INTEGER PRIMARY KEY,
-    entity_a TEXT NOT NULL REFERENCES entities(id),
-    entity_b TEXT NOT NULL REFERENCES entities(id),
-    reason TEXT NOT NULL,
-    confidence REAL NOT NULL,
-    detail TEXT NOT NULL
-);
-CREATE INDEX idx_links_a ON links(entity_a);
-CREATE INDEX idx_links_b ON links(entity_b);
-CREATE TABLE clusters (
-    entity_id TEXT PRIMARY KEY REFERENCES entities(id),
-    cluster_id TEXT NOT NULL REFERENCES entities(id),
-    size INTEGER NOT NULL
-);
-CREATE INDEX idx_clusters_cluster ON clusters(cluster_id);
-"""
 
 
 @dataclass(slots=True)
@@ -90,22 +74,6 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 def name_key(normalized: str) -> str:
     """Order-free key: 'maduro moros nicolas' and 'nicolas maduro moros' are one name."""
     return " ".join(sorted(_TOKEN.findall(normalized)))
-
-
-def birth_bounds(date: str | None, date_from: str | None, date_to: str | None,
-                 circa: bool) -> tuple[str, str] | None:
-    """A birth date as an inclusive (from, to) range of ISO days; circa widens it by a year."""
-    lo, hi = (date, date) if date else (date_from, date_to)
-    if not lo or not hi:
-        return None
-    lo_y, hi_y = int(lo[:4]) - circa, int(hi[:4]) + circa
-    lo = f"{lo_y:04d}{lo[4:]}" if len(lo) == 10 and not circa else f"{lo_y:04d}-00-00"
-    hi = f"{hi_y:04d}{hi[4:]}" if len(hi) == 10 and not circa else f"{hi_y:04d}-99-99"
-    if len(lo) == 7:
-        lo += "-00"
-    if len(hi) == 7:
-        hi += "-99"
-    return lo, hi
 
 
 def births_compatible(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> bool:
@@ -285,8 +253,7 @@ def propose(ents: dict[str, Ent], conn: sqlite3.Connection) -> list[Link]:
 
 
 def _representative(members: Iterable[str], ents: dict[str, Ent]) -> str:
-    order = {key: i for i, key in enumerate(SOURCE_MODULES)}
-    return min(members, key=lambda m: (order.get(ents[m].source, 99), m))
+    return min(members, key=lambda m: (source_priority(ents[m].source), m))
 
 
 def link_entities(conn: sqlite3.Connection, previous: Path | None = None) -> None:
@@ -306,7 +273,7 @@ def link_and_count(conn: sqlite3.Connection) -> dict[str, int]:
             accepted.append(link)
         else:
             refused[why] += 1
-    conn.executescript(SCHEMA)
+    conn.executescript(schema.LINK_SCHEMA)
     with conn:
         conn.executemany(
             "INSERT INTO links (entity_a, entity_b, reason, confidence, detail) VALUES (?,?,?,?,?)",

@@ -25,11 +25,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fetch
-from .build import DEFAULT_DB, Input, build, validate
-from .errors import NotOnline, SanctionsError, SourceError
-from .sources import all_sources
-from .sources.base import Report, Source, sha256_file
+from ..errors import NotOnline, SanctionsError, SourceError
+from ..sources import all_sources, fetch
+from ..sources.base import Report, Source, sha256_file
+from ..store import DEFAULT_DB
+from .build import Input, build, validate
 
 Progress = Callable[[str], None]
 

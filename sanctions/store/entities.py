@@ -1,6 +1,8 @@
-"""Everything known about one entity and the records linked to it across lists.
+"""Everything known about one entity: the one reader behind `sanctions show`, the library's
+`show` and the web's entity pages.
 
-    >>> show(Path("db/sanctions.db"), "ofac_sdn:22790")["cluster"]  # doctest: +SKIP
+    >>> show("db/sanctions.db", "ofac_sdn:22790")["cluster_id"]  # doctest: +SKIP
+    'ofac_sdn:22790'
 """
 
 from __future__ import annotations
@@ -10,85 +12,110 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from .errors import SanctionsError
+from ..errors import SanctionsError
+from . import has_tables, reading
 
-# Child tables shown for every record, and the columns shown of each.
-DETAIL_TABLES: dict[str, tuple[str, ...]] = {
-    "names": ("kind", "name", "quality"),
-    "designations": ("authority", "list", "program", "listed_on", "delisted_on", "status",
-                     "reference"),
-    "rewards": ("program", "amount_usd", "announced", "status", "organization", "url"),
-    "identifiers": ("scheme", "value", "country", "valid", "note"),
-    "addresses": ("address", "city", "state", "postal_code", "country"),
-    "birth_dates": ("raw", "date", "date_from", "date_to", "circa"),
-    "birth_places": ("place",),
-    "nationalities": ("country", "kind"),
-    "relations": ("kind", "target_name", "target_id"),
-    "properties": ("key", "value"),
-}
 ENTITY_COLUMNS = ("id", "source", "source_id", "type", "name", "listed_on", "gender", "title",
                   "remarks", "url")
+JSON_COLUMNS = ("programs", "countries")
+# Child tables shown for every record: the columns shown of each, and their order.
+DETAIL_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "names": (("kind", "name", "quality"), "id"),
+    "designations": (("authority", "list", "program", "listed_on", "delisted_on", "status",
+                      "reference"), "id"),
+    "rewards": (("program", "amount_usd", "announced", "status", "organization", "url", "text"),
+                "amount_usd DESC, announced DESC, id"),
+    "identifiers": (("scheme", "value", "country", "valid", "note"), "id"),
+    "addresses": (("address", "city", "state", "postal_code", "country", "remarks"), "id"),
+    "birth_dates": (("raw", "date", "date_from", "date_to", "circa"), "id"),
+    "birth_places": (("place",), "id"),
+    "nationalities": (("country", "kind"), "id"),
+    "relations": (("kind", "target_name", "target_id"), "id"),
+    "properties": (("key", "value"), "id"),
+}
+VESSEL_COLUMNS = ("imo", "imo_valid", "mmsi", "call_sign", "vessel_type", "tonnage", "grt",
+                  "flag", "owner")
 
 
-def _record(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
+def _rows(conn: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(sql, params)]
+
+
+def entity_record(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+    """One record: its columns (JSON lists decoded) and every child table, or None."""
+    conn.row_factory = sqlite3.Row
     row = conn.execute(
-        f"SELECT {', '.join(ENTITY_COLUMNS)}, programs FROM entities WHERE id = ?", (eid,)
-    ).fetchone()
+        f"SELECT {', '.join(ENTITY_COLUMNS + JSON_COLUMNS)} FROM entities WHERE id = ?",
+        (entity_id,)).fetchone()
+    if row is None:
+        return None
     record: dict[str, Any] = {c: row[c] for c in ENTITY_COLUMNS}
-    record["programs"] = json.loads(row["programs"])
-    for table, cols in DETAIL_TABLES.items():
-        order = "amount_usd DESC, announced DESC" if table == "rewards" else "id"
-        record[table] = [
-            dict(r) for r in conn.execute(
-                f"SELECT {', '.join(cols)} FROM {table} WHERE entity_id = ? ORDER BY {order}",
-                (eid,),
-            )
-        ]
-    vessel = conn.execute("SELECT * FROM vessels WHERE entity_id = ?", (eid,)).fetchone()
-    # sqlite3.Row iterates over values, so .keys() is needed here
-    fields = vessel.keys() if vessel else []  # noqa: SIM118
-    record["vessel"] = {k: vessel[k] for k in fields if k != "entity_id"} if vessel else None
+    for column in JSON_COLUMNS:
+        try:
+            record[column] = json.loads(row[column] or "[]")
+        except ValueError:
+            record[column] = []
+    for table, (cols, order) in DETAIL_TABLES.items():
+        record[table] = _rows(conn, f"SELECT {', '.join(cols)} FROM {table}"
+                                    f" WHERE entity_id = ? ORDER BY {order}", entity_id)
+    vessel = _rows(conn, f"SELECT {', '.join(VESSEL_COLUMNS)} FROM vessels WHERE entity_id = ?",
+                   entity_id)
+    record["vessel"] = vessel[0] if vessel else None
     return record
 
 
-def show(db_path: Path, entity_id: str) -> dict[str, Any]:
+def cluster_of(conn: sqlite3.Connection, entity_id: str) -> tuple[str, list[str]]:
+    """The entity's cluster id and its other members (built by sanctions.ingest.link)."""
+    if not has_tables(conn, "clusters"):
+        return entity_id, []
+    found = conn.execute("SELECT cluster_id FROM clusters WHERE entity_id = ?",
+                         (entity_id,)).fetchone()
+    cluster_id = found[0] if found else entity_id
+    others = [r[0] for r in conn.execute(
+        "SELECT entity_id FROM clusters WHERE cluster_id = ? AND entity_id != ?"
+        " ORDER BY entity_id", (cluster_id, entity_id))]
+    return cluster_id, others
+
+
+def entity_detail(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+    """The record with what surrounds it, for its page: its source, the same entity on other
+    lists, and the records whose relations point at it."""
+    record = entity_record(conn, entity_id)
+    if record is None:
+        return None
+    _, others = cluster_of(conn, entity_id)
+    marks = ",".join("?" * len(others))
+    return {
+        "entity": record,
+        "source": next(iter(_rows(conn, "SELECT * FROM sources WHERE key = ?",
+                                  record["source"])), None),
+        "same_as": _rows(conn, f"SELECT id, name, source FROM entities WHERE id IN ({marks})"
+                               " ORDER BY source, id", *others),
+        "linked_from": _rows(
+            conn, "SELECT r.kind, r.entity_id, e.name FROM relations r JOIN entities e"
+            " ON e.id = r.entity_id WHERE r.target_id = ? ORDER BY e.name", entity_id),
+    }
+
+
+def show(db_path: Path | str, entity_id: str) -> dict[str, Any]:
     """The entity, every record in its cluster (itself first) and the links that joined them."""
-    if not db_path.exists():
-        raise SanctionsError(f"no database at {db_path}; run `sanctions build` first")
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
+    with reading(db_path) as conn:
         if conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone() is None:
             raise SanctionsError(f"no entity {entity_id!r} (ids look like ofac_sdn:22790)")
-        cluster = conn.execute(
-            "SELECT cluster_id FROM clusters WHERE entity_id = ?", (entity_id,)
-        ).fetchone()
-        cluster_id = cluster["cluster_id"] if cluster else entity_id
-        members = [entity_id] + [
-            r["entity_id"] for r in conn.execute(
-                "SELECT entity_id FROM clusters WHERE cluster_id = ? AND entity_id != ?"
-                " ORDER BY entity_id", (cluster_id, entity_id),
-            )
-        ]
+        cluster_id, others = cluster_of(conn, entity_id)
+        members = [entity_id, *others]
         marks = ",".join("?" * len(members))
-        links = [
-            dict(r) for r in conn.execute(
-                f"SELECT entity_a, entity_b, reason, confidence, detail FROM links"
-                f" WHERE entity_a IN ({marks}) OR entity_b IN ({marks}) ORDER BY confidence DESC",
-                members + members,
-            )
-        ]
-        records = [_record(conn, m) for m in members]
-    finally:
-        conn.close()
+        links = _rows(
+            conn, f"SELECT entity_a, entity_b, reason, confidence, detail FROM links"
+            f" WHERE entity_a IN ({marks}) OR entity_b IN ({marks}) ORDER BY confidence DESC",
+            *members, *members) if has_tables(conn, "links") else []
+        records = [r for m in members if (r := entity_record(conn, m)) is not None]
     return {
         "entity_id": entity_id,
         "cluster_id": cluster_id,
         "records": records,
         "links": links,
-        "listings": [
-            {"entity_id": r["id"], "source": r["source"], **d}
-            for r in records for d in r["designations"]
-        ],
+        "listings": [{"entity_id": r["id"], "source": r["source"], **d}
+                     for r in records for d in r["designations"]],
         "rewards": [{"entity_id": r["id"], **w} for r in records for w in r["rewards"]],
     }

@@ -7,28 +7,20 @@ import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
-from .countries import country_code
-from .errors import SanctionsError
-from .identifiers import identifier_key
-from .link import birth_bounds
-from .match import Entity, Index, NameRow
+from ..countries import country_code
+from ..dates import birth_bounds
+from ..identifiers import identifier_key
+from ..matching import Entity, Index, NameRow
+from . import has_tables, reading
 
 
-def load_index(db_path: Path) -> Index:
-    if not db_path.exists():
-        raise SanctionsError(f"no database at {db_path}; run `sanctions build` first")
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro&immutable=1", uri=True)
-    try:
+def load_index(db_path: Path | str) -> Index:
+    with reading(db_path, immutable=True) as conn:
         return _load(conn)
-    except sqlite3.DatabaseError as exc:
-        raise SanctionsError(f"{db_path}: not a sanctions database ({exc})") from exc
-    finally:
-        conn.close()
 
 
 def _load(conn: sqlite3.Connection) -> Index:
-    has_clusters = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'clusters'").fetchone() is not None
+    has_clusters = has_tables(conn, "clusters")
     births: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for eid, date, dfrom, dto, circa in conn.execute(
         "SELECT entity_id, date, date_from, date_to, circa FROM birth_dates"
@@ -45,9 +37,7 @@ def _load(conn: sqlite3.Connection) -> Index:
             idents[eid].add(key)
     rewards = dict(conn.execute(
         "SELECT entity_id, max(amount_usd) FROM rewards GROUP BY entity_id"))
-    cluster_sql = (
-        "LEFT JOIN clusters c ON c.entity_id = e.id" if has_clusters else ""
-    )
+    cluster_sql = "LEFT JOIN clusters c ON c.entity_id = e.id" if has_clusters else ""
     cluster_col = "c.cluster_id" if has_clusters else "NULL"
     entities: list[Entity] = []
     position: dict[str, int] = {}

@@ -1,20 +1,15 @@
-"""The SQLite schema and the writer that stores records in it.
+"""The SQLite schema: every table the published database holds, declared here and only here.
 
 One schema serves every source; docs/schema.md documents each table and column. The database
 is rebuilt from scratch on every build and never edited in place, so it is served immutable.
+The core tables are created first; the build's post-import steps create the tables they fill
+(`LINK_SCHEMA` by linking, `HISTORY_SCHEMA` by change history).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
-
-from .models import Record
-from .normalize import normalize_name
 
 SCHEMA_VERSION = 1
 
@@ -163,6 +158,52 @@ CREATE TABLE build_info (
 );
 """
 
+# Written by the build's linking step (sanctions.ingest.link).
+LINK_SCHEMA = """
+CREATE TABLE links (
+    id INTEGER PRIMARY KEY,
+    entity_a TEXT NOT NULL REFERENCES entities(id),
+    entity_b TEXT NOT NULL REFERENCES entities(id),
+    reason TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX idx_links_a ON links(entity_a);
+CREATE INDEX idx_links_b ON links(entity_b);
+CREATE TABLE clusters (
+    entity_id TEXT PRIMARY KEY REFERENCES entities(id),
+    cluster_id TEXT NOT NULL REFERENCES entities(id),
+    size INTEGER NOT NULL
+);
+CREATE INDEX idx_clusters_cluster ON clusters(cluster_id);
+"""
+
+# Written by the build's change-history step (sanctions.ingest.history).
+HISTORY_SCHEMA = """
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_as_of TEXT,
+    entity_id TEXT,
+    change TEXT NOT NULL CHECK (change IN ('added', 'removed', 'changed', 'baseline')),
+    name TEXT,
+    fields TEXT
+);
+CREATE INDEX idx_changes_at ON changes(at);
+CREATE INDEX idx_changes_entity ON changes(entity_id);
+CREATE INDEX idx_changes_source ON changes(source, at);
+CREATE TABLE entity_history (
+    entity_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    name TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    removed_at TEXT
+);
+CREATE INDEX idx_entity_history_source ON entity_history(source);
+"""
+
 INDEXES = """
 CREATE INDEX idx_entities_source ON entities(source);
 CREATE INDEX idx_entities_type ON entities(type);
@@ -215,78 +256,6 @@ def create_indexes(conn: sqlite3.Connection) -> None:
     conn.executescript(INDEXES)
 
 
-def _countries(record: Record) -> list[str]:
-    found = [n.country for n in record.nationalities]
-    found += [a.country for a in record.addresses if a.country]
-    if record.vessel and record.vessel.flag:
-        found.append(record.vessel.flag)
-    return list(dict.fromkeys(found))
-
-
-def _names(record: Record) -> list[tuple[str, str, str, str | None]]:
-    """The primary name first, then every other name once (same text and kind deduplicated)."""
-    rows: dict[tuple[str, str], tuple[str, str, str, str | None]] = {}
-    rows[("primary", record.name)] = (record.name, "primary", normalize_name(record.name), None)
-    for n in record.names:
-        if n.name and (n.kind, n.name) not in rows and ("primary", n.name) not in rows:
-            rows[(n.kind, n.name)] = (n.name, n.kind, normalize_name(n.name), n.quality)
-    return list(rows.values())
-
-
-def write_records(conn: sqlite3.Connection, records: Iterable[Record]) -> dict[str, int]:
-    """Insert records with all their children; returns counts per entity type."""
-    counts: dict[str, int] = {}
-    entities: list[tuple[Any, ...]] = []
-    names: list[tuple[Any, ...]] = []
-    places: list[tuple[Any, ...]] = []
-    vessels: list[tuple[Any, ...]] = []
-    designations: list[tuple[Any, ...]] = []
-    children: dict[str, list[tuple[Any, ...]]] = {t: [] for t in CHILD_TABLES}
-    for r in records:
-        eid = r.id
-        counts[r.type] = counts.get(r.type, 0) + 1
-        entities.append(
-            (
-                eid, r.source, r.source_id, r.type, r.name, r.listed_on,
-                json.dumps(r.programs), json.dumps(_countries(r)), r.gender, r.title,
-                r.remarks, r.url, json.dumps(r.raw, ensure_ascii=False, default=str),
-            )
-        )
-        names.extend((eid, *n) for n in _names(r))
-        places.extend((eid, p) for p in dict.fromkeys(r.birth_places))
-        if r.vessel is not None:
-            vessels.append((eid, *asdict(r.vessel).values()))
-        designations.extend(
-            (eid, r.source, d.authority, d.list, d.program, d.listed_on, d.delisted_on,
-             d.status, d.reference)
-            for d in r.designations
-        )
-        for table, (attr, cols) in CHILD_TABLES.items():
-            children[table].extend(
-                (eid, *(getattr(item, c) for c in cols)) for item in getattr(r, attr)
-            )
-    try:
-        conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 13)})", entities)
-    except sqlite3.IntegrityError as exc:
-        raise ValueError(f"duplicate entity id in source: {exc}") from exc
-    conn.executemany(
-        "INSERT INTO names (entity_id, name, kind, normalized, quality) VALUES (?,?,?,?,?)", names
-    )
-    conn.executemany("INSERT INTO birth_places (entity_id, place) VALUES (?,?)", places)
-    conn.executemany(
-        "INSERT INTO vessels (entity_id, imo, imo_valid, mmsi, call_sign, vessel_type, tonnage,"
-        " grt, flag, owner) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        vessels,
-    )
-    conn.executemany(
-        "INSERT INTO designations (entity_id, source, authority, list, program, listed_on,"
-        " delisted_on, status, reference) VALUES (?,?,?,?,?,?,?,?,?)",
-        designations,
-    )
-    for table, (_, cols) in CHILD_TABLES.items():
-        conn.executemany(
-            f"INSERT INTO {table} (entity_id, {', '.join(cols)})"
-            f" VALUES ({', '.join('?' * (len(cols) + 1))})",
-            children[table],
-        )
-    return counts
+def all_schemas() -> str:
+    """Every table, core and post-import, for checks against metadata and docs."""
+    return SCHEMA + LINK_SCHEMA + HISTORY_SCHEMA

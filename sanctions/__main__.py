@@ -1,0 +1,5 @@
+"""`python -m sanctions`: the `sanctions` command."""
+
+from .cli import main
+
+main()

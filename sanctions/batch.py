@@ -1,0 +1,70 @@
+"""Batch screening on every core: rows in, one result per row out, in input order.
+
+Workers are forked after the index is loaded, so they share it; this process screens one chunk
+of each group itself, so a pool of `workers` holds one copy of the index fewer.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from multiprocessing.pool import AsyncResult
+from typing import Any
+
+from .matching import Index
+from .screening import QueryError, make_query, screen_record
+
+CHUNK = 256
+_WORKER_INDEX: Index | None = None
+
+Job = tuple[list[Mapping[str, Any]], Mapping[str, Any]]
+
+
+def _screen_chunk(job: Job) -> list[dict[str, Any]]:
+    rows, defaults = job
+    index = _WORKER_INDEX
+    assert index is not None
+    queries = []
+    for row in rows:
+        try:
+            queries.append(make_query({**defaults, **row}))
+        except QueryError:
+            continue
+    index.warm(queries)  # every token of the chunk in one lookup
+    return [screen_record(index, row, defaults) for row in rows]
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def run_batch(index: Index, rows: Iterable[Mapping[str, Any]], defaults: Mapping[str, Any],
+              workers: int = 2) -> Iterator[dict[str, Any]]:
+    global _WORKER_INDEX
+    _WORKER_INDEX = index
+    jobs: Iterator[Job] = ((chunk, defaults) for chunk in _chunks(rows, CHUNK))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            yield from _screen_chunk(job)
+        return
+    # The index's objects never die: keep the collector off their pages, so the forked helpers
+    # share more of them with this process instead of copying them.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            earlier: list[AsyncResult[list[dict[str, Any]]]] = []
+            while group := list(islice(jobs, workers)):  # a chunk here, the rest to the helpers
+                later = [pool.apply_async(_screen_chunk, (job,)) for job in group[1:]]
+                here = _screen_chunk(group[0])
+                for result in earlier:  # the previous group's helper chunks come first
+                    yield from result.get()
+                yield from here
+                earlier = later
+            for result in earlier:
+                yield from result.get()
+    finally:
+        gc.unfreeze()

@@ -1,0 +1,5 @@
+"""`python -m sanctions.cli`: the `sanctions` command."""
+
+from . import main
+
+main()

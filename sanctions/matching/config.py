@@ -1,0 +1,36 @@
+"""The matcher's weights and thresholds, in one typed config with documented defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MatchConfig:
+    """Weights and thresholds. Defaults were set on the dev set (eval/dev_set.csv)."""
+
+    threshold: float = 0.80  # default alarm threshold: see README "Choosing the threshold"
+    exact_band: float = 0.99  # score at or above: "exact"
+    strong_band: float = 0.90  # at or above: "strong"; from threshold: "review"; below: "weak"
+    token_floor: float = 0.70  # per-token OSA similarity below this is no match (nor retrieved)
+    candidates: int = 15  # names rescored per query, at most (more when asked for more)
+    min_coverage: float = 0.5  # a name covering less of the query scores < 0.75 on names
+    min_candidates: int = 5  # ...but the best few are always rescored (for --threshold 0)
+    initial_similarity: float = 0.85  # "N" against "Nicolas"
+    dropped_token_weight: float = 0.3  # weight of a listed token the query leaves out
+    legal_form_weight: float = 0.15  # weight of "ltd", "llc", ... relative to a name token
+    family_name_weight: float = 1.3  # listed surname tokens (before the comma) count more
+    joined_factor: float = 0.97  # "alqaida" vs "al qaida": the re-joined score, discounted
+    joined_min_similarity: float = 0.85  # unpaired words, joined, must spell the same this well
+    distinctive_factor: float = 0.85  # the listed name's most telling word replaced by another
+    weak_alias_factor: float = 0.92  # a match on a low-quality alias
+    type_mismatch_factor: float = 0.7
+    number_mismatch_factor: float = 0.6  # "JI SONG 6" is not "JI SONG 8"
+    identifier_mismatch_factor: float = 0.5  # the query's IMO differs from the vessel's
+    birth_date_bonus: float = 0.03
+    birth_date_conflict_factor: float = 0.85
+    country_bonus: float = 0.02
+    country_conflict_factor: float = 0.95
+
+
+DEFAULT_CONFIG = MatchConfig()

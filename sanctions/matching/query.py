@@ -1,0 +1,56 @@
+"""Prepare a query: normalise its name, find identifiers in it, imply its type.
+
+    >>> p = prepare(Query("M/T White Crane IMO 9323596"))
+    >>> p.tokens, p.vessel_tokens, sorted(p.imos), p.type
+    (['mt', 'white', 'crane'], ['white', 'crane'], ['9323596'], 'vessel')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..identifiers import identifier_key, imo_is_valid
+from ..normalize import clean_text, name_tokens, strip_vessel_prefix
+from .config import DEFAULT_CONFIG, MatchConfig
+from .types import Prepared, Query
+
+if TYPE_CHECKING:
+    from .index import Index
+
+_DIGITS = re.compile(r"\d")
+_ID_TEXT = re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9./-]*[A-Za-z0-9]|\d")
+_IMO_TEXT = re.compile(r"\bimo\s*(?:no\.?|number|#)?\s*:?\s*(\d{7})\b", re.I)
+_MMSI_TEXT = re.compile(r"\bmmsi\s*:?\s*(\d{9})\b", re.I)
+
+
+def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_CONFIG
+            ) -> Prepared:
+    """Normalise a query; with an index, also its re-joined forms ("isla miya" -> "islamiya")."""
+    text = clean_text(query.name or "")
+    imos = set(_IMO_TEXT.findall(text))
+    if query.imo:
+        imos.add(re.sub(r"\D", "", query.imo))
+    identifiers = imos | set(_MMSI_TEXT.findall(text))
+    text = _IMO_TEXT.sub(" ", _MMSI_TEXT.sub(" ", text))
+    for chunk in _ID_TEXT.findall(text):  # "MSN 45-390", "A-1234567": as identifiers store them
+        if len(key := identifier_key(chunk)) >= 5:
+            identifiers.add(key)
+    tokens = name_tokens(text)
+    for t in tokens:  # a bare number long enough to be an ID: look it up as one
+        if len(t) >= 6 and _DIGITS.search(t):
+            identifiers.add(t)
+            if len(t) == 7 and t.isdigit() and imo_is_valid(t):
+                imos.add(t)
+    vessel_tokens = strip_vessel_prefix(tokens)
+    implied = query.type or ("vessel" if (vessel_tokens != tokens or imos) else None)
+    listed = identifiers if idx is None else {i for i in identifiers if i in idx.by_identifier}
+    if listed and all(t in identifiers for t in tokens):
+        tokens, vessel_tokens = [], []  # "IMO 9323596": an identifier query, no name
+    p = Prepared(tokens, vessel_tokens, identifiers, imos, implied)
+    p.alternatives = idx.alternatives(tokens, cfg) if idx else [tokens]
+    p.vessel_alternatives = (p.alternatives if vessel_tokens == tokens
+                             else idx.alternatives(vessel_tokens, cfg) if idx
+                             else [vessel_tokens])
+    return p
+

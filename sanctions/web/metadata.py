@@ -1,0 +1,54 @@
+"""Datasette metadata: metadata.yml, with what is per source made from the declarations.
+
+metadata.yml describes tables, columns and canned queries; the per-source parts (the `source`
+line naming each list with its as-of date, and the licences) are the placeholders "@sources"
+and "@licences", filled here from `sanctions.sources`, so adding a source edits nothing else.
+
+    >>> load_metadata()["source"].startswith("OFAC SDN (as of ")
+    True
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..sources import all_sources
+
+METADATA = Path(str(resources.files("sanctions") / "metadata.yml"))
+# The database name metadata.yml describes; Datasette names a database after its file's stem.
+DATABASE = "sanctions"
+
+
+def source_line() -> str:
+    return "; ".join(f"{s.short or s.key} (as of {s.as_of})" for s in all_sources())
+
+
+def licence_line() -> str:
+    return "; ".join(dict.fromkeys(s.licence for s in all_sources()))
+
+
+def _fill(node: Any, values: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {k: _fill(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill(v, values) for v in node]
+    return values.get(node, node) if isinstance(node, str) else node
+
+
+def load_metadata(db_path: Path | str | None = None) -> dict[str, Any]:
+    """The metadata for a database file: placeholders filled, the database renamed after
+    `db_path`'s stem when that differs."""
+    import yaml
+
+    text = METADATA.read_text(encoding="utf-8")
+    name = Path(db_path).stem if db_path is not None else DATABASE
+    if name != DATABASE:
+        text = text.replace(f"/{DATABASE}/", f"/{name}/").replace(f"/{DATABASE}#", f"/{name}#")
+    meta: dict[str, Any] = _fill(yaml.safe_load(text),
+                                 {"@sources": source_line(), "@licences": licence_line()})
+    databases = meta.get("databases", {})
+    if name != DATABASE and DATABASE in databases:
+        databases[name] = databases.pop(DATABASE)
+    return meta

@@ -1,0 +1,68 @@
+"""Pages for people: the screening form (`/-/screen`) and the change feed (`/-/changes.atom`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasette.utils.asgi import Request, Response
+
+from ..models import ENTITY_TYPES
+from .api import BadRequest, check, error, query_fields, screen_off_loop
+from .state import entity_url, get_state
+
+FORM_FIELDS = ("name", "type", "source", "threshold", "limit", "country", "birth_date", "imo")
+FEED_SIZE = 200
+
+
+async def screen_page(request: Request, datasette: Any) -> Response:
+    state = await get_state(datasette)
+    form = {k: (request.args.get(k) or "").strip() for k in FORM_FIELDS}
+    context: dict[str, Any] = {
+        "form": form, "types": ENTITY_TYPES, "result": None, "error": None,
+        "sources": state.sources if state else [], "database": state.database if state else None,
+    }
+    status = 200
+    if state is None:
+        context["error"], status = "No sanctions database is being served.", 404
+    elif form["name"]:
+        try:
+            fields = query_fields(request.args)
+            check(fields)
+            [result] = await screen_off_loop(state.path, [fields])
+            for match in result.get("matches", []):
+                match["url"] = entity_url(datasette, state.database, match["entity_id"])
+                for related in match.get("related", []):
+                    related["url"] = entity_url(datasette, state.database, related["entity_id"])
+            context["result"] = result
+        except BadRequest as exc:
+            context["error"], status = str(exc), exc.status
+    html = await datasette.render_template("sanctions_screen.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+async def changes_atom(request: Request, datasette: Any) -> Response:
+    """The newest entity-level changes as an Atom feed (?source=KEY to follow one list),
+    rendered from templates/sanctions_changes.atom (autoescaped like every template)."""
+    state = await get_state(datasette)
+    if state is None:
+        return error("no sanctions database is being served", 404)
+    db = datasette.get_database(state.database)
+    if "changes" not in set(await db.table_names()):
+        return error("this database has no change history", 404)
+    source = (request.args.get("source") or "").strip()
+    rows = (await db.execute(
+        "select id, at, source, source_as_of, change, entity_id, name, fields from changes"
+        " where (:source = '' or source = :source) order by id desc limit :n",
+        {"source": source, "n": FEED_SIZE})).rows
+    base = request.url.split("/-/")[0]
+    entries = [{
+        **dict(r),
+        "link": base + entity_url(datasette, state.database, r["entity_id"])
+        if r["entity_id"] else "",
+        "summary": f"{r['entity_id'] or ''} {r['fields'] or ''} as of "
+                   f"{r['source_as_of'] or '?'}".strip(),
+    } for r in rows]
+    context = {"source": source, "entries": entries,
+               "updated": rows[0]["at"] if rows else "1970-01-01T00:00:00+00:00"}
+    feed = await datasette.render_template("sanctions_changes.atom", context, request=request)
+    return Response(feed, content_type="application/atom+xml; charset=utf-8")
