@@ -234,3 +234,23 @@ def test_bare_number_is_a_name_when_no_entity_carries_it() -> None:
     with_index = prepare(Query("7654321"), IDX)
     assert with_index.tokens == ["7654321"]  # not listed: searched as a name
     assert prepare(Query("9323596"), IDX).tokens == []  # NORD STAR's IMO: an identifier query
+
+
+@pytest.mark.parametrize("bound", [1, 2, 3, 5, 8])
+def test_the_token_cache_bound_never_loses_a_lookup_mid_query(bound: int) -> None:
+    """The cache is bounded for endless batches. It used to be cleared at the end of a lookup,
+    dropping the tokens just looked up, so the next read in the same query raised KeyError (a
+    server that had seen about 10,000 distinct words answered one request with a 500)."""
+    idx = small_index()
+    idx.cache_tokens = bound
+    fresh = small_index()
+    queries = [Query("Nicolas Maduro Moros"), Query("Tren de Aragua"), Query("isla miya"),
+               Query("Boris Borisovichkibis"), Query("M/T Nord Star IMO 9323596"),
+               Query("Black Sea Eagle"), Query("Joint Stokc Company Zavod Kulakova")]
+    for _ in range(3):  # round after round, so the cache fills and is cleared many times
+        for q in queries:
+            got = [(m.entity.id, m.score) for m in match(idx, q, limit=3)]
+            assert got == [(m.entity.id, m.score) for m in match(fresh, q, limit=3)], q.name
+            assert len(idx._similar) <= max(bound, 40)  # one query's own tokens may exceed it
+    idx.warm(queries)  # a whole batch's tokens in one lookup, past the bound
+    assert [m.entity.id for m in match(idx, queries[0], limit=1)] == ["ofac_sdn:22790"]
