@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -155,3 +156,158 @@ def test_unknown_file_spec_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", "--db", str(tmp_path / "x.db"), "--file", "nonsense"])
     assert result.exit_code == 2
     assert "SOURCE:ROLE=PATH" in result.stderr
+
+
+# --- Validation against the last good build, partial builds, housekeeping. ---
+
+UN = get_source("un_sc")
+CONS = get_source("ofac_cons")
+TRIMMED_UN = FIXTURES / "un" / "consolidated_trimmed.xml"
+
+
+def _small(source, **changes):  # the trimmed fixture is below the declared minimum count
+    from dataclasses import replace
+
+    from sanctions.sources.base import Expected
+
+    return replace(source, expected=Expected(total=(1, 5000)), **changes)
+
+
+@pytest.fixture(scope="module")
+def un_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("un") / "un.db"
+    build(path, sources=[UN])
+    return path
+
+
+@pytest.fixture()
+def un_copy(tmp_path: Path, un_db: Path) -> Path:
+    path = tmp_path / "s.db"
+    path.write_bytes(un_db.read_bytes())
+    return path
+
+
+def _trimmed_count() -> int:
+    from sanctions.sources.base import Report
+
+    return len(list(UN.parse({"xml": TRIMMED_UN}, Report())))
+
+
+def test_a_drop_beyond_the_limit_is_refused(un_copy: Path) -> None:
+    from sanctions.errors import DropRefused
+    from sanctions.ingest.build import Input
+
+    before = un_copy.read_bytes()
+    n = _trimmed_count()
+    with pytest.raises(DropRefused) as err:
+        build(un_copy, sources=[_small(UN)], inputs={"un_sc": Input({"xml": TRIMMED_UN})})
+    assert str(err.value) == (f"un_sc: {n:,} entities, {1003 - n:,} ({(1003 - n) / 1003:.1%}) "
+                              "fewer than the last good build's 1,003; refused (accept with "
+                              "--accept-drop un_sc)")
+    assert un_copy.read_bytes() == before
+
+
+def test_an_accepted_drop_goes_through(un_copy: Path) -> None:
+    from sanctions.ingest.build import Input
+
+    result = build(un_copy, sources=[_small(UN)], accept_drop=["un_sc"],
+                   inputs={"un_sc": Input({"xml": TRIMMED_UN})})
+    assert [(s.key, s.total) for s in result.sources] == [("un_sc", _trimmed_count())]
+
+
+def test_a_declared_limit_is_used(un_copy: Path) -> None:
+    from sanctions.ingest.build import Input
+
+    tolerant = _small(UN, max_shrink=1.0)
+    assert (UN.shrink_limit, tolerant.shrink_limit) == (0.03, 1.0)
+    build(un_copy, sources=[tolerant], inputs={"un_sc": Input({"xml": TRIMMED_UN})})
+    assert q(un_copy, "SELECT entity_count FROM sources") == [(_trimmed_count(),)]
+
+
+def test_shrink_limits_by_kind_unless_declared() -> None:
+    from sanctions.sources import all_sources
+
+    assert {s.key: s.shrink_limit for s in all_sources()} == {
+        "ofac_sdn": 0.03, "ofac_cons": 0.05, "un_sc": 0.03, "uk_sanctions": 0.03,
+        "state_fto": 0.05, "state_rewards": 0.10, "eu_vessels": 0.05, "fbi_wanted": 0.2}
+
+
+def test_cli_accept_drop_names_a_known_source(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "--db", str(tmp_path / "x.db"),
+                                 "--accept-drop", "nope"])
+    assert (result.exit_code, result.stderr) == (2, "error: unknown source key 'nope'\n")
+
+
+def test_unknown_file_role_is_refused(tmp_path: Path, good_db: Path) -> None:
+    before = good_db.read_bytes()
+    result = runner.invoke(app, ["build", "--db", str(good_db), "--source", "ofac_cons",
+                                 "--file", f"ofac_cons:PRIM={FIXTURES / 'ofac' / 'sdn.csv'}"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"error: ofac_cons: unknown file role(s) 'PRIM' (its roles: xml, prim, add); the "
+        f"previous database at {good_db} is unchanged")
+    assert good_db.read_bytes() == before
+
+
+def test_partial_build_keeps_the_other_sources(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    build(db, sources=[CONS, UN])
+    un_rows = q(db, "SELECT * FROM entities WHERE source='un_sc' ORDER BY id")
+    un_files = q(db, "SELECT source, role, path, sha256 FROM source_files WHERE source='un_sc'")
+    un_names = q(db, "SELECT entity_id, name, kind FROM names WHERE entity_id LIKE 'un_sc:%'"
+                 " ORDER BY entity_id, name, kind")
+    result = build(db, sources=[CONS])
+    assert (result.carried, result.total) == ({"un_sc": 1003}, 1003 + 443)
+    assert q(db, "SELECT * FROM entities WHERE source='un_sc' ORDER BY id") == un_rows
+    assert q(db, "SELECT source, role, path, sha256 FROM source_files WHERE source='un_sc'") \
+        == un_files
+    assert q(db, "SELECT entity_id, name, kind FROM names WHERE entity_id LIKE 'un_sc:%'"
+             " ORDER BY entity_id, name, kind") == un_names
+    assert q(db, "SELECT key FROM sources ORDER BY key") == [("ofac_cons",), ("un_sc",)]
+
+
+def test_directory_as_db_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "--db", str(tmp_path), "--source", "ofac_cons"])
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {tmp_path} is a directory, not a database file\n")
+    updated = runner.invoke(app, ["update", "--db", str(tmp_path)])
+    assert (updated.exit_code, updated.stderr) == (
+        2, f"error: {tmp_path} is a directory, not a database file\n")
+    served = runner.invoke(app, ["serve", "--db", str(tmp_path)])
+    assert (served.exit_code, served.stderr) == (
+        2, f"error: {tmp_path} is a directory, not a database file\n")
+
+
+def test_stale_temp_files_are_removed(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    stale = [tmp_path / ".s.db.999999.tmp", tmp_path / ".s.db.1.tmp"]
+    for p in stale:
+        p.write_bytes(b"x" * 1000)
+    other = tmp_path / ".other.db.5.tmp"  # another database's: not ours to remove
+    other.write_bytes(b"y")
+    said: list[str] = []
+    build(db, sources=[CONS], progress=said.append)
+    assert said[0] == "removed 2 temporary file(s) of interrupted builds (0.0 MB)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.db.5.tmp", ".s.db.lock", "s.db"]
+
+
+def test_a_second_build_waits_then_refuses(tmp_path: Path) -> None:
+    from sanctions.errors import SanctionsError
+    from sanctions.ingest.housekeeping import locked
+
+    db = tmp_path / "s.db"
+    with locked(db), pytest.raises(SanctionsError) as err:
+        build(db, sources=[CONS], lock_wait=0.2)
+    assert str(err.value) == (f"another build or update of {db} is running (pid {os.getpid()}); "
+                              "waited 0.2 s, try again when it has finished")
+    assert not db.exists()
+    build(db, sources=[CONS], lock_wait=0.2)  # released: the next one runs
+    assert q(db, "SELECT count(*) FROM entities") == [(443,)]
+
+
+def test_error_lines_are_capped() -> None:
+    from sanctions.errors import MAX_LINE, SourceError
+
+    err = SourceError("uk_sanctions", "bad value: " + "A" * 10_000_000 + "\nsecond line",
+                      "/srv/secret/path/FCDO.ods")
+    assert str(err) == "uk_sanctions (FCDO.ods): bad value: " + "A" * (MAX_LINE - 12) + "…"

@@ -289,3 +289,67 @@ def test_full_bundled_snapshot() -> None:
     assert lo <= len(records) <= hi
     for t, n in ofac_sdn.SOURCE.expected.min_by_type.items():
         assert types[t] >= n
+
+
+# --- Strict reading: the end marker, the encoding, duplicate ids. ---
+
+ROW_36 = b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+ROW_306 = b'306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+
+
+def _sdn_error(tmp_path: Path, content: bytes) -> str:
+    bad = tmp_path / "SDN.CSV"
+    bad.write_bytes(content)
+    with pytest.raises(SourceError) as err:
+        parse({"sdn": bad})
+    assert err.value.path == str(bad)  # the whole path for callers; the message names the file
+    return str(err.value)
+
+
+def test_cut_at_a_row_boundary_is_refused(tmp_path: Path) -> None:
+    assert _sdn_error(tmp_path, ROW_36 + ROW_306) == (
+        "ofac_sdn (SDN.CSV): no end-of-file marker (0x1A) after line 2: the file was cut short "
+        "(OFAC ends every CSV with one)")
+
+
+def test_the_marker_ends_a_complete_file(tmp_path: Path) -> None:
+    good = tmp_path / "SDN.CSV"
+    good.write_bytes(ROW_36 + ROW_306 + b"\x1a")
+    assert sorted(parse({"sdn": good})[0]) == ["306", "36"]
+
+
+def test_a_latin1_byte_is_refused_with_its_line(tmp_path: Path) -> None:
+    latin = ROW_306.replace(b"BANCO NACIONAL", b"BANCO NACI\xd3NAL")
+    assert _sdn_error(tmp_path, ROW_36 + latin + b"\x1a") == (
+        "ofac_sdn (SDN.CSV): line 2 is not valid UTF-8 (byte D3: invalid continuation byte); "
+        "refused rather than guessing the encoding")
+
+
+def test_utf8_accents_are_kept(tmp_path: Path) -> None:
+    good = tmp_path / "SDN.CSV"
+    good.write_bytes(ROW_36 + ROW_306.replace(b"NACIONAL", "NACIÓNAL".encode()) + b"\x1a")
+    assert parse({"sdn": good})[0]["306"].name == "BANCO NACIÓNAL DE CUBA"
+
+
+def test_a_duplicate_ent_num_is_refused(tmp_path: Path) -> None:
+    assert _sdn_error(tmp_path, ROW_36 + ROW_306 + ROW_36 + b"\x1a") == (
+        "ofac_sdn (SDN.CSV): line 3: ent_num 36 appears again (first on line 1); duplicate ids")
+
+
+def test_alt_files_need_the_marker_too(tmp_path: Path) -> None:
+    sdn, alt = tmp_path / "SDN.CSV", tmp_path / "ALT.CSV"
+    sdn.write_bytes(ROW_36 + b"\x1a")
+    alt.write_bytes(b'36,1,"a.k.a.","AEROCARIBBEAN",-0- \r\n')
+    with pytest.raises(SourceError) as err:
+        parse({"sdn": sdn, "alt": alt})
+    assert str(err.value) == ("ofac_sdn (ALT.CSV): no end-of-file marker (0x1A) after line 1: "
+                              "the file was cut short (OFAC ends every CSV with one)")
+
+
+def test_a_runaway_field_gives_a_short_line(tmp_path: Path) -> None:
+    message = _sdn_error(tmp_path, b"X" * 1_000_000 + b',"A",-0- \r\n\x1a')
+    assert message == ("ofac_sdn (SDN.CSV): line 1 has a field over 131,072 characters; not an "
+                       "OFAC CSV file?")
+    wrong = _sdn_error(tmp_path, b"X" * 100_000 + b"," * 11 + b"\r\n\x1a")
+    assert wrong == "ofac_sdn (SDN.CSV): line 1: ent_num " + repr("X" * 40) + \
+        " is not a number; not an OFAC CSV file?"

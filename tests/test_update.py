@@ -126,8 +126,9 @@ def test_second_update_downloads_nothing(db: Path, mirror: Mirror) -> None:
     assert first.rebuilt
     cached = json.loads((db.parent / "cache" / "ofac_sdn" / "fetch.json").read_text())
     assert sorted(cached["files"]) == ["add", "alt", "comments", "sdn"]
+    # Relative to the database's directory: no server path is published.
     assert q(db, "SELECT role, path FROM source_files WHERE source='ofac_sdn' AND role='sdn'") \
-        == [("sdn", str(db.parent / "cache" / "ofac_sdn" / "SDN.CSV"))]
+        == [("sdn", "cache/ofac_sdn/SDN.CSV")]
     before, changes = db.read_bytes(), q(db, "SELECT count(*) FROM changes")
     mirror.log.clear()
     second = update(db, sources=SOURCES, fetcher=fast(mirror))
@@ -149,7 +150,7 @@ def _edit_sdn(path: Path) -> tuple[list[str], list[str]]:
              ["99999902", "ZZTEST BRAVO SHIPPING CO", *rows[0][2:]]]
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\r\n").writerows(added + rows)
-    path.write_bytes(out.getvalue().encode("latin-1"))
+    path.write_bytes(out.getvalue().encode("latin-1") + b"\x1a")  # OFAC's end marker
     return ([f"ofac_sdn:{d[0]}" for d in dropped], ["ofac_sdn:99999901", "ofac_sdn:99999902"])
 
 
@@ -235,3 +236,60 @@ def test_source_not_available_online_is_skipped_not_failed(db: Path, mirror: Mir
         "eu_vessels: skipped: no parser yet for the EU Financial Sanctions File")
     assert [p for p, _ in mirror.log if "eu_vessels" in p] == []  # nothing was requested
     assert db.read_bytes() == before
+
+
+def _cut_sdn(m: Mirror) -> int:
+    """SDN.CSV cut at a row boundary (5% of rows gone), OFAC's end marker put back, so only the
+    drop check can tell. Returns the rows kept."""
+    rows = (m.root / "ofac_sdn" / "SDN.CSV").read_bytes().rstrip(b"\x1a").split(b"\r\n")[:-1]
+    keep = rows[: len(rows) * 95 // 100]
+    m.put("ofac_sdn/SDN.CSV", b"\r\n".join(keep) + b"\r\n\x1a")
+    return len(keep)
+
+
+def test_a_drop_is_refused_and_the_others_still_update(db: Path, mirror: Mirror) -> None:
+    from sanctions.screening import screen
+
+    kept = _cut_sdn(mirror)
+    mirror.put("un_sc/consolidated.xml", (mirror.root / "un_sc" / "consolidated.xml")
+               .read_bytes().replace(b"<FIRST_NAME>", b"<FIRST_NAME>ZZ", 1))
+    before_sdn = q(db, "SELECT id, name FROM entities WHERE source='ofac_sdn' ORDER BY id")
+    result = update(db, sources=SOURCES, fetcher=fast(mirror))
+    assert [(s.key, s.status) for s in result.sources] == [("ofac_sdn", "failed"),
+                                                           ("un_sc", "updated")]
+    assert result.sources[0].line() == (
+        f"ofac_sdn: FAILED: {kept:,} entities, {15077 - kept:,} ({(15077 - kept) / 15077:.1%}) "
+        "fewer than the last good build's 15,077; refused (accept with --accept-drop ofac_sdn); "
+        "keeping its previous data")
+    assert result.rebuilt and not result.ok
+    assert q(db, "SELECT id, name FROM entities WHERE source='ofac_sdn' ORDER BY id") \
+        == before_sdn
+    assert not (db.parent / "cache" / "ofac_sdn").exists()  # never the "last good" set
+    assert screen("OKUKA, Branislav", db=db)["matches"][0]["entity_id"] == "ofac_sdn:48179"
+
+
+def test_an_accepted_drop_updates(db: Path, mirror: Mirror) -> None:
+    kept = _cut_sdn(mirror)
+    result = update(db, ["ofac_sdn"], sources=SOURCES, fetcher=fast(mirror),
+                    accept_drop=["ofac_sdn"])
+    assert [(s.key, s.status, s.entities) for s in result.sources] == [
+        ("ofac_sdn", "updated", kept)]
+    assert q(db, "SELECT entity_count FROM sources WHERE key='ofac_sdn'") == [(kept,)]
+
+
+def test_update_waits_for_a_running_build_then_refuses(db: Path, mirror: Mirror) -> None:
+    from sanctions.errors import SanctionsError
+    from sanctions.ingest.housekeeping import locked
+
+    before = db.read_bytes()
+    with locked(db), pytest.raises(SanctionsError, match="another build or update"):
+        update(db, sources=SOURCES, fetcher=fast(mirror), lock_wait=0.2)
+    assert mirror.log == [] and db.read_bytes() == before
+
+
+def test_staging_left_by_a_killed_update_is_cleared(db: Path, mirror: Mirror) -> None:
+    leftover = db.parent / "cache" / ".incoming" / "un_sc.old"
+    leftover.mkdir(parents=True)
+    (leftover / "consolidated.xml").write_bytes(b"<partial")
+    update(db, ["un_sc"], sources=SOURCES, fetcher=fast(mirror))
+    assert not leftover.exists()

@@ -12,6 +12,13 @@ from ..errors import SanctionsError
 from ..store import DEFAULT_DB
 from .common import DbOption, fail
 
+AcceptDropOption = Annotated[
+    list[str],
+    typer.Option("--accept-drop", metavar="KEY",
+                 help="Accept that this source lost more entities since the last good build "
+                 "than it declares possible (refused otherwise). Repeatable."),
+]
+
 
 def update(
     source: Annotated[
@@ -23,17 +30,21 @@ def update(
         typer.Option("--mirror", help="Fetch <URL>/<source key>/<official file name> instead "
                      "of the official hosts (e.g. an internal mirror)."),
     ] = None,
+    accept_drop: AcceptDropOption = [],  # noqa: B006
 ) -> None:
     """Download every source, validate, rebuild and swap in the database.
 
-    A source that fails keeps its previous data. Exit status: 0 when every source updated or
-    was unchanged, 1 when any source failed, 2 when nothing could be fetched or the build failed.
+    A source that fails (or shrank more than it may since the last good build) keeps its
+    previous data. Exit status: 0 when every source updated or was unchanged, 1 when any
+    source failed, 2 when nothing could be fetched or the build failed.
     """
     from ..ingest.update import update as run_update
 
+    if db.is_dir():
+        fail(f"{db} is a directory, not a database file")
     typer.echo(f"Updating {db} from {mirror or 'the official sources'} ...", err=True)
     try:
-        result = run_update(db, keys=source or None, mirror=mirror,
+        result = run_update(db, keys=source or None, mirror=mirror, accept_drop=accept_drop,
                             progress=lambda m: typer.echo(m, err=True))
     except SanctionsError as exc:
         fail(str(exc))

@@ -1,7 +1,11 @@
 """Build the database: parse every source, validate, write to a temp file, swap atomically.
 
 A build never touches the published database until the new one is complete and valid, so a
-corrupt download or a truncated snapshot leaves the last good database serving.
+corrupt download or a truncated snapshot leaves the last good database serving. Each source is
+also checked against the last good build (`previous`): one that lost more entities than it
+declares possible is refused unless the operator accepts that drop. A build of some sources
+(`sources=`) keeps the others' data from the previous database. Builds and updates of one
+database run one at a time (`housekeeping.locked`).
 
     >>> build("db/sanctions.db")  # doctest: +SKIP
 """
@@ -12,7 +16,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,15 +27,18 @@ from ..models import Record
 from ..sources import all_sources
 from ..sources.base import DATA_DIR, Report, Source, sha256_file
 from ..store import DEFAULT_DB, schema, write
-from . import history, link
+from . import history, housekeeping, link
+from . import previous as prev_db
+from .housekeeping import LOCK_WAIT
 
 Progress = Callable[[str], None]
 
 # Steps that run on the new database after every source is imported, before it is published:
-# each gets the new connection and the path of the database it will replace (which may not
-# exist). Cross-source linking and change history register here.
-PostImportStep = Callable[[sqlite3.Connection, Path], None]
-POST_IMPORT_STEPS: list[PostImportStep] = [link.link_entities, history.record_changes]
+# each gets the new connection and the path of the database it will replace (None when there is
+# none that can be read), and may return one line to report. Cross-source linking and change
+# history register here.
+PostImportStep = Callable[[sqlite3.Connection, Path | None], str | None]
+POST_IMPORT_STEPS: list[PostImportStep] = [link.link_entities, history.record_changes]  # type: ignore[list-item]
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,29 @@ class BuildResult:
     path: Path
     sources: list[SourceResult] = field(default_factory=list)
     seconds: float = 0.0
+    carried: dict[str, int] = field(default_factory=dict)  # kept from the previous database
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.sources) + sum(self.carried.values())
+
+
+def parse_records(source: Source, paths: Mapping[str, Path], report: Report) -> list[Record]:
+    """Every record of a file set; parsing stops as soon as there are more than the source can
+    hold, so a runaway file costs neither the time nor the memory of parsing it all."""
+    most = source.expected.total[1]
+    records: list[Record] = []
+    try:
+        for record in source.parse(dict(paths), report):
+            records.append(record)
+            if len(records) > most:
+                raise ValidationError(source.key, f"more than {most:,} entities, the most "
+                                      "expected; parsing stopped")
+    except SanctionsError:
+        raise
+    except Exception as exc:  # a parser bug must still name the source, not print a traceback
+        raise SourceError(source.key, f"parser failed: {exc.__class__.__name__}: {exc}") from exc
+    return records
 
 
 def validate(source: Source, records: Sequence[Record]) -> dict[str, int]:
@@ -82,10 +112,25 @@ def validate(source: Source, records: Sequence[Record]) -> dict[str, int]:
             raise ValidationError(
                 source.key, f"{counts.get(etype, 0)} {etype} entities, expected at least {minimum}"
             )
-    ids = {r.source_id for r in records}
-    if len(ids) != total:
-        raise ValidationError(source.key, f"{total - len(ids)} duplicate source ids")
+    seen: set[str] = set()
+    dupes: set[str] = set()
+    for r in records:
+        (dupes if r.source_id in seen else seen).add(r.source_id)
+    if dupes:
+        first = sorted(dupes)[:3]
+        raise ValidationError(source.key, f"{len(dupes)} duplicate source ids "
+                              f"({', '.join(first)}{', ...' if len(dupes) > 3 else ''})")
     return counts
+
+
+def check_roles(selected: Sequence[Source], files: Mapping[str, Mapping[str, Path]]) -> None:
+    """A `--file` role the source does not have would be ignored (and the snapshot used): refuse."""
+    for source in selected:
+        unknown = sorted(set(files.get(source.key, {})) - set(source.roles))
+        if unknown:
+            raise SanctionsError(
+                f"{source.key}: unknown file role(s) {', '.join(map(repr, unknown))} "
+                f"(its roles: {', '.join(source.roles)})")
 
 
 def _file_kind(source: Source, role: str) -> tuple[str, str | None, str]:
@@ -95,35 +140,45 @@ def _file_kind(source: Source, role: str) -> tuple[str, str | None, str]:
     return source.kind, None, ""
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(DATA_DIR.resolve()))
-    except ValueError:
-        return str(path)
+def display_path(path: Path, db_path: Path) -> str:
+    """What `source_files.path` records: never a server's absolute path. A bundled file relative
+    to the package data, a cached download relative to the database's directory, any other file
+    by its name."""
+    resolved = path.resolve()
+    for base in (DATA_DIR.resolve(), db_path.resolve().parent):
+        if resolved.is_relative_to(base):
+            return resolved.relative_to(base).as_posix()
+    return path.name
 
 
 def import_source(
     conn: sqlite3.Connection, source: Source, paths: Mapping[str, Path], imported_at: str,
-    given: Input | None = None,
+    given: Input | None = None, *, previous: prev_db.Previous | None = None,
+    accept: Collection[str] = (), overridden: Collection[str] = (),
+    db_path: Path | None = None,
 ) -> SourceResult:
+    """Parse, validate and write one source. `overridden`: roles given as `--file`."""
     start = time.perf_counter()
     report = Report()
     for role, path in paths.items():
-        if not path.exists():
+        if not path.is_file():
             raise SourceError(source.key, f"{role} file is missing", str(path))
-    try:
-        records = list(source.parse(dict(paths), report))
-    except SanctionsError:
-        raise
-    except Exception as exc:  # a parser bug must still name the source, not print a traceback
-        raise SourceError(source.key, f"parser failed: {exc.__class__.__name__}: {exc}") from exc
+    records = parse_records(source, paths, report)
     counts = validate(source, records)
+    if previous is not None:
+        prev_db.check_drop(source, len(records), previous, accept)
     try:
         write.write_records(conn, records)
     except ValueError as exc:
         raise ValidationError(source.key, str(exc)) from exc
+
     def describe(role: str) -> tuple[str, str | None, str]:
-        return (given.kind, given.as_of, given.note) if given else _file_kind(source, role)
+        if given:
+            return given.kind, given.as_of, given.note
+        kind, as_of, note = _file_kind(source, role)
+        if role in overridden:  # the snapshot's date and note describe another file
+            return kind, None, "given with --file"
+        return kind, as_of, note
 
     as_of = max((a for _, a, _ in (describe(r) for r in paths) if a), default=None)
     conn.execute(
@@ -140,8 +195,8 @@ def import_source(
             "INSERT INTO source_files (source, role, path, as_of, kind, sha256, size, rows, note)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
             (
-                source.key, role, _display_path(path), file_as_of, kind, sha256_file(path),
-                path.stat().st_size, report.rows.get(role), note,
+                source.key, role, display_path(path, db_path or Path(DEFAULT_DB)), file_as_of,
+                kind, sha256_file(path), path.stat().st_size, report.rows.get(role), note,
             ),
         )
     return SourceResult(source.key, counts, report.counts, time.perf_counter() - start)
@@ -154,28 +209,58 @@ def build(
     files: Mapping[str, Mapping[str, Path]] | None = None,
     progress: Progress | None = None,
     inputs: Mapping[str, Input] | None = None,
+    accept_drop: Collection[str] = (),
+    lock_wait: float = LOCK_WAIT,
 ) -> BuildResult:
     """Build the database at `db_path` from every source's snapshot.
 
-    `files` overrides snapshot files per source and role, e.g.
+    `sources`: build only these; the other sources the previous database holds are kept as they
+    are. `files` overrides snapshot files per source and role, e.g.
     `{"ofac_sdn": {"sdn": Path("SDN.CSV")}}`, for a downloaded or hand-supplied file.
     `inputs` replaces a source's whole snapshot with another file set (see `Input`).
+    `accept_drop`: sources allowed to shrink beyond their declared limit this once.
     """
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    housekeeping.check_db_path(db_path)
+    with housekeeping.locked(db_path, lock_wait, progress):
+        return build_locked(db_path, sources=sources, files=files, progress=progress,
+                            inputs=inputs, accept_drop=accept_drop)
+
+
+def build_locked(
+    db_path: Path,
+    *,
+    sources: Sequence[Source] | None = None,
+    files: Mapping[str, Mapping[str, Path]] | None = None,
+    progress: Progress | None = None,
+    inputs: Mapping[str, Input] | None = None,
+    accept_drop: Collection[str] = (),
+) -> BuildResult:
+    """`build` for a caller that holds the database's lock (update)."""
     started = time.perf_counter()
+    say = progress or (lambda _m: None)
     imported_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     result = BuildResult(db_path)
     selected = list(sources) if sources is not None else all_sources()
+    keys = {s.key for s in selected}
     files = files or {}
     inputs = inputs or {}
-    unknown = (set(files) | set(inputs)) - {s.key for s in selected}
+    unknown = (set(files) | set(inputs)) - keys
     if unknown:
         raise SanctionsError(f"unknown source key(s): {', '.join(sorted(unknown))}")
-    conn = schema.connect(tmp)
+    if extra := sorted(set(accept_drop) - keys):
+        raise SanctionsError(f"--accept-drop names source(s) this build does not import: "
+                             f"{', '.join(extra)}")
+    check_roles(selected, files)
+    previous = prev_db.inspect(db_path)
+    if previous.exists and not previous.readable:
+        say(previous.note())
+    carried = prev_db.kept_sources(previous, keys) if sources is not None else []
+    tmp = housekeeping.temp_path(db_path)
+    conn: sqlite3.Connection | None = None
     try:
+        tmp.unlink(missing_ok=True)
+        conn = schema.connect(tmp)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         schema.create_schema(conn)
@@ -186,14 +271,20 @@ def build(
             else:
                 paths = {**source.snapshot_paths(), **files.get(source.key, {})}
             with conn:
-                res = import_source(conn, source, paths, imported_at, given)
+                res = import_source(conn, source, paths, imported_at, given, previous=previous,
+                                    accept=accept_drop, overridden=files.get(source.key, {}),
+                                    db_path=db_path)
             result.sources.append(res)
-            if progress:
-                by_type = ", ".join(f"{n:,} {t}" for t, n in sorted(res.counts.items()))
-                progress(f"{source.key}: {res.total:,} entities ({by_type}) in {res.seconds:.1f} s")
+            by_type = ", ".join(f"{n:,} {t}" for t, n in sorted(res.counts.items()))
+            say(f"{source.key}: {res.total:,} entities ({by_type}) in {res.seconds:.1f} s")
+        for key in carried:
+            with conn:
+                result.carried[key] = prev_db.carry(conn, previous, [key])
+            say(f"{key}: {result.carried[key]:,} entities kept from the previous database")
         schema.create_indexes(conn)
         for step in POST_IMPORT_STEPS:
-            step(conn, db_path)
+            if note := step(conn, db_path if previous.readable else None):
+                say(note)
         write.enable_fts(conn)
         with conn:
             conn.executemany(
@@ -206,9 +297,12 @@ def build(
             raise SanctionsError(f"integrity check of the new database failed: {check}")
         conn.close()
         os.replace(tmp, db_path)
-    except BaseException:
-        conn.close()
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, housekeeping.IO_ERRORS):
+            raise housekeeping.io_error(exc, db_path) from exc
         raise
     result.seconds = time.perf_counter() - started
     return result

@@ -10,9 +10,11 @@ the same source in the previous one:
 
 The first build that holds a source (no previous database, or one without history for that
 source) records its entities in `entity_history` as first seen and writes one `baseline` row to
-`changes` instead of one `added` row per entity, so the feed starts with real changes. A source
-absent from the new build is not compared: its history is carried forward untouched, so
-`sanctions build --source X` does not record every other list as removed.
+`changes` instead of one `added` row per entity, so the feed starts with real changes. Only the
+sources this build imported are compared (their `imported_at` is the build's time): a source
+kept from the previous database by `sanctions build --source X` has its history carried forward
+untouched, so nothing is recorded for it. A previous database that cannot be read restarts the
+history: every source gets a baseline, and the step says so.
 
     >>> list_changes("db/sanctions.db", since="2026-01-01", source="ofac_sdn")  # doctest: +SKIP
 """
@@ -101,9 +103,9 @@ def compare(old: dict[str, Seen], new: dict[str, Seen]) -> list[tuple[str, str, 
     return out
 
 
-def _open_previous(path: Path) -> sqlite3.Connection | None:
+def _open_previous(path: Path | None) -> sqlite3.Connection | None:
     """The database being replaced, read-only, if it exists and has history tables."""
-    if not path.exists():
+    if path is None or not path.exists():
         return None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -116,33 +118,48 @@ def _open_previous(path: Path) -> sqlite3.Connection | None:
     return conn
 
 
-def record_changes(conn: sqlite3.Connection, previous_path: Path) -> None:
-    """Post-import step: carry history forward and record this build's changes."""
+def record_changes(conn: sqlite3.Connection, previous_path: Path | None) -> str | None:
+    """Post-import step: carry history forward and record this build's changes. Returns a line
+    when the previous database's history could not be read and restarts with a baseline."""
     conn.executescript(schema.HISTORY_SCHEMA)
     at = conn.execute("SELECT max(imported_at) FROM sources").fetchone()[0]
-    as_of = dict(conn.execute("SELECT key, as_of FROM sources").fetchall())
+    # Only what this build imported: a source kept from the previous database is not compared.
+    as_of = dict(conn.execute("SELECT key, as_of FROM sources WHERE imported_at = ?", (at,)))
     prev = _open_previous(previous_path)
     try:
-        with conn:
-            known: set[str] = set()
-            if prev is not None and has_tables(prev, "changes", "entity_history"):
-                conn.executemany("INSERT INTO changes VALUES (?,?,?,?,?,?,?,?)",
-                                 prev.execute("SELECT * FROM changes ORDER BY id"))
-                conn.executemany("INSERT INTO entity_history VALUES (?,?,?,?,?,?)",
-                                 prev.execute("SELECT * FROM entity_history"))
-                known = {r[0] for r in prev.execute("SELECT DISTINCT source FROM entity_history")}
-            compared = sorted(k for k in as_of if k in known)
-            new = entity_digests(conn, compared)
-            old = entity_digests(prev, compared) if prev is not None else {}
-            for source in sorted(as_of):
-                if source in known:
-                    _record_source(conn, source, as_of[source], at,
-                                   _of(old, source), _of(new, source))
-                else:
-                    _baseline(conn, source, as_of[source], at)
+        _record(conn, prev, at, as_of)
+    except sqlite3.DatabaseError as exc:
+        if prev is None:
+            raise  # the new database itself failed: not something a baseline can fix
+        # The previous file is damaged past its first pages: what could be carried is lost.
+        _record(conn, None, at, as_of)
+        return (f"the change history of {previous_path} cannot be read ({exc}): it restarts "
+                "with a baseline")
     finally:
         if prev is not None:
             prev.close()
+    return None
+
+
+def _record(conn: sqlite3.Connection, prev: sqlite3.Connection | None, at: str,
+            as_of: dict[str, str | None]) -> None:
+    with conn:  # one transaction: a failure reading `prev` leaves nothing half-copied
+        known: set[str] = set()
+        if prev is not None and has_tables(prev, "changes", "entity_history"):
+            conn.executemany("INSERT INTO changes VALUES (?,?,?,?,?,?,?,?)",
+                             prev.execute("SELECT * FROM changes ORDER BY id"))
+            conn.executemany("INSERT INTO entity_history VALUES (?,?,?,?,?,?)",
+                             prev.execute("SELECT * FROM entity_history"))
+            known = {r[0] for r in prev.execute("SELECT DISTINCT source FROM entity_history")}
+        compared = sorted(k for k in as_of if k in known)
+        new = entity_digests(conn, compared)
+        old = entity_digests(prev, compared) if prev is not None else {}
+        for source in sorted(as_of):
+            if source in known:
+                _record_source(conn, source, as_of[source], at,
+                               _of(old, source), _of(new, source))
+            else:
+                _baseline(conn, source, as_of[source], at)
 
 
 def _of(seen: dict[str, Seen], source: str) -> dict[str, Seen]:

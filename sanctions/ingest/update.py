@@ -8,6 +8,11 @@ One new database is built from every source's chosen input and swapped in; when 
 input differs from what the database was built from, nothing is rebuilt, so the database stays
 byte-identical and no change is recorded.
 
+Each downloaded set must also pass the drop check against the database it would replace
+(`previous.check_drop`): a source that shrank more than it declares possible is refused and keeps
+its previous data, unless `accept_drop` names it. An update holds the database's build lock
+(`housekeeping.locked`) from the first download to the swap.
+
 Cache, beside the database (`db/cache/`): `<key>/` holds the last good file set of a source
 with `fetch.json` (url, etag, last_modified, sha256, size, fetched_at per role);
 `.incoming/<key>/` is the staging area of a download in progress.
@@ -17,21 +22,29 @@ with `fetch.json` (url, etag, last_modified, sha256, size, fetched_at per role);
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import NotOnline, SanctionsError, SourceError
+from ..errors import NotOnline, SanctionsError
 from ..sources import all_sources, fetch
 from ..sources.base import Report, Source, sha256_file
 from ..store import DEFAULT_DB
-from .build import Input, build, validate
+from . import housekeeping
+from . import previous as prev_db
+from .build import Input, build_locked, parse_records, validate
+from .housekeeping import LOCK_WAIT
 
 Progress = Callable[[str], None]
+
+# Failures of the machine, not of a source: every other source would fail the same way, so the
+# update stops with one line (exit 2) instead of reporting each source as failed.
+FATAL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 class Unreachable(SanctionsError):
@@ -81,6 +94,10 @@ class Cache:
 
     def dir(self, key: str) -> Path:
         return self.root / key
+
+    def clear_incoming(self) -> None:
+        """Staging left by an update that was killed (only one update runs at a time)."""
+        shutil.rmtree(self.root / ".incoming", ignore_errors=True)
 
     def staging(self, key: str) -> Path:
         path = self.root / ".incoming" / key
@@ -151,15 +168,14 @@ def _previous(source: Source, cache: Cache, built: dict[str, str] | None) -> Inp
     return cached
 
 
-def check(source: Source, paths: Mapping[str, Path]) -> int:
-    """Parse and validate a downloaded file set; the number of entities."""
-    try:
-        records = list(source.parse(dict(paths), Report()))
-    except SanctionsError:
-        raise
-    except Exception as exc:  # a parser bug must still name the source
-        raise SourceError(source.key, f"parser failed: {exc.__class__.__name__}: {exc}") from exc
+def check(source: Source, paths: Mapping[str, Path], previous: prev_db.Previous | None = None,
+          accept: Collection[str] = ()) -> int:
+    """Parse and validate a downloaded file set, and check its drop against the previous
+    database; the number of entities."""
+    records = parse_records(source, paths, Report())
     validate(source, records)
+    if previous is not None:
+        prev_db.check_drop(source, len(records), previous, accept)
     return len(records)
 
 
@@ -171,23 +187,43 @@ def update(
     sources: Sequence[Source] | None = None,
     fetcher: fetch.Fetcher | None = None,
     progress: Progress | None = None,
+    accept_drop: Collection[str] = (),
+    lock_wait: float = LOCK_WAIT,
 ) -> UpdateResult:
     """Download and rebuild. `keys`: sources to download (default all); `sources`: the sources
-    the database holds (default all); `fetcher` overrides timeouts, retries and the size cap."""
-    started = time.perf_counter()
+    the database holds (default all); `fetcher` overrides timeouts, retries and the size cap;
+    `accept_drop`: sources allowed to shrink beyond their declared limit this once."""
     db_path = Path(db_path)
+    housekeeping.check_db_path(db_path)
+    with housekeeping.locked(db_path, lock_wait, progress):
+        try:
+            return _update(db_path, keys, mirror, sources, fetcher, progress, accept_drop)
+        except OSError as exc:
+            raise housekeeping.io_error(exc, db_path) from exc
+
+
+def _update(
+    db_path: Path, keys: Sequence[str] | None, mirror: str | None,
+    sources: Sequence[Source] | None, fetcher: fetch.Fetcher | None,
+    progress: Progress | None, accept_drop: Collection[str],
+) -> UpdateResult:
+    started = time.perf_counter()
     selected = list(sources) if sources is not None else all_sources()
     by_key = {s.key: s for s in selected}
     wanted = list(keys) if keys else list(by_key)
     unknown = [k for k in wanted if k not in by_key]
     if unknown:
         raise SanctionsError(f"unknown source key(s): {', '.join(unknown)}")
+    if extra := sorted(set(accept_drop) - set(by_key)):
+        raise SanctionsError(f"unknown source key(s) in --accept-drop: {', '.join(extra)}")
     fetcher = fetcher or fetch.Fetcher(mirror=mirror)
     if mirror:
         fetcher.mirror = mirror
     cache = Cache(db_path.parent / "cache")
+    cache.clear_incoming()
     built = _built_from(db_path)
     say = progress or (lambda _m: None)
+    previous = prev_db.inspect(db_path)
     result = UpdateResult(db_path)
     chosen: dict[str, Input | None] = {
         s.key: _previous(s, cache, built.get(s.key)) for s in selected}
@@ -208,8 +244,14 @@ def update(
             if shas == built.get(key):
                 status, entities = "unchanged", None
             else:
-                entities = check(source, paths)
+                entities = check(source, paths, previous, accept_drop)
                 status = "updated"
+        except OSError as exc:
+            if exc.errno in FATAL_ERRNOS:
+                raise
+            shutil.rmtree(staged, ignore_errors=True)
+            res = SourceUpdate(key, "failed", f"cannot write its files: {exc.strerror or exc}",
+                               seconds=time.perf_counter() - t0)
         except NotOnline as exc:
             shutil.rmtree(staged, ignore_errors=True)
             res = SourceUpdate(key, "skipped", exc.problem, seconds=time.perf_counter() - t0)
@@ -234,7 +276,11 @@ def update(
         say(f"Building {db_path} ...")
         inputs = {k: i for k, i in chosen.items() if i is not None}
         try:
-            build(db_path, sources=selected, inputs=inputs, progress=say)
+            # `sources` as given: with the default (every source) nothing is kept from the
+            # previous database, so a source no longer registered is dropped as by `build`.
+            build_locked(db_path, sources=None if sources is None else selected, inputs=inputs,
+                         progress=say,
+                         accept_drop=accept_drop)
         except SanctionsError as exc:
             raise SanctionsError(f"{exc}; the previous database at {db_path} is unchanged") \
                 from exc

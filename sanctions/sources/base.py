@@ -70,6 +70,13 @@ class Report:
         self.rows[role] = self.rows.get(role, 0) + n
 
 
+# How far a source may shrink between two builds before it is refused (a fraction of the last
+# good build's entity count), by kind when the source declares none. Official lists lose a few
+# entries a week (OFAC's weekly delistings are well under 1%); a truncated file or a failed page
+# loses far more. Compiled lists are small, so one removal is a larger share; partial ones (an
+# API page) move more between fetches.
+MAX_SHRINK_BY_KIND: dict[str, float] = {"official": 0.03, "compiled": 0.05, "partial": 0.20}
+
 ParseFn = Callable[[dict[str, Path], Report], Iterator[Record]]
 FetchFn = Callable[[Path], dict[str, Path]]
 
@@ -97,6 +104,21 @@ class Source:
     short: str = ""
     # What the bundled snapshot is, in a line, for the README's source table.
     snapshot_note: str = ""
+    # The largest drop in entity count accepted between two builds, as a fraction (0.03 = 3%);
+    # None: MAX_SHRINK_BY_KIND[kind]. Beyond it the source is refused unless the operator
+    # accepts the drop for it (`--accept-drop KEY`).
+    max_shrink: float | None = None
+
+    @property
+    def shrink_limit(self) -> float:
+        if self.max_shrink is not None:
+            return self.max_shrink
+        return MAX_SHRINK_BY_KIND.get(self.kind, MAX_SHRINK_BY_KIND["official"])
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles of the bundled snapshot: what `--file SOURCE:ROLE=PATH` can replace."""
+        return tuple(f.role for f in self.snapshot)
 
     @property
     def as_of(self) -> str:
@@ -115,8 +137,8 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_text(source: str, path: Path, encoding: str = "utf-8") -> str:
-    """Read a whole text file, refusing empty files and HTML error pages with a clear error."""
+def read_data(source: str, path: Path) -> bytes:
+    """Read a whole data file, refusing empty files and HTML error pages with a clear error."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -126,10 +148,25 @@ def read_text(source: str, path: Path, encoding: str = "utf-8") -> str:
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:200]:
         raise SourceError(source, "file is an HTML page, not the expected data file", str(path))
+    return data
+
+
+def decode(source: str, path: Path, data: bytes, encoding: str = "utf-8") -> str:
+    """Decode strictly, naming the first bad line: never a silent guess at another encoding,
+    which would store every accented name garbled."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise SourceError(source, f"not valid {encoding} text: {exc.reason}", str(path)) from exc
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.end].hex(" ").upper()
+        raise SourceError(
+            source, f"line {line:,} is not valid {encoding.upper()} (byte {bad}: {exc.reason}); "
+            "refused rather than guessing the encoding", str(path)) from exc
+
+
+def read_text(source: str, path: Path, encoding: str = "utf-8") -> str:
+    """Read a whole text file: `read_data`'s checks, then a strict `decode`."""
+    return decode(source, path, read_data(source, path), encoding)
 
 
 def none_if_blank(value: str | None) -> str | None:

@@ -40,6 +40,9 @@ from .ofac_remarks import identifier, parse_dob, parse_remarks, parse_statement
 from .ofac_xml import read_xml
 
 AUTHORITY = "U.S. Treasury OFAC"
+# Roles whose file is an excerpt transcribed by hand (ofac_sdn's `sdn_excerpt`), not a copy of
+# an official file, so it need not carry OFAC's end-of-file marker.
+UNMARKED_ROLES = frozenset({"sdn_excerpt"})
 DETAILS_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
 
 # ---------------------------------------------------------------------------------------------
@@ -185,11 +188,16 @@ def build_entries(
     if "xml" in paths:
         xml = read_xml(source, paths["xml"])
         report.rows["xml"] = len(xml.entries)
-        entries = {e.ent_num: e for e in xml.entries}
+        for e in xml.entries:
+            if e.ent_num in entries:  # a silent "last one wins" would hide an entry
+                raise SourceError(source, f"uid {e.ent_num} appears more than once; duplicate "
+                                  "ids", str(paths["xml"]))
+            entries[e.ent_num] = e
     for role in main_roles:
         if role not in paths:
             continue
-        rows = read_csv(source, paths[role], SDN_COLUMNS)
+        rows = read_csv(source, paths[role], SDN_COLUMNS, unique=True,
+                        end_marker=role not in UNMARKED_ROLES)
         report.rows[role] = len(rows)
         for row in rows:
             old = entries.get(row["ent_num"] or "")

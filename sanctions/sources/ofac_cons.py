@@ -70,6 +70,7 @@ SOURCE = Source(
     parse=parse,
     fetch=fetch,
     priority=20,
+    max_shrink=0.05,  # 443 entries: one delisted program is dozens
     short="OFAC Consolidated",
     snapshot_note=("CONSOLIDATED.XML of 2025-03-28, overlaid by CONS_PRIM (2025-08-18) and "
                    "CONS_ADD (2025-04-21)"),

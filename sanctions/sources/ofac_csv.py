@@ -1,8 +1,9 @@
 """OFAC's legacy CSV files, and the entry in OFAC's own shape.
 
 SDN.CSV / CONS_PRIM.CSV and their ALT, ADD and COMMENTS files: no header, `-0- ` for null, CRLF,
-a trailing 0x1A byte. An `Entry` is one SDN.CSV-shaped row with its alias and address rows; the
-sdnList XML reader (`ofac_xml`) builds the same shape, so one mapping serves both formats.
+a trailing 0x1A byte (required: see `read_csv`). An `Entry` is one SDN.CSV-shaped row with its
+alias and address rows; the sdnList XML reader (`ofac_xml`) builds the same shape, so one
+mapping serves both formats.
 
     >>> split_programs("FTO] [SDGT] [TCO")
     ['FTO', 'SDGT', 'TCO']
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..models import Address
-from .base import read_text
+from .base import decode, read_data
 
 SDN_COLUMNS = (
     "ent_num",
@@ -51,29 +52,43 @@ REMARKS_CUT = 1000
 Row = dict[str, str | None]
 
 
-def _decode(source: str, path: Path) -> str:
-    """Current SLS files are UTF-8; older copies are ASCII/Latin-1."""
-    try:
-        return read_text(source, path, "utf-8")
-    except SourceError as exc:
-        if not exc.problem.startswith("not valid"):
-            raise
-        return read_text(source, path, "latin-1")
+# OFAC ends every legacy CSV with this byte (DOS end-of-file). A copy cut at a row boundary
+# parses cleanly and only lacks it, so an official file without it is refused.
+END_MARKER = b"\x1a"
 
 
-def read_csv(source: str, path: Path, columns: tuple[str, ...]) -> list[Row]:
-    """Rows of one legacy OFAC CSV as dicts keyed by `columns`, `-0-` turned into None."""
-    text = _decode(source, path).rstrip("\x1a\r\n")
+# OFAC's longest field is 1,000 characters (Remarks). Checked here, not through the csv module's
+# field_size_limit, which is process-wide: a library imported elsewhere (sqlite-utils) raises it.
+MAX_FIELD = 131_072
+
+
+def read_csv(
+    source: str, path: Path, columns: tuple[str, ...], *, end_marker: bool = True,
+    unique: bool = False,
+) -> list[Row]:
+    """Rows of one legacy OFAC CSV as dicts keyed by `columns`, `-0-` turned into None.
+
+    The file must be UTF-8 (what the Sanctions List Service publishes; older copies are ASCII,
+    a subset): a bad byte is refused with its line, never read as Latin-1, which would garble
+    every accented name. `end_marker`: the file must end with OFAC's 0x1A byte (False only for
+    an excerpt made by hand). `unique`: ent_num may appear once (the SDN-shaped files).
+    """
+    data = read_data(source, path)
+    text = decode(source, path, data, "utf-8").rstrip("\x1a\r\n")
     rows: list[Row] = []
+    first_line: dict[str, int] = {}
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for raw in reader:
             if not raw or raw == [""]:
                 continue
+            if max(map(len, raw)) > MAX_FIELD:
+                raise SourceError(source, f"line {reader.line_num:,} has a field over "
+                                  f"{MAX_FIELD:,} characters; not an OFAC CSV file?", str(path))
             if len(raw) != len(columns):
                 raise SourceError(
                     source,
-                    f"unexpected columns: line {reader.line_num} has {len(raw)} fields, "
+                    f"unexpected columns: line {reader.line_num:,} has {len(raw)} fields, "
                     f"expected {len(columns)} ({', '.join(columns)}); truncated or wrong file?",
                     str(path),
                 )
@@ -83,17 +98,38 @@ def read_csv(source: str, path: Path, columns: tuple[str, ...]) -> list[Row]:
             if not (values[0] or "").isdigit():
                 raise SourceError(
                     source,
-                    f"line {reader.line_num}: ent_num {raw[0]!r} is not a "
+                    f"line {reader.line_num:,}: ent_num {raw[0][:40]!r} is not a "
                     "number; not an OFAC CSV file?",
                     str(path),
                 )
+            if unique:
+                ent = values[0] or ""
+                if ent in first_line:
+                    raise SourceError(
+                        source,
+                        f"line {reader.line_num:,}: ent_num {ent} appears again (first on line "
+                        f"{first_line[ent]:,}); duplicate ids",
+                        str(path),
+                    )
+                first_line[ent] = reader.line_num
             rows.append(dict(zip(columns, values, strict=True)))
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise SourceError(source, f"line {reader.line_num:,} has a field over "
+                              f"{MAX_FIELD:,} characters; not an OFAC CSV file?",
+                              str(path)) from exc
         raise SourceError(
             source,
-            f"malformed CSV near line {reader.line_num} ({exc}); the file looks truncated",
+            f"malformed CSV near line {reader.line_num:,} ({exc}); the file looks truncated",
             str(path),
         ) from exc
+    if end_marker and not data.rstrip(b"\r\n").endswith(END_MARKER):
+        raise SourceError(
+            source,
+            f"no end-of-file marker (0x1A) after line {reader.line_num:,}: the file was cut "
+            "short (OFAC ends every CSV with one)",
+            str(path),
+        )
     return rows
 
 

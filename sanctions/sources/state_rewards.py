@@ -369,6 +369,7 @@ SOURCE = Source(
     description="Reward offers for information on narcotics traffickers, organised-crime leaders "
     "and terrorists, with each subject's amount history.",
     priority=40,
+    max_shrink=0.10,  # offers are withdrawn in batches
     date_formats=DATE_FORMATS,
     short="US reward offers",
     snapshot_note=("Narcotics, Transnational Organized Crime and Rewards for Justice offers, "
