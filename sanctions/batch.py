@@ -6,6 +6,7 @@ of each group itself, so a pool of `workers` holds one copy of the index fewer.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
@@ -14,7 +15,7 @@ from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from .matching import Index
-from .screening import QueryError, make_query, screen_record
+from .screening import make_query, row_query, screen_record
 
 CHUNK = 256
 _WORKER_INDEX: Index | None = None
@@ -29,11 +30,24 @@ def _screen_chunk(job: Job) -> list[dict[str, Any]]:
     queries = []
     for row in rows:
         try:
-            queries.append(make_query({**defaults, **row}))
-        except QueryError:
+            queries.append(make_query({**defaults, **row_query(row)}))
+        except Exception:  # the row's own result says what is wrong with it
             continue
-    index.warm(queries)  # every token of the chunk in one lookup
-    return [screen_record(index, row, defaults) for row in rows]
+    with contextlib.suppress(Exception):  # only a speed-up: each row is screened below anyway
+        index.warm(queries)  # every token of the chunk in one lookup
+    return [_screen_row(index, row, defaults) for row in rows]
+
+
+def _screen_row(index: Index, row: Mapping[str, Any], defaults: Mapping[str, Any]
+                ) -> dict[str, Any]:
+    """screen_record, except that a bug costs this row (an error naming it), never the batch."""
+    try:
+        return screen_record(index, row, defaults)
+    except Exception as exc:  # a bug in one row must not end the batch
+        detail = f"internal error: {exc.__class__.__name__}: {exc}"[:300]
+        echo = {k: v for k, v in row.items() if k not in ("_row", "_error")}
+        where = {"row": row["_row"]} if "_row" in row else {}
+        return {"query": echo, "matches": [], "error": f"{detail}; please report", **where}
 
 
 def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:

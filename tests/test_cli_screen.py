@@ -154,3 +154,216 @@ def test_missing_database_is_one_line(tmp_path: Path) -> None:
     code, _, err = run(tmp_path / "none.db", "Tren de Aragua")
     assert code == 2
     assert err == f"error: no database at {tmp_path / 'none.db'}; run `sanctions build` first\n"
+
+
+# --- batches always finish (issue 12) -------------------------------------------------------
+
+
+def test_batch_every_row_gets_a_result_in_order(full_db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes(
+        b"\xef\xbb\xbfid,name,ref\r\n"
+        b"1,Tren de Aragua,A\r\n"
+        b"2,Nicol\xe1s Maduro,B\r\n"  # Latin-1: one undecodable byte
+        b'3,"' + b"x" * 70_000 + b'",C\r\n'  # a field over MAX_FIELD_CHARS
+        b"4,\"Smith, John\",D,extra\r\n"  # more fields than the header
+        b"\r\n"  # a blank line is not a row
+        b"5,Nord Star,E\r\n"
+        b'6,"never closed,F\r\n'
+        b"7,Cartel de los Soles,G\r\n"
+    )
+    out = tmp_path / "out.jsonl"
+    code, stdout, err = run(full_db, "--input", str(src), "--output", str(out),
+                            "--format", "jsonl", "--limit", "1")
+    assert code == 1
+    assert stdout == ""
+    assert err.splitlines() == [
+        "row 3: not valid UTF-8 (byte 0xE1 at position 8 of line 3)",
+        "row 4: field 'name' is longer than 65,536 characters",
+        "row 5: row has 4 fields, the header has 3",
+        "row 8: a quoted field is not closed",
+    ]
+    results = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [(r["query"], r.get("row"), r.get("error"),
+             [m["entity_id"] for m in r["matches"]]) for r in results] == [
+        ({"id": "1", "name": "Tren de Aragua", "ref": "A"}, None, None, ["ofac_sdn:49756"]),
+        ({"id": "2", "name": "Nicol\ufffds Maduro", "ref": "B"}, 3,
+         "not valid UTF-8 (byte 0xE1 at position 8 of line 3)", []),
+        ({"id": "3", "ref": "C"}, 4, "field 'name' is longer than 65,536 characters", []),
+        ({"id": "4", "name": "Smith, John", "ref": "D"}, 5,
+         "row has 4 fields, the header has 3", []),
+        ({"id": "5", "name": "Nord Star", "ref": "E"}, None, None, ["ofac_sdn:56706"]),
+        ({}, 8, "a quoted field is not closed", []),
+        ({"id": "7", "name": "Cartel de los Soles", "ref": "G"}, None, None, ["ofac_sdn:55025"]),
+    ]
+
+
+def test_batch_bad_rows_and_no_match_exit_2(full_db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "name": "Maria Fernanda Lopez Gutierrez"}\n{"id": "b"}\n'
+                   '{"id": "c", "name": "\\udc80"}\n')
+    code, out, err = run(full_db, "--input", str(src), "--format", "json")
+    assert code == 2
+    assert err.splitlines() == [
+        "row 2: name is required",
+        "row 3: not valid JSON: a string holds a lone surrogate (\\ud800-\\udfff)"]
+    assert [(r["query"], r.get("error")) for r in json.loads(out)] == [
+        ({"id": "a", "name": "Maria Fernanda Lopez Gutierrez"}, None),
+        ({"id": "b"}, "name is required"),
+        ({}, "not valid JSON: a string holds a lone surrogate (\\ud800-\\udfff)")]
+
+
+def test_batch_csv_output_keeps_every_input_column(full_db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,name,customer_ref,score,\n1,Nord Star,A-1,high,x\n"
+                   "2,Maria Fernanda Lopez Gutierrez,A-2,,\n")
+    code, out, _ = run(full_db, "--input", str(src), "--format", "csv", "--limit", "1")
+    assert code == 1
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["id", "input_name", "customer_ref", "input_score", "column_5",
+                       "query_id", "query_name", "rank", "entity_id", "source", "name", "type",
+                       "score", "band", "matched_name", "programs", "listed_on", "related",
+                       "error"]
+    hit = dict(zip(rows[0], rows[1], strict=True))
+    assert {k: hit[k] for k in ("id", "input_name", "customer_ref", "input_score", "column_5",
+                                "query_id", "rank", "entity_id", "name")} == {
+        "id": "1", "input_name": "Nord Star", "customer_ref": "A-1", "input_score": "high",
+        "column_5": "x", "query_id": "1", "rank": "1", "entity_id": "ofac_sdn:56706",
+        "name": "NORD STAR"}
+    assert rows[2] == ["2", "Maria Fernanda Lopez Gutierrez", "A-2", "", "", "2",
+                       "Maria Fernanda Lopez Gutierrez", "", "", "", "", "", "", "", "", "", "",
+                       "", ""]
+    assert len(rows) == 3
+
+
+def test_batch_jsonl_to_csv_keeps_every_key(full_db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "name": "Maria Fernanda Lopez Gutierrez"}\n'
+                   '{"id": "b", "name": "Maria Lopez", "tags": ["x", 1]}\n')
+    code, out, _ = run(full_db, "--input", str(src), "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["id"], r["input_name"], r["tags"]) for r in rows] == [
+        ("a", "Maria Fernanda Lopez Gutierrez", ""), ("b", "Maria Lopez", '["x", 1]')]
+
+
+def test_io_errors_are_one_line_exit_2(full_db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("name\nTren de Aragua\n")
+    assert run(full_db, "--input", str(src), "--output", str(tmp_path)) == (
+        2, "", f"error: cannot write {tmp_path}: it is a directory\n")
+    assert run(full_db, "--input", str(src), "--output", "/dev/full") == (
+        2, "", "error: cannot write /dev/full: No space left on device\n")
+    assert run(full_db, "--input", str(tmp_path / "no.csv")) == (
+        2, "", f"error: cannot read {tmp_path / 'no.csv'}: No such file or directory\n")
+    assert run(full_db, "--input", str(src), "--output", str(src)) == (
+        2, "", f"error: --output {src} is the --input file; write the results elsewhere\n")
+    assert src.read_text() == "name\nTren de Aragua\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # no temp file left
+
+
+def test_output_replaced_only_when_complete(full_db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,name\n1,Nord Star\n")
+    out = tmp_path / "out.csv"
+    out.write_text("previous\n")
+    code, _, _ = run(full_db, "--input", str(src), "--output", str(out), "--format", "jsonl",
+                     "--limit", "1")
+    assert code == 1
+    assert [json.loads(x)["query"]["id"] for x in out.read_text().splitlines()] == ["1"]
+    code, _, err = run(full_db, "--input", str(tmp_path / "gone.csv"), "--output", str(out))
+    assert code == 2 and err.startswith("error: cannot read")
+    assert [json.loads(x)["query"]["id"] for x in out.read_text().splitlines()] == ["1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+def test_bad_csv_header_is_one_line(full_db: Path, tmp_path: Path) -> None:
+    cases = {
+        b"id,Name\n1,x\n": "CSV needs a header row with a 'name' or 'imo' column",
+        b"id,name,id\n": "the CSV header repeats column 'id'",
+        b"id,n\xe4me\n": "line 1 (the CSV header): not valid UTF-8 (byte 0xE4 at position 5 of "
+                         "line 1)",
+        b"": "line 1 (the CSV header): the file is empty",
+    }
+    src = tmp_path / "in.csv"
+    for content, message in cases.items():
+        src.write_bytes(content)
+        assert run(full_db, "--input", str(src)) == (2, "", f"error: {src}: {message}\n")
+
+
+# --- names print literally; the exit code tells the truth ------------------------------------
+
+
+@pytest.mark.parametrize(("name", "threshold"), [
+    ("[b]Vladimir Putin[/b]", "0.7"), ("[red]Putin, Vladimir", "0.8"), ("[red]x", "0.8"),
+    ("Vladimir :flag_for_russia: Putin", "0.8"), ("Putin\\[b]", "0.8")])
+def test_table_prints_names_literally(full_db: Path, name: str, threshold: str) -> None:
+    as_json = screen_json(full_db, name, "--threshold", threshold)
+    code, out, err = run(full_db, name, "--threshold", threshold)
+    assert err == ""
+    assert code == (1 if as_json["matches"] else 0)
+    first = out.splitlines()[0]
+    if as_json["matches"]:
+        assert first.strip() == repr(name)
+        assert as_json["matches"][0]["entity_id"] in out
+    else:
+        assert out == f"{name!r}: no match at or above the threshold\n"
+
+
+def test_markup_name_matches_with_a_lower_threshold(full_db: Path) -> None:
+    code, out, _ = run(full_db, "[b]Vladimir Putin[/b]", "--threshold", "0.7")
+    assert code == 1
+    assert out.splitlines()[0].strip() == "'[b]Vladimir Putin[/b]'"
+    assert "ofac_sdn:35096" in out
+
+
+def test_show_prints_values_literally(full_db: Path) -> None:
+    from rich.console import Console
+
+    from sanctions.cli.render import print_show
+    from sanctions.store.entities import show
+
+    result = show(full_db, "ofac_sdn:35096")
+    result["records"][0]["name"] = "[b]PUTIN[/b] :smile:"
+    buf = io.StringIO()
+    print_show(result, Console(file=buf, width=200, emoji=False, highlight=False))
+    assert buf.getvalue().splitlines()[0] == "[b]PUTIN[/b] :smile:  person  ofac_sdn:35096"
+
+
+def test_entry_point_exit_codes(full_db: Path, tmp_path: Path) -> None:
+    """typer's codes pass through `main`; a crash is one line and exit 3, never 1."""
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+
+    def main(*args: str) -> tuple[int, str]:
+        r = subprocess.run([sys.executable, "-m", "sanctions", *args], capture_output=True,
+                           text=True, timeout=120)
+        return r.returncode, r.stderr
+
+    assert main("--help")[0] == 0
+    code, err = main("screen", "--bogus")
+    assert code == 2 and "No such option: --bogus" in err
+    db = tmp_path / "corrupt.db"
+    shutil.copyfile(full_db, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE entities SET programs = '{' WHERE id = 'ofac_sdn:35096'")
+    conn.close()
+    assert main("screen", "--db", str(db), "Putin") == (
+        3, "internal error: JSONDecodeError: Expecting property name enclosed in double quotes: "
+           "line 1 column 2 (char 1); please report it (SANCTIONS_DEBUG=1 shows the traceback)\n")
+
+
+def test_batch_from_a_pipe(full_db: Path) -> None:
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "sanctions", "screen", "--db", str(full_db),
+                        "--input", "/dev/stdin", "--format", "jsonl", "--limit", "1"],
+                       input="id,name\n1,Nord Star\n", capture_output=True, text=True,
+                       timeout=120)
+    assert (r.returncode, r.stderr) == (1, "")
+    assert [(x["query"], x["matches"][0]["entity_id"])
+            for x in map(json.loads, r.stdout.splitlines())] == [
+        ({"id": "1", "name": "Nord Star"}, "ofac_sdn:56706")]

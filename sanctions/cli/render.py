@@ -17,31 +17,42 @@ def _money(amount: int | None) -> str:
     return "-" if amount is None else f"${amount:,}"
 
 
+def _console(out: TextIO | None = None, width: int | None = None) -> Console:
+    # No emoji codes (":flag_ru:" in a name stays text) and no highlighting: data prints as is.
+    return Console(file=out, width=width, emoji=False, highlight=False)
+
+
+def _cells(*values: Any) -> list[str]:
+    return [escape("" if v is None else str(v)) for v in values]
+
+
 def print_show(result: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console(width=160)
+    console = console or _console(width=160)
     first = result["records"][0]
-    console.print(f"[bold]{first['name']}[/bold]  {first['type']}  {first['id']}")
+    console.print(f"[bold]{escape(first['name'])}[/bold]  "
+                  + escape(f"{first['type']}  {first['id']}"))
     others = len(result["records"]) - 1
     if others:
-        console.print(f"Linked to {others} other record(s); cluster {result['cluster_id']}")
+        console.print(escape(f"Linked to {others} other record(s); cluster "
+                             f"{result['cluster_id']}"))
 
     listings = Table("record", "authority", "list", "program", "listed", "delisted", "status",
                      title="Listings")
     for d in result["listings"]:
-        listings.add_row(d["entity_id"], d["authority"], d["list"], d["program"] or "",
-                         d["listed_on"] or "", d["delisted_on"] or "", d["status"])
+        listings.add_row(*_cells(d["entity_id"], d["authority"], d["list"], d["program"],
+                                 d["listed_on"], d["delisted_on"], d["status"]))
     console.print(listings)
 
     if result["rewards"]:
         rewards = Table("record", "program", "amount", "announced", "status", "organization",
                         title="Reward offers")
         for w in result["rewards"]:
-            rewards.add_row(w["entity_id"], w["program"], _money(w["amount_usd"]),
-                            w["announced"] or "", w["status"] or "", w["organization"] or "")
+            rewards.add_row(*_cells(w["entity_id"], w["program"], _money(w["amount_usd"]),
+                                    w["announced"], w["status"], w["organization"]))
         console.print(rewards)
 
     for r in result["records"]:
-        console.rule(f"{r['id']}  {r['name']}")
+        console.rule(escape(f"{r['id']}  {r['name']}"))
         names = "; ".join(f"{n['name']} ({n['kind']})" for n in r["names"][1:])
         rows = [
             ("names", names),
@@ -61,28 +72,33 @@ def print_show(result: dict[str, Any], console: Console | None = None) -> None:
         grid = Table.grid(padding=(0, 2))
         for label, value in rows:
             if value:
-                grid.add_row(f"[dim]{label}[/dim]", value)
+                grid.add_row(f"[dim]{label}[/dim]", escape(value))
         console.print(grid)
 
     if result["links"]:
         links = Table("a", "b", "reason", "confidence", "evidence", title="Why these are linked")
         for lk in result["links"]:
-            links.add_row(lk["entity_a"], lk["entity_b"], lk["reason"],
-                          f"{lk['confidence']:.2f}", lk["detail"])
+            links.add_row(*_cells(lk["entity_a"], lk["entity_b"], lk["reason"],
+                                  f"{lk['confidence']:.2f}", lk["detail"]))
         console.print(links)
 
 
-def print_screen(results: list[dict[str, Any]], out: TextIO) -> None:
-    console = Console(file=out, width=shutil.get_terminal_size((120, 24)).columns)
-    for r in results:
+class ScreenPrinter:
+    """Prints each screening result as it comes (a batch is never held in memory for this)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.console = _console(out, shutil.get_terminal_size((120, 24)).columns)
+
+    def print(self, r: dict[str, Any]) -> None:
+        console = self.console
         q = r["query"]
         title = escape(f"{q.get('name', '')!r}" + (f" (id {q['id']})" if q.get("id") else ""))
         if r.get("error"):
             console.print(f"{title}: error: {escape(r['error'])}")
-            continue
+            return
         if not r["matches"]:
             console.print(f"{title}: no match at or above the threshold")
-            continue
+            return
         table = Table("score", "band", "entity", "name", "type", "programs", "also listed as",
                       title=title, title_justify="left")
         for m in r["matches"]:
@@ -95,9 +111,17 @@ def print_screen(results: list[dict[str, Any]], out: TextIO) -> None:
                 name += f"\n[dim]matched: {escape(m['matched_name'])}[/dim]"
             if m["reward_usd"]:
                 name += f"\nreward ${m['reward_usd']:,}"
-            table.add_row(f"{m['score']:.2f}", m["band"], m["entity_id"], name, m["type"],
-                          escape(", ".join(m["programs"])), escape(related))
+            score, band, entity, etype, programs, also = _cells(
+                f"{m['score']:.2f}", m["band"], m["entity_id"], m["type"],
+                ", ".join(m["programs"]), related)
+            table.add_row(score, band, entity, name, etype, programs, also)
         console.print(table)
         best = r["matches"][0]
         console.print("why: " + escape("; ".join(f"{k} {v['score']}: {v['detail']}".rstrip(": ")
                                                  for k, v in best["explanation"].items())))
+
+
+def print_screen(results: list[dict[str, Any]], out: TextIO) -> None:
+    printer = ScreenPrinter(out)
+    for r in results:
+        printer.print(r)
