@@ -37,6 +37,8 @@ OPTION_FIELDS = ("source", "program", "threshold", "limit")
 FIELDS = QUERY_FIELDS + OPTION_FIELDS
 _BIRTH = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _IMO = re.compile(r"(?i)(imo\s*)?\d{7}")
+_DIGITS = re.compile(r"[+-]?\d+")
+_HUGE = 10**30
 
 
 class QueryError(SanctionsError):
@@ -60,7 +62,23 @@ def _text(fields: Mapping[str, Any], key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise QueryError(f"{key} must be a string")
+    _check_text(value, key)
     return value.strip() or None
+
+
+def _shown(value: str) -> str:
+    """A client's value quoted in an error: whole when short, else its start (an error is one
+    short line, whatever was sent)."""
+    return repr(value) if len(value) <= 40 else repr(value[:40]) + "..."
+
+
+def _check_text(value: str, key: str) -> None:
+    """Refuse a lone surrogate (valid JSON, "\\ud800", but not text): echoed back, it could not
+    be encoded, and a web answer would break off mid-response."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"{key} is not valid text (it has an unpaired surrogate)") from None
 
 
 def _sources(value: Any) -> tuple[str, ...]:
@@ -70,11 +88,13 @@ def _sources(value: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(s, str) for s in items):
         raise QueryError("source must be a source key or a list of them")
+    for s in items:
+        _check_text(s, "source")
     keys = tuple(dict.fromkeys(k.strip() for s in items for k in s.split(",") if k.strip()))
     known = source_keys()
     for key in keys:
         if key not in known:
-            raise QueryError(f"unknown source {key!r}; known: {', '.join(known)}")
+            raise QueryError(f"unknown source {_shown(key)}; known: {', '.join(known)}")
     return keys
 
 
@@ -83,13 +103,20 @@ def _number(value: Any, key: str, kind: type[float] | type[int]) -> Any:
         return None
     if isinstance(value, bool):
         raise QueryError(f"{key} must be a number")
+    # An integer too long for int() or float() (a 4,000-digit limit) is out of range, not "not
+    # a number" and not an OverflowError: stand in a big one with the same sign.
+    text = value.strip() if isinstance(value, str) else ""
+    if _DIGITS.fullmatch(text) and len(text.lstrip("+-").lstrip("0")) > 30:
+        value = -_HUGE if text.startswith("-") else _HUGE
+    elif isinstance(value, int) and abs(value) > _HUGE:
+        value = -_HUGE if value < 0 else _HUGE
     try:
         number = kind(value.strip() if isinstance(value, str) else value)
     except (TypeError, ValueError, OverflowError):
         raise QueryError(f"{key} must be {'an integer' if kind is int else 'a number'}") from None
     if isinstance(value, float) and kind is int and value != number:
         raise QueryError(f"{key} must be an integer")
-    if not math.isfinite(number):
+    if isinstance(number, float) and not math.isfinite(number):  # an int is finite
         raise QueryError(f"{key} must be a finite number")
     return number
 
@@ -118,7 +145,7 @@ def make_query(fields: Mapping[str, Any]) -> Query:
     name = _text(fields, "name") or ""
     imo = _text(fields, "imo")
     if imo and not _IMO.fullmatch(imo):
-        raise QueryError(f"imo must be 7 digits, not {imo!r}")
+        raise QueryError(f"imo must be 7 digits, not {_shown(imo)}")
     if len(name) > MAX_NAME_CHARS:
         raise QueryError(f"name is longer than {MAX_NAME_CHARS} characters")
     if not imo and not name:
@@ -127,14 +154,15 @@ def make_query(fields: Mapping[str, Any]) -> Query:
         raise QueryError("name has no letters or digits to match on")
     etype = _text(fields, "type")
     if etype is not None and etype.lower() not in ENTITY_TYPES:
-        raise QueryError(f"type must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
+        raise QueryError(f"type must be one of {', '.join(ENTITY_TYPES)}, not {_shown(etype)}")
     country = _text(fields, "country")
     code = country_code(country) if country else None
     if country and code is None:
-        raise QueryError(f"unknown country {country!r} (use an ISO code such as VE, or a name)")
+        raise QueryError(
+            f"unknown country {_shown(country)} (use an ISO code such as VE, or a name)")
     birth = _text(fields, "birth_date")
     if birth and not _BIRTH.match(birth):
-        raise QueryError(f"birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not {birth!r}")
+        raise QueryError(f"birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not {_shown(birth)}")
     return Query(name, etype.lower() if etype else None, code, birth, imo,
                  _sources(fields.get("source")), _text(fields, "program"))
 
@@ -173,6 +201,26 @@ def get_index(db_path: Path | str = DEFAULT_DB) -> Index:
     return cached.index
 
 
+def load_index(db_path: Path | str) -> Index:
+    """A fresh index for this database file, not cached: for a server that loads the next one
+    beside the one it is serving and swaps them itself (sanctions.web.live)."""
+    from .store.index import load_index as load  # sqlite and numpy arrays: only when screening
+
+    return load(db_path)
+
+
+def warm_index(index: Index, queries: Iterable[Mapping[str, Any]]) -> None:
+    """Look up every token of these queries (invalid ones skipped) in one go, so that a newly
+    loaded index answers them as fast as the one it replaces."""
+    valid = []
+    for fields in queries:
+        try:
+            valid.append(make_query(fields))
+        except QueryError:
+            continue
+    index.warm(valid)
+
+
 # --- screening ---------------------------------------------------------------------------------
 
 
@@ -195,7 +243,8 @@ def screen_query(index: Index, query: Query, *, threshold: float | None = None,
     options = parse_options({"threshold": threshold, "limit": limit})
     threshold = config.threshold if options.threshold is None else options.threshold
     # --threshold 0 asks for the best `limit` whatever they score: rescore at least that many
-    ranked = match(index, query, config, limit=limit * 4, candidates=limit if threshold == 0 else 0)
+    # the candidates do not depend on `limit` or filters, so neither changes the best match
+    ranked = match(index, query, config, limit=limit * 4)
     best: dict[str, Match] = {}
     for m in ranked:  # already best first: the first of each cluster wins, priority on ties
         c = m.entity.cluster or m.entity.id
@@ -219,30 +268,39 @@ def _echo(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if k not in OPTION_FIELDS and v is not None}
 
 
+def row_query(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The query fields of a batch row; the rest is passthrough."""
+    return {k: v for k, v in row.items() if k in QUERY_FIELDS}
+
+
 def screen_record(index: Index, fields: Mapping[str, Any],
                   defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One batch row (any passthrough fields) and its matches, or its error; never raises
-    QueryError. `defaults` fill what the row does not say and are not echoed. Batch readers
-    mark rows with `_row` (line number) and unreadable rows with `_error`; both stay out of the
-    echoed query and come back as `row` / `error`."""
+    QueryError. Only the row's query fields (QUERY_FIELDS) are read from it: the search options
+    come from `defaults` alone, so a customer file's own "program" or "source" column is passed
+    through, never taken as a filter. Batch readers mark rows with `_row` (line number) and
+    unreadable rows with `_error`; both stay out of the echoed query and come back as `row` /
+    `error`."""
     echo = {k: v for k, v in fields.items() if k not in ("_row", "_error")}
     row = {"row": fields["_row"]} if "_row" in fields else {}
     if "_error" in fields:
         return {"query": echo, "matches": [], "error": fields["_error"], **row}
     try:
-        query, options = parse({**(defaults or {}), **echo})
+        query, options = parse({**(defaults or {}), **row_query(echo)})
         return {"query": echo, "matches": screen_query(
             index, query, threshold=options.threshold, limit=options.limit)}
     except QueryError as exc:
         return {"query": echo, "matches": [], "error": str(exc), **row}
 
 
-def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB) -> dict[str, Any]:
+def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB, *,
+                  index: Index | None = None) -> dict[str, Any]:
     """One query given as fields (the web's query string, the CLI's options); raises
-    QueryError for an invalid one."""
+    QueryError for an invalid one. `index`: the one to use instead of `db`'s (a server that
+    swaps its index itself)."""
     query, options = parse(fields)
-    matches = screen_query(get_index(db), query, threshold=options.threshold,
-                           limit=options.limit)
+    index = index if index is not None else get_index(db)
+    matches = screen_query(index, query, threshold=options.threshold, limit=options.limit)
     return {"query": _echo(fields), "matches": matches}
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -110,22 +111,35 @@ SOURCES = [
 ]
 
 
-def make_db(path: Path) -> Path:
-    """Write the fixture database to `path` the way the build does (schema, rows, indexes, FTS)."""
+# A designation the fixture's next version adds (tests of swapping a served database).
+NEW_RECORD = Record(
+    source="ofac_sdn", source_id="99001", type="organization", name="ZORVANTHEX MARITIME LLC",
+    listed_on="2026-06-10", designations=[Designation(OFAC, "SDN", "SDGT", "2026-06-10")],
+    raw={"ent_num": "99001", "SDN_Type": "-0-"},
+)
+NEW_BUILT_AT = "2026-06-11T00:00:00+00:00"
+NEW_AS_OF = "2026-06-10"  # the next version's OFAC SDN date, in every page's footer
+
+
+def make_db(path: Path, records: list[Record] = RECORDS, previous: Path | None = None,
+            built_at: str = "2026-06-03T00:00:00+00:00",
+            as_of: dict[str, str] | None = None) -> Path:
+    """Write the fixture database to `path` the way the build does (schema, rows, indexes, FTS);
+    with `previous`, the change history says what changed since that database."""
     conn = schema.connect(path)
     schema.create_schema(conn)
-    write.write_records(conn, RECORDS)
-    for key, title, publisher, url, fmt, licence, kind, as_of in SOURCES:
-        n = sum(1 for r in RECORDS if r.source == key)
+    write.write_records(conn, records)
+    for key, title, publisher, url, fmt, licence, kind, date in SOURCES:
+        n = sum(1 for r in records if r.source == key)
         conn.execute(
             "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (key, title, publisher, url, fmt, licence, kind, as_of, n, json.dumps({}), "{}",
-             "", "2026-06-03T00:00:00+00:00"),
+            (key, title, publisher, url, fmt, licence, kind, (as_of or {}).get(key, date), n,
+             json.dumps({}), "{}", "", built_at),
         )
-    conn.execute("INSERT INTO build_info VALUES ('built_at', '2026-06-03T00:00:00+00:00')")
+    conn.execute("INSERT INTO build_info VALUES ('built_at', ?)", (built_at,))
     schema.create_indexes(conn)
     for step in POST_IMPORT_STEPS:  # linking and change history, as every build runs them
-        step(conn, path.with_name("no-previous.db"))
+        step(conn, previous or path.with_name("no-previous.db"))
     write.enable_fts(conn)
     conn.commit()
     conn.close()
@@ -169,23 +183,41 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def make_next_db(served: Path) -> Path:
+    """The fixture's next version, built beside `served` (history against it), not yet in place:
+    os.replace it over `served` as `sanctions build` does."""
+    return make_db(served.with_name("next-" + served.name), [*RECORDS, NEW_RECORD], served,
+                   NEW_BUILT_AT, {"ofac_sdn": NEW_AS_OF})
+
+
+# `sanctions serve` with the plugin configured (`plugins: sanctions:` in the metadata).
+SERVE_WITH_CONFIG = (
+    "import json, sys; from pathlib import Path; from sanctions.web.serve import serve; "
+    "serve(Path(sys.argv[1]), port=int(sys.argv[2]), config=json.loads(sys.argv[3]))"
+)
+
+
 @contextmanager
-def served(db: Path, timeout: float = 30.0) -> Iterator[str]:
-    """`sanctions serve --db db` in a subprocess on a free loopback port; yields its base URL."""
+def served(db: Path, timeout: float = 30.0, config: dict[str, Any] | None = None,
+           stderr: Any = subprocess.PIPE) -> Iterator[str]:
+    """`sanctions serve --db db` in a subprocess on a free loopback port; yields its base URL.
+    `config`: the plugin's settings (sanctions.web.limits), e.g. shorter timeouts."""
     port = free_port()
+    args = (["-c", SERVE_WITH_CONFIG, str(db), str(port), json.dumps(config)] if config
+            else ["-m", "sanctions.cli", "serve", "--db", str(db), "--port", str(port)])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sanctions.cli", "serve", "--db", str(db), "--port", str(port)],
-        cwd=Path(__file__).resolve().parent.parent,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, *args], cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL, stderr=stderr,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"sanctions serve exited: {proc.stderr.read().decode()[-2000:]}")
+                err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                raise RuntimeError(f"sanctions serve exited: {err}")
             try:
-                if httpx.get(url + "/-/versions.json", timeout=1).status_code == 200:
+                if httpx.get(url + "/-/readyz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

@@ -198,3 +198,14 @@ def test_any_text_screens_without_error(small_db: Path, text: str) -> None:
     assert len(result["matches"]) <= 3
     assert all(0 <= m["score"] <= 1 and m["band"] in ("exact", "strong", "review", "weak")
                for m in result["matches"])
+
+
+def test_a_batch_rows_own_columns_never_become_filters(small_db: Path) -> None:
+    """A customer file's "program" or "source" column is passthrough, not a search option."""
+    rows = [{"id": "c1", "name": "Tren de Aragua", "program": "Gold tier", "source": "branch 7",
+             "limit": "x"}]
+    [out] = list(screen_many(rows, db=small_db, workers=1))
+    assert out["query"] == rows[0]
+    assert [m["entity_id"] for m in out["matches"]] == ["ofac_sdn:49756"]
+    [filtered] = list(screen_many(rows, db=small_db, workers=1, source="state_fto"))
+    assert [m["entity_id"] for m in filtered["matches"]] == ["state_fto:tren-de-aragua"]

@@ -4,7 +4,13 @@
 - `GET /-/screen.json?name=...&type=&source=&threshold=&limit=`: one query, the CLI's JSON;
   `POST /-/screen.json` with `{"queries": [{"name": ...}, ...]}`: `{"results": [...]}` (api.py).
 - `/-/changes.atom`: the newest entity-level changes (pages.py).
+- `/-/healthz` (the process answers) and `/-/readyz` (200 once the matcher's index is loaded,
+  with the build served: built_at, version, sha256; 503 before) (api.py).
 - SQL functions `normalize_name(text)`, `name_similarity(a, b)`, `imo_is_valid(text)` (sql.py).
+- When `sanctions build` or `update` replaces the file, every page, SQL query, feed, footer and
+  screening answer switch to it together, once its index is loaded off the request path
+  (live.py, pinned.py). Work per request is bounded (lane.py, limits.py); request bodies are
+  timed and errors never show a traceback (guard.py).
 - Every page gets `sanctions_sources` (each source's as-of date, shown in the footer); the
   entities row page gets `sanctions_entity`, read by sanctions.store.entities as `show` is.
 
@@ -19,22 +25,36 @@ from collections.abc import Mapping
 from typing import Any
 
 from datasette import hookimpl
-from datasette.database import Database
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Request
 from markupsafe import Markup, escape
 
 from ..store.entities import entity_detail
 from . import sql
-from .api import screen_json
+from .api import healthz, readyz, screen_json
+from .fast import fast_routes
+from .guard import body_guard, internal_error, quiet_default_handler
+from .live import get_live, get_state
 from .pages import changes_atom, screen_page
-from .state import entity_url, get_state
+from .state import entity_url
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [(r"^/-/screen\.json$", screen_json), (r"^/-/screen$", screen_page),
-            (r"^/-/changes\.atom$", changes_atom)]
+            (r"^/-/changes\.atom$", changes_atom), (r"^/-/healthz$", healthz),
+            (r"^/-/readyz$", readyz)]
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    guard, fast = body_guard(datasette), fast_routes(datasette)
+    return lambda app: guard(fast(app))  # bodies timed for every route, the fast ones too
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Request, exception: Exception) -> Any:
+    return internal_error(datasette, request, exception)
 
 
 @hookimpl
@@ -44,8 +64,14 @@ def skip_csrf(scope: Mapping[str, Any]) -> bool:
 
 
 @hookimpl
-def startup(datasette: Any) -> None:
+def startup(datasette: Any) -> Any:
     datasette.jinja_env.filters["tilde_encode"] = tilde_encode
+    quiet_default_handler()
+
+    async def inner() -> None:
+        await get_live(datasette)  # pin the file and start loading the index
+
+    return inner
 
 
 @hookimpl
@@ -63,12 +89,11 @@ def extra_template_vars(
             return {}
         extra: dict[str, Any] = {"sanctions_sources": state.sources,
                                  "sanctions_database": state.database}
-        if view_name == "row" and table == "entities" and request is not None:
-            db: Database = datasette.databases[state.database]
-            if request.url_vars.get("database") == state.database:
-                entity_id = tilde_decode(request.url_vars.get("pks", ""))
-                extra["sanctions_entity"] = await db.execute_fn(
-                    lambda conn: entity_detail(conn, entity_id))
+        if (view_name == "row" and table == "entities" and request is not None
+                and request.url_vars.get("database") == state.database):
+            entity_id = tilde_decode(request.url_vars.get("pks", ""))
+            extra["sanctions_entity"] = await state.db.execute_fn(
+                lambda conn: entity_detail(conn, entity_id))
         return extra
 
     return inner

@@ -1,28 +1,30 @@
-"""The JSON screening API: `GET /-/screen.json?name=...` and `POST /-/screen.json`.
+"""The JSON screening API: `GET /-/screen.json?name=...` and `POST /-/screen.json`, and the
+probes `GET /-/healthz` (the process answers) and `GET /-/readyz` (the index is loaded; which
+build is served).
 
 Both call `sanctions.screening`, as the CLI and the library do, so the same query gets the same
 answer and the same error text. Bad input is a 4xx `{"ok": false, "error": "...", "status": N}`,
-never a 500.
+never a 500; a server too busy to answer in time says so with a 503. Queries run in the
+matcher's lane (sanctions.web.lane), each answer serialised there too, off the event loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from datasette.utils.asgi import Request, Response
 
 from .. import screening
-from .state import get_state
+from .guard import MAX_BODY_BYTES, BodyTimeout, BodyTooLarge, json_bytes
+from .lane import LANE, Busy, lane_status
+from .limits import limits
+from .live import get_live, indexed_state
+from .state import RECENT_NAMES, State
 
 MAX_QUERIES = 1000
-MAX_BODY_BYTES = 4_000_000  # 1,000 queries of long names fit with room to spare
-# The matcher runs in this one thread: the event loop keeps serving while a query is scored,
-# and the index's caches are only ever touched from one thread.
-_SCREEN_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sanctions-screen")
 
 
 class BadRequest(Exception):
@@ -38,22 +40,28 @@ def query_fields(args: Any) -> dict[str, Any]:
     return fields
 
 
-def check(fields: Mapping[str, Any], where: str = "") -> None:
+def check(fields: Mapping[str, Any], where: str = "") -> screening.Options:
     """Validate a query before any is run, so a bad one fails the request with a 400."""
     try:
-        screening.parse(fields)
+        return screening.parse(fields)[1]
     except screening.QueryError as exc:
         raise BadRequest(f"{where}{exc}") from None
 
 
-async def screen_off_loop(path: str, queries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Run validated queries in the matcher thread."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(
-        _SCREEN_THREAD, lambda: [screening.screen_fields(q, path) for q in queries])
+def _shown(key: str) -> str:
+    """A client's field name in an error line: short, and printable whatever it was."""
+    return ascii(key)[1:-1] if len(key) <= 40 else ascii(key[:40])[1:-1] + "..."
 
 
-def parse_batch(body: bytes) -> list[dict[str, Any]]:
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def parse_batch(body: bytes, budget: int) -> list[dict[str, Any]]:
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
@@ -62,40 +70,77 @@ def parse_batch(body: bytes) -> list[dict[str, Any]]:
         raise BadRequest('body must be a JSON object with a "queries" list')
     extra = sorted(set(data) - {"queries"})
     if extra:
-        raise BadRequest(f"unknown field(s) {', '.join(extra)}; expected queries")
+        raise BadRequest(f"unknown field(s) {', '.join(map(_shown, extra[:5]))}; "
+                         "expected queries")
     queries = data["queries"]
     if not queries:
         raise BadRequest("queries is empty")
     if len(queries) > MAX_QUERIES:
         raise BadRequest(f"at most {MAX_QUERIES:,} queries per request, got {len(queries):,}")
+    work = 0
     for i, q in enumerate(queries):
         if not isinstance(q, dict):
             raise BadRequest(f"queries[{i}] must be an object")
         unknown = sorted(set(q) - set(screening.FIELDS))
         if unknown:
-            raise BadRequest(f"queries[{i}]: unknown field(s) {', '.join(unknown)}; "
-                             f"expected {', '.join(screening.FIELDS)}")
-        check(q, f"queries[{i}]: ")
+            raise BadRequest(f"queries[{i}]: unknown field(s) {', '.join(map(_shown, unknown[:5]))}"
+                             f"; expected {', '.join(screening.FIELDS)}")
+        if isinstance(q.get("id"), str) and not _is_text(q["id"]):  # the one field echoed as is
+            raise BadRequest(f"queries[{i}]: id is not valid text (it has an unpaired surrogate)")
+        work += check(q, f"queries[{i}]: ").limit
+    if work > budget:
+        raise BadRequest(
+            f"this batch asks for up to {work:,} matches (the sum of each query's limit, "
+            f"{screening.DEFAULT_LIMIT} by default); at most {budget:,} per request: "
+            "send fewer queries or a lower limit", 413)
     return queries
 
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    """The request body, refusing more than `limit` bytes before reading them all."""
+    """The request body, refusing more than `limit` bytes before reading them all (the
+    receive() it reads from is timed by sanctions.web.guard)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdigit() and len(declared) < 20 and int(declared) > limit:
         raise BadRequest(f"body is larger than {limit:,} bytes", 413)
     chunks: list[bytes] = []
     size = 0
     more = True
-    while more:
-        message = await request.receive()
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise BadRequest(f"body is larger than {limit:,} bytes", 413)
-        chunks.append(chunk)
-        more = message.get("more_body", False)
+    try:
+        while more:
+            message = await request.receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise BadRequest(f"body is larger than {limit:,} bytes", 413)
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+    except (BodyTimeout, BodyTooLarge) as exc:
+        raise BadRequest(str(exc.args[0]), exc.status) from None
     return b"".join(chunks)
+
+
+def _answer(state: State, fields: Mapping[str, Any]) -> str:
+    """One query, screened and serialised (in the matcher thread)."""
+    return json_bytes(screening.screen_fields(fields, index=state.index)).decode("utf-8")
+
+
+async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
+                 batch: bool) -> list[str]:
+    """Validated queries' answers (JSON texts) against `state`'s index: those already given
+    are remembered, the others screened in the lane (a batch a query at a time)."""
+    keys = [json.dumps(q, sort_keys=True, ensure_ascii=True, default=str) for q in queries]
+    answers = [state.answer(k) for k in keys]
+    todo = [i for i, a in enumerate(answers) if a is None]
+    if todo:
+        RECENT_NAMES.extend(n for i in todo[:50] if isinstance(n := queries[i].get("name"), str))
+        lim = limits(datasette)
+        items: list[Callable[[], str]] = [partial(_answer, state, queries[i]) for i in todo]
+        done = await LANE.run(items, batch=batch,
+                              seconds=lim.batch_seconds if batch else lim.single_wait_seconds)
+        for i, answer in zip(todo, done, strict=True):
+            answers[i] = answer
+            state.remember(keys[i], answer)
+    return [a for a in answers if a is not None]
 
 
 def error(message: str, status: int = 400) -> Response:
@@ -103,23 +148,47 @@ def error(message: str, status: int = 400) -> Response:
 
 
 def json_response(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, default=str), status=status,
-                    content_type="application/json; charset=utf-8")
+    return Response(json_bytes(data), status=status, content_type="application/json; charset=utf-8")
+
+
+def _text_response(text: str) -> Response:
+    return Response(text.encode("utf-8"), content_type="application/json; charset=utf-8")
 
 
 async def screen_json(request: Request, datasette: Any) -> Response:
     try:
         if request.method not in ("GET", "POST"):
             raise BadRequest("use GET with ?name=... or POST a JSON body", 405)
-        state = await get_state(datasette)
-        if state is None:
-            raise BadRequest("no sanctions database is being served", 404)
         if request.method == "GET":
             fields = query_fields(request.args)
             check(fields)
-            [result] = await screen_off_loop(state.path, [fields])
-            return json_response(result)
-        queries = parse_batch(await read_body(request))
-        return json_response({"results": await screen_off_loop(state.path, queries)})
+            [answer] = await screen(datasette, await indexed_state(datasette), [fields], False)
+            return _text_response(answer)
+        queries = parse_batch(await read_body(request), limits(datasette).work_budget)
+        answers = await screen(datasette, await indexed_state(datasette), queries, True)
+        # the same bytes json.dumps({"results": [...]}) would give, put together from parts
+        return _text_response('{"results": [' + ", ".join(answers) + "]}")
     except BadRequest as exc:
         return error(str(exc), exc.status)
+    except LookupError as exc:
+        return error(str(exc), 404)
+    except Busy as exc:
+        response = error(str(exc), 503)
+        response.headers["Retry-After"] = "5"
+        return response
+
+
+async def healthz(request: Request, datasette: Any) -> Response:
+    return json_response({"ok": True})
+
+
+async def readyz(request: Request, datasette: Any) -> Response:
+    live = await get_live(datasette)
+    if live is None:
+        return json_response({"ready": False, "reason": "no sanctions database is being served"},
+                             503)
+    state = live.state
+    ready = state.index is not None
+    body = {"ready": ready, **({} if ready else {"reason": "loading the screening index"}),
+            **state.describe(), "swaps": live.swaps, **lane_status()}
+    return json_response(body, 200 if ready else 503)

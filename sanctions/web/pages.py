@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from datasette.utils.asgi import Request, Response
 
 from ..models import ENTITY_TYPES
-from .api import BadRequest, check, error, query_fields, screen_off_loop
-from .state import entity_url, get_state
+from .api import BadRequest, check, error, query_fields, screen
+from .lane import Busy
+from .live import get_state, indexed_state
+from .state import entity_url
 
 FORM_FIELDS = ("name", "type", "source", "threshold", "limit", "country", "birth_date", "imo")
 FEED_SIZE = 200
@@ -28,14 +31,18 @@ async def screen_page(request: Request, datasette: Any) -> Response:
         try:
             fields = query_fields(request.args)
             check(fields)
-            [result] = await screen_off_loop(state.path, [fields])
+            state = await indexed_state(datasette)  # the result, its links and footer agree
+            [answer] = await screen(datasette, state, [fields], False)
+            result = json.loads(answer)
             for match in result.get("matches", []):
                 match["url"] = entity_url(datasette, state.database, match["entity_id"])
                 for related in match.get("related", []):
                     related["url"] = entity_url(datasette, state.database, related["entity_id"])
-            context["result"] = result
+            context.update(result=result, sources=state.sources, database=state.database)
         except BadRequest as exc:
             context["error"], status = str(exc), exc.status
+        except Busy as exc:
+            context["error"], status = str(exc), 503
     html = await datasette.render_template("sanctions_screen.html", context, request=request)
     return Response.html(html, status=status)
 
@@ -46,7 +53,7 @@ async def changes_atom(request: Request, datasette: Any) -> Response:
     state = await get_state(datasette)
     if state is None:
         return error("no sanctions database is being served", 404)
-    db = datasette.get_database(state.database)
+    db = state.db  # the version this State describes, whatever has been swapped in since
     if "changes" not in set(await db.table_names()):
         return error("this database has no change history", 404)
     source = (request.args.get("source") or "").strip()

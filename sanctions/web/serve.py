@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .metadata import load_metadata
 
@@ -19,17 +20,23 @@ SETTINGS = {
 }
 
 
-def metadata_path(db_path: Path) -> Path:
-    """The metadata for this database, written as JSON for Datasette's --metadata."""
+def metadata_path(db_path: Path, config: dict[str, Any] | None = None) -> Path:
+    """The metadata for this database, written as JSON for Datasette's --metadata; `config`:
+    the plugin's settings (sanctions.web.limits)."""
+    meta = load_metadata(db_path)
+    if config:
+        meta.setdefault("plugins", {})["sanctions"] = config
     fd, tmp = tempfile.mkstemp(prefix="sanctions-metadata-", suffix=".json")
     with open(fd, "w", encoding="utf-8") as fh:
-        json.dump(load_metadata(db_path), fh)
+        json.dump(meta, fh)
     return Path(tmp)
 
 
-def datasette_args(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
-    # -i: the database is rebuilt, never edited, so Datasette may count and cache freely.
-    args = ["serve", "-i", str(db_path), "--metadata", str(metadata_path(db_path)),
+def datasette_args(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
+                   config: dict[str, Any] | None = None) -> list[str]:
+    # -i: the database is rebuilt, never edited (a rebuild replaces the file, and the plugin
+    # swaps to the new one: sanctions.web.live), so Datasette may count and cache freely.
+    args = ["serve", "-i", str(db_path), "--metadata", str(metadata_path(db_path, config)),
             "--host", host, "--port", str(port)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, value]
@@ -46,8 +53,13 @@ def register_plugin() -> None:
         pm.register(web, name="sanctions")
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
+          config: dict[str, Any] | None = None) -> None:
     from datasette.cli import cli
 
     register_plugin()
-    cli.main(datasette_args(db_path, host, port), standalone_mode=True)
+    args = datasette_args(db_path, host, port, config)
+    try:
+        cli.main(args, standalone_mode=True)
+    finally:  # the metadata file is ours: do not leave one in /tmp per run
+        Path(args[args.index("--metadata") + 1]).unlink(missing_ok=True)

@@ -1,0 +1,155 @@
+"""The matcher's lane: one thread runs every query; single queries first, batches one query at a
+time, each job with a deadline.
+
+One thread because the index's caches are not thread-safe and scoring is CPU-bound Python (the
+GIL would serialise a pool anyway). Batches go a query at a time because a 1,000-name POST run
+in one go held the matcher for 31 s while every GET waited; now a GET waits for at most one
+batch query. Single queries are taken first, but after SINGLES_PER_STEP of them a waiting batch
+gets one query, so a steady stream of GETs cannot starve a batch either; several batches share
+their turns round-robin. A job not run (a single query) or not finished (a batch) by its
+deadline is answered with `Busy`, which the API turns into a 503 with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+SINGLES_PER_STEP = 4  # single queries run before a waiting batch gets its next query
+
+
+class Busy(Exception):
+    """The lane could not run this job in time (or had no room for it): a 503 with the reason."""
+
+
+@dataclass(eq=False)
+class _Job:
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[list[str]]
+    items: Sequence[Callable[[], str]]
+    deadline: float
+    seconds: float
+    batch: bool
+    results: list[str] = field(default_factory=list)
+    abandoned: bool = False  # the request went away: spend no more time on it
+
+
+class Lane:
+    def __init__(self, max_waiting: int = 1000, max_batch_queries: int = 4000) -> None:
+        self.max_waiting = max_waiting  # single queries waiting
+        self.max_batch_queries = max_batch_queries  # queries of the batches in progress
+        self._cond = threading.Condition()
+        self._singles: deque[_Job] = deque()
+        self._batches: deque[_Job] = deque()
+        self._streak = 0
+        self._active_batches = 0  # queued or being screened
+        self._batch_queries = 0  # their queries, screened or not
+        self._thread: threading.Thread | None = None
+
+    async def run(self, items: Sequence[Callable[[], str]], *, seconds: float,
+                  batch: bool = False) -> list[str]:
+        """Run `items` in the matcher thread; their results in order. A single job (batch=False)
+        must start within `seconds`; a batch must finish within `seconds`."""
+        loop = asyncio.get_running_loop()
+        job = _Job(loop, loop.create_future(), items, time.monotonic() + seconds, seconds, batch)
+        with self._cond:
+            queue = self._batches if batch else self._singles
+            if batch and self._batch_queries + len(items) > self.max_batch_queries:
+                # four batches of the largest size, or many small ones: memory stays bounded
+                raise Busy(f"the server is busy: {self._active_batches} batches "
+                           f"({self._batch_queries:,} queries) are already being screened; "
+                           "try again shortly")
+            if not batch and len(queue) >= self.max_waiting:
+                raise Busy(f"the server is busy: {len(queue):,} queries are waiting; "
+                           "try again shortly")
+            queue.append(job)
+            self._active_batches += batch
+            self._batch_queries += len(items) if batch else 0
+            self._start()
+            self._cond.notify()
+        try:
+            return await job.future
+        finally:
+            job.abandoned = True
+            if batch:
+                with self._cond:
+                    self._active_batches -= 1
+                    self._batch_queries -= len(items)
+
+    def waiting(self) -> tuple[int, int]:
+        """Single queries waiting and batches not yet answered, for /-/readyz."""
+        with self._cond:
+            return len(self._singles), self._active_batches
+
+    def _start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._work, name="sanctions-screen",
+                                            daemon=True)
+            self._thread.start()
+
+    def _next(self) -> _Job:
+        with self._cond:
+            while not (self._singles or self._batches):
+                self._cond.wait()
+            if self._singles and (not self._batches or self._streak < SINGLES_PER_STEP):
+                self._streak += 1
+                return self._singles.popleft()
+            self._streak = 0
+            return self._batches.popleft()
+
+    def _work(self) -> None:
+        while True:
+            job = self._next()
+            if job.abandoned:
+                continue
+            if time.monotonic() > job.deadline:
+                _finish(job, None, Busy(_late(job)))
+                continue
+            try:
+                if job.batch:
+                    job.results.append(job.items[len(job.results)]())
+                    if len(job.results) < len(job.items):
+                        with self._cond:
+                            self._batches.append(job)  # back of the round
+                        continue
+                else:
+                    job.results.extend(item() for item in job.items)
+            except Exception as exc:  # the request gets it (a 500 there), the lane goes on
+                _finish(job, None, exc)
+                continue
+            _finish(job, job.results, None)
+
+
+def _late(job: _Job) -> str:
+    if job.batch:
+        return (f"the batch did not finish within {job.seconds:g} s ({len(job.results):,} of "
+                f"{len(job.items):,} queries screened); send smaller batches or try again later")
+    return (f"the server is busy: the query waited {job.seconds:g} s without being screened; "
+            "try again shortly")
+
+
+def _finish(job: _Job, result: list[str] | None, exc: BaseException | None) -> None:
+    def resolve() -> None:
+        if job.future.done():
+            return
+        if exc is not None:
+            job.future.set_exception(exc)
+        else:
+            job.future.set_result(result or [])
+
+    with contextlib.suppress(RuntimeError):  # a closed event loop: nobody is waiting any more
+        job.loop.call_soon_threadsafe(resolve)
+
+
+LANE = Lane()
+
+
+def lane_status() -> dict[str, Any]:
+    singles, batches = LANE.waiting()
+    return {"queries_waiting": singles, "batches_in_progress": batches}

@@ -1,0 +1,140 @@
+"""One version of the database file, pinned: every connection Datasette will use is opened when
+the version is loaded, so all of them read that file even after `sanctions build` or `update`
+replaces it (os.replace: the old file lives on, unlinked, while a connection holds it).
+
+Datasette's own Database keeps one connection per thread under the database's *name*, so a
+fresh Database for the same name would still read the old file through those connections, and
+one opened later reads whatever the path names by then. A PinnedDatabase hands each thread one
+of its own connections instead, and closes them all when it is no longer referenced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from datasette.database import Database
+
+from ..errors import SanctionsError
+from ..sources import all_sources
+
+T = TypeVar("T")
+FileKey = tuple[int, int, int, int]  # st_dev, st_ino, st_mtime_ns, st_size
+
+
+def file_key(path: str | Path) -> FileKey | None:
+    """What identifies one version of the file; None when there is no file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _close_all(conns: list[sqlite3.Connection]) -> None:
+    for conn in conns:
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
+
+
+class PinnedDatabase(Database):  # type: ignore[misc]  # Datasette has no type hints
+    def __init__(self, ds: Any, path: str, conns: list[sqlite3.Connection]) -> None:
+        super().__init__(ds, path=path, is_mutable=False)
+        self._pool = list(conns)
+        self._by_thread: dict[int, sqlite3.Connection] = {}
+        self._lock = threading.Lock()
+        self._all_file_connections.extend(conns)
+        weakref.finalize(self, _close_all, self._all_file_connections)
+
+    def connect(self, write: bool = False) -> sqlite3.Connection:
+        if write:
+            raise SanctionsError("the sanctions database is served read-only")
+        with self._lock:
+            if self._pool:
+                return self._pool.pop()
+        # More threads than connections opened at load (a settings change): by path, as
+        # Datasette would; the watcher swaps in the file's next version within a second anyway.
+        conn: sqlite3.Connection = super().connect()
+        return conn
+
+    def _thread_connection(self) -> sqlite3.Connection:
+        ident = threading.get_ident()
+        conn = self._by_thread.get(ident)
+        if conn is None:
+            conn = self.connect()
+            self.ds._prepare_connection(conn, self.name)
+            self._by_thread[ident] = conn
+        return conn
+
+    async def execute_fn(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self.ds.executor is None:  # Datasette's non-threaded mode
+            return fn(self._thread_connection())
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.ds.executor,
+                                          lambda: fn(self._thread_connection()))
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """What is read from one version of the file when it is loaded."""
+
+    db: PinnedDatabase
+    key: FileKey
+    sources: list[dict[str, Any]]
+    build: dict[str, str]
+    sha256: str
+    entities: int
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?immutable=1", uri=True, check_same_thread=False)
+
+
+def open_version(ds: Any, path: str) -> Version:
+    """Open every connection to the file as it is now, and read what the plugin shows of it;
+    raises SanctionsError (one line) when it is not a sanctions database or changes meanwhile."""
+    key = file_key(path)
+    if key is None:
+        raise SanctionsError("the database file is missing")
+    threads = ds.setting("num_sql_threads") or 1
+    conns = [_connect(path) for _ in range(threads + 1)]
+    try:
+        reader = conns.pop()
+        reader.row_factory = sqlite3.Row
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if (st.st_dev, st.st_ino) != key[:2]:
+                raise SanctionsError("the database file was replaced while loading")
+            sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
+        tables = {r[0] for r in reader.execute("select name from sqlite_master where type='table'")}
+        if not {"entities", "sources"} <= tables:
+            raise SanctionsError("not a sanctions database (no entities or sources table)")
+        short = {s.key: s.short for s in all_sources()}  # labels come from the declarations
+        sources = [dict(r) | {"short": short.get(r["key"]) or r["key"]} for r in reader.execute(
+            "select key, title, as_of, kind from sources order by key")]
+        build = ({r[0]: r[1] for r in reader.execute("select key, value from build_info")}
+                 if "build_info" in tables else {})
+        # Datasette counts an immutable database's tables on the first page that shows them,
+        # on the request path: count them here instead.
+        counts = {t: reader.execute(f"select count(*) from [{t}]").fetchone()[0]
+                  for t in sorted(tables)}
+        reader.close()
+    except sqlite3.DatabaseError as exc:
+        _close_all(conns)
+        raise SanctionsError(f"not a sanctions database ({exc})") from None
+    except BaseException:
+        _close_all(conns)
+        raise
+    db = PinnedDatabase(ds, path, conns)
+    db.cached_hash, db.cached_size = sha256, key[3]
+    db._cached_table_counts = counts
+    return Version(db, key, sources, build, sha256, counts["entities"])
