@@ -17,7 +17,15 @@ signs dropped inside words ("Sa'id" -> "said"), spelling variants folded and leg
 replaced by their class.
 
 Transliteration uses anyascii (ISC licence, maintained, every Unicode script, no native code);
-Unidecode covers the same but is GPL.
+Unidecode covers the same but is GPL. Two scripts are read differently: Hangul syllable by
+syllable as the DPRK and the lists romanise Korean names ("김정은" -> "kim jong un", where
+anyascii gives "gimjeongeun"), Chinese characters one by one ("金铁三" -> "jin tie san", which
+the matcher re-joins to meet "Jin Tiesan").
+
+    >>> name_tokens("김정은"), name_tokens("金铁三")
+    (['kim', 'jong', 'un'], ['jin', 'tie', 'san'])
+    >>> reading("Владимир Путин")
+    "query read as 'vladimir putin' (Cyrillic)"
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -40,7 +49,7 @@ MAX_NAME_LENGTH = 300  # longer input is cut: no listed name is longer than ~250
 VARIANTS: dict[str, str] = {
     v: canon
     for canon, variants in {
-        "muhammad": "mohammed mohamed mohammad muhammed mohamad mohd mohamud muhamad mehmet",
+        "muhammad": "mohammed mohamed mohammad muhammed mohamad mohd md mohamud muhamad mehmet",
         "ahmad": "ahmed ahmet",
         "abdul": "abdel abd abdol abdoul",
         "husayn": "hussein husein hussain husain hosein hossein",
@@ -68,6 +77,31 @@ VARIANTS: dict[str, str] = {
         "aktsionernoe": "aktsionernoye aktsionernoje aktsionernoie",
         "otkrytoe": "otkrytoye",
         "zakrytoe": "zakrytoye",
+        # abbreviations of organisation words, as customer files and lists write them
+        "international": "intl intnl internat",
+        "trading": "trdg trad",
+        "company": "cmpny",
+        "manufacturing": "mfg mfr",
+        "industries": "inds",
+        "industrial": "indl",
+        "corporation": "corpn",
+        "brothers": "bros",
+        "national": "natl",
+        "association": "assn assoc",
+        "services": "svcs svc",
+        "management": "mgmt",
+        "investment": "invt",
+        "investments": "invts",
+        "holdings": "hldgs",
+        "holding": "hldg",
+        "shipping": "shpg",
+        "engineering": "engg",
+        "technology": "tech",
+        "technologies": "techs",
+        "development": "dev devt",
+        "enterprises": "ents",
+        "group": "grp",
+        "general": "genl",
     }.items()
     for v in [canon, *variants.split()]
 }
@@ -124,6 +158,109 @@ VESSEL_PREFIXES: tuple[tuple[str, ...], ...] = (
 )
 
 
+# Titles and honorifics: a query's word that the listed name lacks costs little if it is one.
+_TITLES = (
+    "mr mrs ms miss dr doctor prof professor sir dame lord lady sheikh shaykh shaikh sheik "
+    "haji hajji hadji mullah mulla maulana mawlawi maulvi mawlana imam sayyid sayed syed "
+    "qari hafiz gen general col colonel maj major capt captain lt lieutenant brig admiral "
+    "adm cmdr eng engineer ing mme mlle herr frau sr sra srta dona don senor senora jr snr "
+    "jnr ii iii the of and de del la le el al da do dos das di du van von der den ben")
+HONORIFICS = frozenset(_TITLES.split())
+_HANGUL_LEAD = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch",
+                "k", "t", "p", "h"]
+_HANGUL_VOWEL = ["a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo",
+                 "u", "wo", "we", "wi", "yu", "u", "ui", "i"]
+_HANGUL_TAIL = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l",
+                "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
+_SCRIPTS = ((0x0370, 0x03FF, "Greek"), (0x0400, 0x052F, "Cyrillic"), (0x0530, 0x058F, "Armenian"),
+            (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"), (0x0750, 0x077F, "Arabic"),
+            (0x10A0, 0x10FF, "Georgian"), (0x3040, 0x30FF, "Japanese kana"),
+            (0x3400, 0x9FFF, "Chinese characters"), (0xAC00, 0xD7A3, "Hangul"),
+            (0xFB50, 0xFDFF, "Arabic"), (0xFE70, 0xFEFF, "Arabic"))
+
+
+def _hangul(ch: str) -> str:
+    """One Hangul syllable, romanised as DPRK names are listed ('김' -> 'kim', '정' -> 'jong')."""
+    code = ord(ch) - 0xAC00
+    lead, rest = divmod(code, 588)
+    vowel, tail = divmod(rest, 28)
+    return f" {_HANGUL_LEAD[lead]}{_HANGUL_VOWEL[vowel]}{_HANGUL_TAIL[tail]} "
+
+
+def _read(text: str) -> str:
+    """Hangul syllables and Chinese characters one by one, the rest through anyascii."""
+    if not any(ch >= "\u3400" for ch in text):
+        return anyascii(text)
+    out = []
+    for ch in text:
+        if "\uac00" <= ch <= "\ud7a3":
+            out.append(_hangul(ch))
+        elif "\u3400" <= ch <= "\u9fff":
+            out.append(f" {anyascii(ch)} ")
+        else:
+            out.append(anyascii(ch))
+    return "".join(out)
+
+
+def scripts_of(text: str) -> list[str]:
+    """The non-Latin scripts a text is written in, in order of first use."""
+    found: list[str] = []
+    for ch in text:
+        if ch.isalpha() and ord(ch) >= 0x0370:
+            name = next((n for lo, hi, n in _SCRIPTS if lo <= ord(ch) <= hi), "non-Latin")
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def reading(text: str) -> str:
+    """How a query in another script was read, for the explanation ('' for Latin text)."""
+    found = scripts_of(text)
+    if not found:
+        return ""
+    return f"query read as {' '.join(name_tokens(text))!r} ({', '.join(found)})"
+
+
+@lru_cache(maxsize=1)
+def equivalents() -> dict[str, frozenset[int]]:
+    """Spellings of one name (sanctions/data/names/equivalents.tsv, from rigour): each token's
+    name groups. Two tokens sharing a group are the same name in another romanisation."""
+    path = Path(__file__).parent / "data" / "names" / "equivalents.tsv"
+    groups: dict[str, set[int]] = {}
+    for g, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if line and not line.startswith("#"):
+            for t in line.split("\t")[1].split():
+                groups.setdefault(VARIANTS.get(t, t), set()).add(g)
+    return {t: frozenset(gs) for t, gs in groups.items()}
+
+
+_PHONETIC = [(re.compile(a), b) for a, b in (
+    (r"(.)\1+", r"\1"), (r"ph", "f"), (r"kh", "h"), (r"gh", "g"), (r"[cq]k|q", "k"),
+    (r"c(?=[eiy])", "s"), (r"c", "k"), (r"x", "ks"), (r"z", "s"), (r"w", "v"), (r"dzh|dj", "j"),
+    (r"sch|sh|zh", "s"), (r"(?<=.)[aeiouy]+", ""), (r"^[aeiouy]+", "a"), (r"h$", ""))]
+
+
+_LONG_VOWELS = re.compile(r"ee|ie(?=.)|ii|oo|ou|uu|aa")
+
+
+def vowel_fold(token: str) -> str:
+    """Long vowels written short, as English press romanisations write them long ('yunoos',
+    'taheer', 'ameen' -> 'yunus', 'tahir', 'amin')."""
+    return _LONG_VOWELS.sub(lambda m: {"ee": "i", "ie": "i", "ii": "i", "oo": "u", "ou": "u",
+                                       "uu": "u", "aa": "a"}[m.group()], token)
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(token: str) -> str:
+    """A romanisation key: consonants only, alike ones merged ('hezbollah', 'hizballah' ->
+    'hsbl'). Used only where it has 4+ consonants, so names of one root ('hasan', 'husayn')
+    stay apart."""
+    key = token
+    for rx, rep in _PHONETIC:
+        key = rx.sub(rep, key)
+    return key
+
+
 def clean_text(text: str) -> str:
     """Drop control characters and cut absurdly long input."""
     return _CONTROL.sub(" ", text)[:MAX_NAME_LENGTH]
@@ -131,7 +268,7 @@ def clean_text(text: str) -> str:
 
 def normalize_name(name: str) -> str:
     """Casefold, transliterate to ASCII, drop punctuation, squeeze spaces."""
-    text = anyascii(unicodedata.normalize("NFKC", clean_text(name))).casefold()
+    text = _read(unicodedata.normalize("NFKC", clean_text(name))).casefold()
     return _NON_ALNUM.sub(" ", text).strip()
 
 
@@ -176,7 +313,7 @@ def variant(token: str) -> str:
 
 def name_tokens(name: str) -> list[str]:
     """Normalised tokens with spelling variants and legal forms folded. Never drops digits."""
-    text = anyascii(unicodedata.normalize("NFKC", clean_text(name))).casefold()
+    text = _read(unicodedata.normalize("NFKC", clean_text(name))).casefold()
     words = _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", text)).split()
     return fold_legal_forms([VARIANTS.get(t, t) for t in words])
 

@@ -185,11 +185,12 @@ def test_typo_in_a_legal_form_still_folds() -> None:
 
 
 def test_typo_in_a_name_with_spelling_variants() -> None:
-    """'Ahemd' is one swap from 'Ahmed', a spelling of 'Ahmad' (how both are indexed)."""
+    """'Ahemd' is one swap from 'Ahmed', a spelling of 'Ahmad' (how both are indexed), and has
+    the romanisation key of 'ahmad' (0.85, above the 0.80 of the swap)."""
     [m] = match(IDX, Query("Ahemd Iman Ali"), limit=1)
     assert m.entity.id == "state_rewards:ahmed-iman-ali"
     assert m.score >= DEFAULT_CONFIG.threshold
-    assert "ahemd=ahmad 0.80" in m.explanation["name"]["detail"]
+    assert "ahemd=ahmad 0.85" in m.explanation["name"]["detail"]
 
 
 def test_letters_added_to_a_short_name_cost_their_share() -> None:
@@ -254,3 +255,67 @@ def test_the_token_cache_bound_never_loses_a_lookup_mid_query(bound: int) -> Non
             assert len(idx._similar) <= max(bound, 40)  # one query's own tokens may exceed it
     idx.warm(queries)  # a whole batch's tokens in one lookup, past the bound
     assert [m.entity.id for m in match(idx, queries[0], limit=1)] == ["ofac_sdn:22790"]
+
+
+def test_match_does_not_depend_on_limit() -> None:
+    """The names scored depend on the query alone: a limit only cuts the ranked list."""
+    for q in ("Nicolas", "Maduro", "Nord Star", "Aragua"):
+        full = [(m.entity.id, m.score) for m in match(IDX, Query(q), limit=50)]
+        for limit in range(1, 12):
+            assert [(m.entity.id, m.score) for m in match(IDX, Query(q), limit=limit)] == \
+                full[:limit], (q, limit)
+
+
+def test_another_given_name_counts_against() -> None:
+    """The listed name plus a given name it does not have is evidence of another person."""
+    [m] = match(IDX, Query("Pedro Nicolas Maduro Moros"), limit=1)
+    assert m.entity.id == "ofac_sdn:22790" and m.score < DEFAULT_CONFIG.threshold
+    assert m.explanation["extra_words"]["detail"] == "not listed: pedro (name)"
+    assert m.explanation["extra_words"]["score"] < 1
+
+
+def test_patronymic_initial_is_not_a_given_name() -> None:
+    """'Bogdan' must not pair with the initial of 'B.' while the listed 'Boris' goes unmatched."""
+    idx = Index.build([Entity("x:1", "x", "1", "person", "KIBIS, Boris B.")],
+                      [NameRow(0, "KIBIS, Boris B.", "primary")])
+    [m] = match(idx, Query("Bogdan Kibis"), limit=1)
+    assert "bogdan: no match" in m.explanation["name"]["detail"]
+    assert m.score < DEFAULT_CONFIG.threshold
+    [m] = match(idx, Query("Boris B Kibis"), limit=1)
+    assert m.score >= 0.99  # an initial for an initial still pairs
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "detail"),
+    [
+        ("Carretero Napol", "ofac_sdn:56662", "napol=napolitano 0.85"),  # cut short
+        ("Zavod Kulak", "ofac_sdn:35887", "kulak=kulakova 0.85"),
+        ("Jemaah Islmy", "state_fto:jemaah-islamiya", "islmy=islamiya 0.80"),  # letters in order
+    ],
+)
+def test_cut_and_abbreviated_words_credited_when_the_rest_agrees(
+        query: str, expected: str, detail: str) -> None:
+    [m] = match(IDX, Query(query), limit=1)
+    assert m.entity.id == expected and m.score >= DEFAULT_CONFIG.threshold, m
+    assert detail in m.explanation["name"]["detail"]
+
+
+def test_a_cut_word_alone_gets_no_credit() -> None:
+    """'Napol' alone: nothing corroborates it, so it is no prefix of NAPOLITANO."""
+    got = match(IDX, Query("Napol"), limit=1)
+    assert not got or got[0].score < 0.5
+
+
+def test_query_in_another_script_says_how_it_was_read() -> None:
+    [m] = match(IDX, Query("Николас Мадуро"), limit=1)
+    assert m.entity.id == "ofac_sdn:22790"
+    assert m.explanation["reading"] == {
+        "score": 1.0, "detail": "query read as 'nikolas maduro' (Cyrillic)"}
+    assert "reading" not in match(IDX, Query("Nicolas Maduro"), limit=1)[0].explanation
+
+
+def test_glued_words_in_any_number() -> None:
+    [m] = match(IDX, Query("TrendeAragua"), limit=1)
+    assert (m.entity.id, m.score) == ("ofac_sdn:49756", 0.97)
+    assert IDX.split("joinstockzavodkulakova") is None  # 'join' is no listed word
+    assert IDX.split("zavodkulakova") == ["zavod", "kulakova"]

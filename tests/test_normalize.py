@@ -8,10 +8,15 @@ from hypothesis import strategies as st
 
 from sanctions.normalize import (
     MAX_NAME_LENGTH,
+    equivalents,
     fold_legal_forms,
     name_tokens,
     normalize_name,
+    phonetic_key,
+    reading,
+    scripts_of,
     strip_vessel_prefix,
+    vowel_fold,
 )
 
 
@@ -85,3 +90,36 @@ def test_normalize_properties(text: str) -> None:
     assert set(out) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ")
     assert "  " not in out and out == out.strip()
     assert all(t for t in name_tokens(text))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("김정은", ["kim", "jong", "un"]),  # Hangul as DPRK names are listed, not 'gimjeongeun'
+        ("최룡해", ["choe", "ryong", "hae"]),
+        ("金铁三", ["jin", "tie", "san"]),  # Chinese characters one by one
+        ("Intl Trdg Co", ["international", "trading", "co"]),  # abbreviations folded
+        ("Md Ali", ["muhammad", "ali"]),
+    ],
+)
+def test_scripts_and_abbreviations(raw: str, expected: list[str]) -> None:
+    assert name_tokens(raw) == expected
+
+
+def test_reading_names_the_script() -> None:
+    assert scripts_of("Путин 普京 Putin") == ["Cyrillic", "Chinese characters"]
+    assert reading("김정은") == "query read as 'kim jong un' (Hangul)"
+    assert reading("Kim Jong Un") == ""
+
+
+def test_romanisation_keys() -> None:
+    assert phonetic_key("hezbollah") == phonetic_key("hizballah") == "hsbl"
+    assert phonetic_key("hasan") == phonetic_key("husayn") == "hsn"  # too short to be used
+    assert [vowel_fold(t) for t in ("yunoos", "taheer", "ameen")] == ["yunus", "tahir", "amin"]
+
+
+def test_equivalents_table_groups_spellings() -> None:
+    eq = equivalents()
+    assert eq["oleksandr"] & eq["olexander"]
+    assert eq["natalya"] & eq["natalia"]
+    assert not eq.get("hasan", frozenset()) & eq.get("husayn", frozenset())

@@ -17,6 +17,12 @@ class MatchConfig:
     min_coverage: float = 0.5  # a name covering less of the query scores < 0.75 on names
     min_candidates: int = 5  # ...but the best few are always rescored (for --threshold 0)
     initial_similarity: float = 0.85  # "N" against "Nicolas"
+    equivalent_similarity: float = 0.95  # "Youssef" against "Yusuf": one name, rigour's data
+    phonetic_similarity: float = 0.85  # "Hezbollah" against "Hizballah": one romanisation key
+    prefix_similarity: float = 0.85  # "Diosd" for "Diosdado", when the rest of the name agrees
+    abbreviation_similarity: float = 0.8  # "Trdg" for "Trading" (letters in order), likewise
+    extra_word_penalty: float = 0.12  # a query word the listed name lacks, at full weight
+    extra_given_name_penalty: float = 0.15  # ...a person's given name the listed name lacks
     dropped_token_weight: float = 0.3  # weight of a listed token the query leaves out
     legal_form_weight: float = 0.15  # weight of "ltd", "llc", ... relative to a name token
     family_name_weight: float = 1.3  # listed surname tokens (before the comma) count more

@@ -12,33 +12,15 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from ..dates import bounds
-from ..normalize import LEGAL_CLASSES, VARIANTS
+from ..normalize import HONORIFICS, LEGAL_CLASSES
 from .config import MatchConfig
 from .index import Index
+from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 from .types import Entity, Prepared
 
 _NUMBER = re.compile(r"\d+")
-# Every spelling of the names with variants, and for each canonical form its spellings.
-SPELLINGS: dict[str, tuple[str, ...]] = {
-    canon: tuple(v for v in VARIANTS if VARIANTS[v] == canon and v != canon)
-    for canon in set(VARIANTS.values())}
-
-
-
-def token_similarity(q: str, c: str, cfg: MatchConfig, initials: bool) -> float:
-    """Two tokens: 1 when equal, an initial's fixed score, OSA similarity above the floor."""
-    if q == c:
-        return 1.0
-    if not (q.isalpha() and c.isalpha()):  # tokens are [a-z0-9]+: numbers match only exactly
-        return 0.0
-    if len(q) == 1 or len(c) == 1:  # initials stand for names of people, not of companies
-        return cfg.initial_similarity if initials and (c.startswith(q) or q.startswith(c)) else 0.0
-    # OSA: a typo or a swapped pair of letters is one edit; unlike fuzz.ratio, letters added
-    # to a short name cost their full share ('carter' is not 'carretero'). A name with
-    # spelling variants is as near as its nearest spelling ('ahemd' to 'ahmad' via 'ahmed').
-    s = max(OSA.normalized_similarity(q, v) for v in (c, *SPELLINGS.get(c, ())))
-    s = round(s, 4)
-    return s if s >= cfg.token_floor else 0.0
+# Endings of patronymics: a query's patronymic the listed name lacks is weak evidence.
+_PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ich|ovna|evna|ogly|oglu|ogli|kyzy|qizi)$")
 
 
 @dataclass(slots=True)
@@ -82,14 +64,91 @@ def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig) -> A
         if s > 0 and i not in used_q and j not in used_c:
             used_q[i] = (j, s)
             used_c.add(j)
-    wq = [idx.weight(t, cfg) for t in q]
     surnames = idx.surnames[n_i]
+    if person:  # 'Irina' paired with the patronymic initial of 'SOKOLOVA, Natalya I.' while
+        # 'Natalya' goes unmatched: a given name the listed one does not have, not an initial
+        left = [j for j in range(len(c)) if j not in used_c and len(c[j]) > 1
+                and c[j] not in surnames and c[j].isalpha()]
+        for i, (j, _) in list(used_q.items()):
+            if left and len(c[j]) == 1 and len(q[i]) > 1:
+                del used_q[i]
+                used_c.discard(j)
+    _abbreviations(q, c, used_q, used_c, cfg, 4 if person else 3)
+    wq = [idx.weight(t, cfg) for t in q]
     # a matched surname counts more; a left-out one (second surname) no more than a name
     wc = [idx.weight(t, cfg) * (cfg.family_name_weight if t in surnames and j in used_c else 1.0)
           for j, t in enumerate(c)]
     all_found = len(used_q) == len(q) and all(s >= 0.8 for _, s in used_q.values())
     drop = cfg.dropped_token_weight if all_found and person else 1.0
     return Alignment(q, c, used_q, wq, wc, drop)
+
+
+def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, float]],
+                   used_c: set[int], cfg: MatchConfig, shortest: int) -> None:
+    """Pair a query word left over with a listed word it abbreviates: its start ('diosd' for
+    'diosdado') or its letters in order from the first ('trdg' for 'trading'). Only when the
+    rest of the name agrees: a word paired at 0.9 or better that is no legal form nor initial.
+    Words of `shortest` letters at least ('imp' for 'import'; four in persons' names)."""
+    if not any(s >= 0.9 and len(c[j]) > 1 and c[j] not in LEGAL_CLASSES
+               for j, s in used_q.values()):
+        return
+    for i, a in enumerate(q):
+        if len(a) < shortest or not a.isalpha():  # 'mad' is no sure start of 'mohamad'
+            continue
+        # a pair made on spelling alone ('nandu' 0.71 of 'nandutu') may be a cut word too
+        best = (used_q[i][1], used_q[i][0]) if i in used_q else None
+        for j, b in enumerate(c):
+            if (j in used_c and (best is None or j != best[1])) or len(b) < len(a) + 2 \
+                    or b[0] != a[0]:
+                continue
+            if b.startswith(a):
+                s = cfg.prefix_similarity
+            elif _in_order(a, b):
+                s = cfg.abbreviation_similarity
+            else:
+                continue
+            if best is None or s > best[0]:
+                best = (s, j)
+        if best is not None and (i not in used_q or best[0] > used_q[i][1]):
+            if i in used_q:
+                used_c.discard(used_q[i][0])
+            used_q[i] = (best[1], best[0])
+            used_c.add(best[1])
+
+
+def _in_order(a: str, b: str) -> bool:
+    """Whether the letters of a appear in b in order ('trdg' in 'trading')."""
+    it = iter(b)
+    return all(ch in it for ch in a)
+
+
+def feature_extra_words(a: Alignment, idx: Index, etype: str,
+                        cfg: MatchConfig) -> tuple[float | None, str]:
+    """Query words the listed name does not have, charged by their role: another given name
+    is evidence of another person, an extra distinctive word of another company or ship; a
+    legal form, title or particle costs nothing, an initial or patronymic little, a common
+    word less than a rare one. Returns the factor applied to the name score."""
+    factor, said = 1.0, []
+    listed_numbers = any(t.isdigit() for t in a.c)
+    for i in a.unmatched_q:
+        t = a.q[i]
+        if t in LEGAL_CLASSES or t in HONORIFICS or (t.isdigit() and listed_numbers):
+            continue  # numbers against numbers: the `numbers` qualifier decides
+        rarity = min(1.0, max(0.2, (idx.idf.get(t, idx.max_idf) - 2) / (0.6 * idx.max_idf - 2)))
+        if etype == "person" and t.isalpha():
+            if len(t) == 1 or _PATRONYMIC.search(t):
+                p, role = 0.03, "initial or patronymic"
+            else:
+                p, role = cfg.extra_given_name_penalty * max(rarity, 0.5), "name"
+        elif t.isdigit():
+            p, role = cfg.extra_word_penalty, "number"
+        else:
+            p, role = cfg.extra_word_penalty * rarity, "word"
+        factor *= 1 - p
+        said.append(f"{t} ({role})")
+    if not said:
+        return None, ""
+    return round(factor, 4), "not listed: " + ", ".join(said)
 
 
 def feature_name(a: Alignment) -> tuple[float, str]:
@@ -143,8 +202,10 @@ def feature_distinctive(a: Alignment, idx: Index, n_i: int,
     missing = [t for t in key if max(m.get(t, 0.0) for m in near) < 0.8]
     if not missing:
         return None, ""
-    others = [q for q, m in zip(a.q, near, strict=True)
-              if q not in LEGAL_CLASSES and max((m.get(t, 0.0) for t in a.c), default=0.0) < 0.8]
+    paired = {i for i, (_, s) in a.pairs.items() if s >= 0.8}  # 'diosd' for 'diosdado' too
+    others = [q for i, (q, m) in enumerate(zip(a.q, near, strict=True))
+              if q not in LEGAL_CLASSES and i not in paired
+              and max((m.get(t, 0.0) for t in a.c), default=0.0) < 0.8]
     if not others:  # left out, not replaced: the name feature already weighs that
         return None, ""
     return 0.0, f"listed {' '.join(missing)!r}, query has {' '.join(others)!r} instead"

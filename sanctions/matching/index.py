@@ -22,19 +22,24 @@ from rapidfuzz.distance import OSA
 from ..normalize import (
     LEGAL_CLASSES,
     VARIANTS,
+    equivalents,
     fold_legal_forms,
     name_tokens,
+    phonetic_key,
     strip_vessel_prefix,
-    variant,
+    vowel_fold,
 )
 from .config import DEFAULT_CONFIG, MatchConfig
 from .query import prepare
+from .tokens import token_equivalence
 from .types import Entity, NameRow, Query, admits
+from .words import segment, starts
 
 _SPELLINGS = sorted(v for v in VARIANTS if v.isalpha())
 MAX_JOIN_TOKENS = 12  # longer queries are not tried with split words re-joined
 MAX_JOINED_NAMES = 50  # names added per query word that they write as several
 CACHE_TOKENS = 10_000  # query tokens whose lookups are kept (memory: ~10 MB)
+PREFIX_RETRIEVAL = 0.8  # the coarse similarity of a word to the listed words it starts
 # Name particles often written joined to the next word: "Abdel Halim" / "Abdelhalim".
 _NOTHING = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))  # an empty index
 JOINABLE = frozenset({"abdul", "abd", "abu", "al", "el", "bin", "ibn", "bint", "ul", "ud"})
@@ -98,6 +103,20 @@ class Index:
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._masks: dict[tuple[tuple[str, ...], str | None], np.ndarray] = {}
         self.cache_tokens = CACHE_TOKENS
+        # the vocabulary in alphabetical order, for words cut short ('jupi' for 'jupiter')
+        self.alpha_order = sorted(range(len(self.vocab_list)), key=self.vocab_list.__getitem__)
+        self.alpha_words = [self.vocab_list[j] for j in self.alpha_order]
+        # spellings of one name (rigour's data) and romanisation keys, to vocabulary ids
+        self.by_group: dict[int, list[int]] = {}
+        eq = equivalents()
+        self.by_key: dict[str, list[int]] = {}
+        for j, t in enumerate(self.vocab_list):
+            for g in eq.get(t, ()) if len(t) >= 5 else ():
+                self.by_group.setdefault(g, []).append(j)
+            if len(t) >= 5 and t.isalpha() and len(key := phonetic_key(t)) >= 4:
+                self.by_key.setdefault(key, []).append(j)
+            if len(t) >= 4 and t.isalpha():
+                self.by_key.setdefault("=" + vowel_fold(t), []).append(j)
 
     @classmethod
     def build(cls, entities: list[Entity], names: list[NameRow],
@@ -171,9 +190,24 @@ class Index:
                     # 'ahemd' is a typo of 'ahmed', which is listed as 'ahmad'
                     if (j := self.vocab.get(VARIANTS[spellings[k]])) is not None:
                         near[j] = max(near.get(j, 0.0), round(float(spelled[g, k]), 4))
+                for j in self.equivalent_ids(t):  # 'youssef' for 'yusuf', 'hezbollah'...
+                    if e := token_equivalence(t, self.vocab_list[j], cfg):
+                        near[j] = max(near.get(j, 0.0), e)
                 order = sorted(near)
                 self._similar[t] = (np.array(order, dtype=np.int64),
                                     np.array([near[j] for j in order], dtype=np.float32))
+
+    def equivalent_ids(self, t: str) -> set[int]:
+        """Vocabulary ids of the spellings of the same name, and of the same romanisation key
+        (candidates for `token_equivalence`)."""
+        ids = {j for g in (equivalents().get(t, ()) if len(t) >= 5 else ())
+               for j in self.by_group.get(g, ())}
+        if len(t) >= 5 and t.isalpha():
+            ids.update(self.by_key.get(phonetic_key(t), ()))
+        if len(t) >= 4 and t.isalpha():
+            ids.update(self.by_key.get("=" + vowel_fold(t), ()))
+        ids.discard(self.vocab.get(t, -1))
+        return ids
 
     def clear_cache(self) -> None:
         self._similar.clear()
@@ -229,23 +263,29 @@ class Index:
             if joined in self.vocab or (i in fuzzy and self.is_listed_like(joined)):
                 alts.append(fold_legal_forms(
                     [*tokens[:i], tokens[i] + tokens[i + 1], *tokens[i + 2:]]))
+        if len(alts) > 2:  # several words split: all of them re-joined at once
+            merged: list[str] = []
+            i = 0
+            while i < len(tokens):
+                if i + 1 < len(tokens) and [*tokens[:i], tokens[i] + tokens[i + 1],
+                                            *tokens[i + 2:]] in alts[1:]:
+                    merged.append(tokens[i] + tokens[i + 1])
+                    i += 2
+                else:
+                    merged.append(tokens[i])
+                    i += 1
+            if merged not in alts:
+                alts.append(fold_legal_forms(merged))
         for i, t in enumerate(tokens):
             if parts := self.split(t):
                 alts.append([*tokens[:i], *parts, *tokens[i + 1:]])
         return alts
 
     def split(self, token: str) -> list[str] | None:
-        """An unlisted word that is two listed ones of 4+ letters written together, the longer
-        the parts the better: 'borisovichkibis' -> ['borisovich', 'kibis']. (Shorter parts
-        written together are found by `joined_names`, when they stand next to each other.)"""
-        if token in self.vocab or not token.isalpha() or not 8 <= len(token) <= 40:
+        """An unlisted word that is listed words written together (`words.segment`)."""
+        if token in self.vocab or not token.isalpha() or not 5 <= len(token) <= 40:
             return None
-        cuts = [k for k in range(4, len(token) - 3)
-                if variant(token[:k]) in self.vocab and variant(token[k:]) in self.vocab]
-        if not cuts:
-            return None
-        k = max(cuts, key=lambda k: min(k, len(token) - k))
-        return [variant(token[:k]), variant(token[k:])]
+        return segment(token, self.vocab)
 
     def joined_names(self, tokens: Sequence[str]) -> set[int]:
         """Names that write a query word as two or more ("thievesinlaw": THIEVES-IN-LAW)."""
@@ -266,12 +306,21 @@ class Index:
             self._masks[key] = ok
         return self._masks[key]
 
+    def prefixed(self, token: str) -> list[int]:
+        """Vocabulary ids of the listed words a query word may be the cut start of."""
+        return starts(token, self.alpha_words, self.alpha_order)
+
     def postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
         """The names holding a token similar to this query token, each with the best such
         similarity (sparse, cached with `similar`)."""
         found = self._postings.get(token)
         if found is None:
             ids, sims = self._similar.get(token, _NOTHING)
+            if cut := [j for j in self.prefixed(token) if j not in set(ids.tolist())]:
+                # a word cut short: retrieved at the credit the scorer may give it
+                ids = np.concatenate([ids, np.array(cut, dtype=np.int64)])
+                sims = np.concatenate([sims, np.full(len(cut), PREFIX_RETRIEVAL,
+                                                     dtype=np.float32)])
             order = np.argsort(-sims, kind="stable")
             rows = [self.indices[self.indptr[j]:self.indptr[j + 1]] for j in ids[order]]
             if rows:
@@ -286,7 +335,7 @@ class Index:
         return found
 
     def retrieve(self, alternatives: Sequence[Sequence[str]], cfg: MatchConfig,
-                 mask: np.ndarray | None = None, want: int = 0) -> np.ndarray:
+                 mask: np.ndarray | None = None) -> np.ndarray:
         """Indices of the names with the best coarse scores for these token lists.
 
         The coarse score mirrors the name feature cheaply: the IDF-weighted share of the
@@ -329,13 +378,19 @@ class Index:
             first = np.flatnonzero(np.r_[True, hits[1:] != hits[:-1]])
             cov = np.maximum.reduceat(cov, first)
             hits, coarse = hits[first], coarse[first]
-        if mask is not None:  # filter before ranking, so --source never empties the result
-            ok = mask[hits]
-            hits, cov, coarse = hits[ok], cov[ok], coarse[ok]
-        floor = max(cfg.min_candidates, want)
+        # The pool depends on the query alone: never on `limit`, nor on a source filter (which
+        # only removes names from it), so the best match is the same for any of them.
+        floor = cfg.min_candidates
+        keep = np.arange(len(hits))
         if len(hits) > floor:
-            keep = max(floor, min(cfg.candidates, int((cov >= cfg.min_coverage).sum())))
-            if len(hits) > keep:
-                hits = hits[np.argpartition(-coarse, keep)[:keep]]
-        return hits
-
+            k = max(floor, min(cfg.candidates, int((cov >= cfg.min_coverage).sum())))
+            if len(hits) > k:
+                keep = np.argpartition(-coarse, k)[:k]
+        pool = hits[keep]
+        if mask is not None:
+            pool = pool[mask[pool]]
+            if not len(pool):  # nothing of the filtered lists in the pool: their best few
+                ok = mask[hits]
+                hits, coarse = hits[ok], coarse[ok]
+                pool = hits[np.argpartition(-coarse, floor)[:floor]] if len(hits) > floor else hits
+        return pool

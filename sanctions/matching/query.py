@@ -2,7 +2,7 @@
 
     >>> p = prepare(Query("M/T White Crane IMO 9323596"))
     >>> p.tokens, p.vessel_tokens, sorted(p.imos), p.type
-    (['mt', 'white', 'crane'], ['white', 'crane'], ['9323596'], 'vessel')
+    (['m', 't', 'white', 'crane'], ['white', 'crane'], ['9323596'], 'vessel')
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..identifiers import identifier_key, imo_is_valid
-from ..normalize import clean_text, name_tokens, strip_vessel_prefix
+from ..normalize import clean_text, name_tokens, reading, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .types import Prepared, Query
 
@@ -47,7 +47,7 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     listed = identifiers if idx is None else {i for i in identifiers if i in idx.by_identifier}
     if listed and all(t in identifiers for t in tokens):
         tokens, vessel_tokens = [], []  # "IMO 9323596": an identifier query, no name
-    p = Prepared(tokens, vessel_tokens, identifiers, imos, implied)
+    p = Prepared(tokens, vessel_tokens, identifiers, imos, implied, reading=reading(text))
     p.alternatives = idx.alternatives(tokens, cfg) if idx else [tokens]
     p.vessel_alternatives = (p.alternatives if vessel_tokens == tokens
                              else idx.alternatives(vessel_tokens, cfg) if idx

@@ -27,6 +27,7 @@ from .features import (
     feature_birth_date,
     feature_country,
     feature_distinctive,
+    feature_extra_words,
     feature_identifier,
     feature_joined,
     feature_name,
@@ -69,6 +70,10 @@ def name_score(p: Prepared, idx: Index, n_i: int, etype: str, cfg: MatchConfig,
     if dist_s is not None:
         score *= cfg.distinctive_factor
         ex["distinctive"] = {"score": dist_s, "detail": ddetail}
+    extra, edetail = feature_extra_words(a, idx, etype, cfg)
+    if extra is not None:
+        score *= extra
+        ex["extra_words"] = {"score": extra, "detail": edetail}
     return score, a
 
 
@@ -164,6 +169,8 @@ def combine(p: Prepared, query: Query, idx: Index, n_i: int, cfg: MatchConfig) -
     row = idx.names[n_i]
     e = idx.entities[row.entity]
     ex: dict[str, dict[str, Any]] = {}
+    if p.reading:  # a query in another script: say how it was read
+        ex["reading"] = {"score": 1.0, "detail": p.reading}
     score, a = name_score(p, idx, n_i, e.type, cfg, ex)
     candidate = Candidate(p, query, idx, n_i, row, e, a, cfg)
     for name, qualifier in QUALIFIERS:
@@ -186,14 +193,19 @@ def band(score: float, cfg: MatchConfig = DEFAULT_CONFIG) -> str:
 def match(idx: Index, query: Query, cfg: MatchConfig = DEFAULT_CONFIG,
           limit: int = 10, candidates: int = 0) -> list[Match]:
     """Best match per entity, highest score first, at most `limit` (threshold applied later).
-    At least `candidates` names are rescored (the best N whatever their score)."""
+
+    Which names are scored depends on the query alone: `limit` only cuts the ranked list and a
+    source or program filter only removes entities from it, so the best match and its score
+    are the same for every limit and every filter that lets it through. (`candidates` is
+    accepted for callers of the old signature and ignored.)"""
+    del candidates
     p = prepare(query, idx, cfg)
     mask = idx.allowed(query)
     found: set[int] = set()
     for alts in (p.alternatives, p.vessel_alternatives):
         if alts is p.vessel_alternatives and alts is p.alternatives and found:
             break  # no vessel prefix: the same tokens
-        found |= set(idx.retrieve(alts, cfg, mask, candidates).tolist())
+        found |= set(idx.retrieve(alts, cfg, mask).tolist())
         found |= idx.joined_names(alts[0])
     for ident in p.identifiers:
         for e_i in idx.by_identifier.get(ident, ()):

@@ -64,6 +64,7 @@ class Prepared:
     type: str | None
     alternatives: list[list[str]] = field(default_factory=list)  # tokens, then re-joined forms
     vessel_alternatives: list[list[str]] = field(default_factory=list)
+    reading: str = ""  # how a query in another script was read ("" for Latin text)
 
 
 
