@@ -2,13 +2,18 @@
 
     python scripts/eval_matching.py [--db db/sanctions.db] [--set eval/dev_set.csv]
                                     [--recall] [--compare] [--failures N]
+                                    [--baseline] [--customers eval/customers.csv] [--detail]
 
 Per class and overall: top-1 accuracy (the first match is the expected entity or a record
 linked to it), recall at the threshold where 2% of negatives alarm, and recall / false alarms
 at the default threshold (`MatchConfig().threshold`). `--recall` checks that candidate
 retrieval loses nothing against scoring every name of the expected entity. `--compare` runs
 nomenklatura's logic-v2 and logic-v1 on the same set, in a separate environment
-(`--bench-python`, default /tmp/bench-venv/bin/python; see eval/README.md).
+(`--bench-python`, default /tmp/bench-venv/bin/python; see eval/README.md). `--baseline`
+adds a naive rapidfuzz token_sort_ratio baseline (scripts/eval_baseline.py); `--customers`
+screens a customer file (eval/customers.csv, every row a non-listed customer) and reports
+alarms per 10,000 customers at the default threshold; `--detail` (on by default for sets
+other than the first two) reports every variant class in percent with recall at t2.
 """
 
 from __future__ import annotations
@@ -34,10 +39,16 @@ from sanctions.matching import DEFAULT_CONFIG, Index, combine, match, prepare
 from sanctions.normalize import normalize_name
 from sanctions.screening import get_index, make_query, screen_query
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its siblings, when loaded by path
+import eval_report as er  # noqa: E402
+from eval_baseline import THRESHOLD as BASELINE_THRESHOLD  # noqa: E402
+from eval_baseline import Baseline  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 POSITIVE = ("person", "organization", "vessel", "aircraft")
 NEGATIVE = ("negative", "hard_negative")
 FALSE_ALARM_RATE = 0.02
+OLD_SETS = ("dev_set.csv", "holdout_set.csv")  # their report stays as it was
 NOMENKLATURA_THRESHOLD = 0.7  # yente's default match threshold for logic-v1/v2
 PREFILTER = 50  # names kept per query by the cheap prefilter before nomenklatura scores them
 
@@ -318,8 +329,8 @@ def run_nomenklatura(db: Path, cases: list[Case], python: str,
         queries.append({"schema": schema, "props": props, "candidates": ids})
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"entities": {e: entities[e] for e in needed}, "queries": queries}, f)
-    proc = subprocess.run([python, "-c", NOMENKLATURA_RUNNER, f.name], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run([python, "-I", "-c", NOMENKLATURA_RUNNER, f.name],
+                          capture_output=True, text=True, check=False)
     Path(f.name).unlink()
     if proc.returncode:
         raise SystemExit(f"nomenklatura run failed:\n{proc.stderr[-2000:]}")
@@ -329,6 +340,30 @@ def run_nomenklatura(db: Path, cases: list[Case], python: str,
                    for c, res in zip(cases, d["results"], strict=True)]
         out[alg] = (results, len(cases) / (d["seconds"] + prefilter_s))
     return out
+
+
+def run_customers(index: Index, customers: list[er.Customer],
+                  ) -> tuple[list[float], list[str], float]:
+    scores, got = [], []
+    start = time.perf_counter()
+    for c in customers:
+        matches = screen_query(index, make_query({"name": c.name, "type": c.type or None}),
+                               threshold=0, limit=1)
+        scores.append(matches[0]["score"] if matches else 0.0)
+        got.append(f"{matches[0]['entity_id']} {matches[0]['name']!r}" if matches else "-")
+    return scores, got, len(customers) / (time.perf_counter() - start)
+
+
+def baseline_outcomes(bl: Baseline, cases: list[Case], cluster: Callable[[str], str],
+                      ) -> tuple[list[Outcome], float]:
+    res, qps = bl.run([c.query for c in cases],
+                      [cluster(c.expected) if c.cls in POSITIVE else "" for c in cases])
+    return [Outcome(*r) for r in res], qps
+
+
+def t2_of(cases: list[Case], results: list[Outcome]) -> float:
+    return alarm_threshold([r.score for c, r in zip(cases, results, strict=True)
+                            if c.cls == "negative"])
 
 
 def main() -> None:
@@ -341,32 +376,78 @@ def main() -> None:
     ap.add_argument("--bench-python", default="/tmp/bench-venv/bin/python",
                     help="a Python with nomenklatura and followthemoney installed")
     ap.add_argument("--failures", type=int, default=30, help="failures to list (0: none)")
+    ap.add_argument("--baseline", action="store_true",
+                    help="also a naive rapidfuzz token_sort_ratio baseline")
+    ap.add_argument("--customers", type=Path, help="a customer file to screen "
+                    "(eval/customers.csv): alarms per 10,000 at the default threshold")
+    ap.add_argument("--compare-customers", type=int, default=2000, metavar="N",
+                    help="with --compare and --customers: nomenklatura on about N customers, "
+                    "every k-th (it scores ~50 candidates a query; 0: all)")
+    ap.add_argument("--detail", action="store_true", help="every variant class in percent "
+                    "(default for sets other than eval/dev_set.csv and eval/holdout_set.csv)")
+    ap.add_argument("--no-set", action="store_true", help="only the customer file")
     args = ap.parse_args()
-    cases = load_set(args.set)
+    detail = args.detail or args.set.name not in OLD_SETS
+    cases = [] if args.no_set else load_set(args.set)
     clusters = load_clusters(args.db)
 
     def cluster(eid: str) -> str:
         return clusters.get(eid, eid)
 
     index = get_index(args.db)
-    results, qps = run_ours(index, cases, cluster)
     default = DEFAULT_CONFIG.threshold
-    print(table("sanctions", cases, results, default, qps))
-    print()
-    print(by_variant(cases, results, default))
-    print()
-    print(failures(cases, results, default, args.failures))
-    if args.recall:
+    bl = Baseline(args.db, cluster) if args.baseline else None
+    if cases:
+        results, qps = run_ours(index, cases, cluster)
+        print(table("sanctions", cases, results, default, qps))
+        print()
+        print(er.detail(cases, results, t2_of(cases, results), default) if detail
+              else by_variant(cases, results, default))
+        print()
+        print(failures(cases, results, default, args.failures))
+    if cases and args.recall:
         print()
         print(retrieval_recall(index, cases, cluster))
-    if args.compare:
+    if cases and bl is not None:
+        res, bqps = baseline_outcomes(bl, cases, cluster)
+        print()
+        print(table("rapidfuzz token_sort_ratio baseline (every name)", cases, res,
+                    BASELINE_THRESHOLD, bqps))
+        if detail:
+            print(er.detail(cases, res, t2_of(cases, res), BASELINE_THRESHOLD))
+    if cases and args.compare:
         for alg, (res, nqps) in run_nomenklatura(args.db, cases, args.bench_python,
                                                  cluster).items():
             print()
             print(table(f"nomenklatura {alg} (candidates: top {PREFILTER} names by "
                         f"token_set_ratio)", cases, res, NOMENKLATURA_THRESHOLD, nqps))
-            if args.failures:
+            if detail:
+                print(er.detail(cases, res, t2_of(cases, res), NOMENKLATURA_THRESHOLD))
+            elif args.failures:
                 print(by_variant(cases, res, NOMENKLATURA_THRESHOLD))
+    if args.customers:
+        customers = er.load_customers(args.customers)
+        scores, got, cqps = run_customers(index, customers)
+        print()
+        print(er.customers_report("sanctions on customers", customers, scores, got, default,
+                                  args.failures, cqps))
+        as_cases = [Case(c.name, c.type, "", "negative", "customer", c.locale)
+                    for c in customers]
+        if bl is not None:
+            res, bqps = baseline_outcomes(bl, as_cases, cluster)
+            print(er.customers_report("rapidfuzz baseline on customers", customers,
+                                      [r.score for r in res], [r.got for r in res],
+                                      BASELINE_THRESHOLD, min(args.failures, 10), bqps))
+        if args.compare:
+            # every k-th customer: the file is ordered by locale, the first N would be en_US
+            step = max(1, len(customers) // (args.compare_customers or len(customers)))
+            sample, sample_cases = customers[::step], as_cases[::step]
+            for alg, (res, nqps) in run_nomenklatura(args.db, sample_cases, args.bench_python,
+                                                     cluster).items():
+                print(er.customers_report(f"nomenklatura {alg} on 1 customer in {step}",
+                                          sample, [r.score for r in res],
+                                          [r.got for r in res], NOMENKLATURA_THRESHOLD,
+                                          min(args.failures, 10), nqps))
     sys.stdout.flush()
 
 

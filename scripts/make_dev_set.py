@@ -1,6 +1,7 @@
 """Build eval/dev_set.csv: realistic query variants of listed entities, plus negatives.
 
     python scripts/make_dev_set.py [--db db/sanctions.db] [--out eval/dev_set.csv] [--seed N]
+    python scripts/make_dev_set.py --v2 dev|holdout [--db ...]   # eval/dev_2.csv, holdout_2.csv
 
 Deterministic (fixed seed) for a given database. Positives are real listed entities, sampled
 across sources, each queried through one named transformation (`variant`). Only entities whose
@@ -19,6 +20,7 @@ import json
 import random
 import re
 import sqlite3
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,6 +33,7 @@ from sanctions.identifiers import imo_is_valid
 from sanctions.normalize import LEGAL_CLASSES, VARIANTS, name_tokens
 
 SEED = 20250601
+SEED_V2 = (20260311, 20260312)  # eval/dev_2.csv, eval/holdout_2.csv
 
 
 def _words(text: str) -> list[str]:
@@ -668,7 +671,18 @@ def main() -> None:
                     type=Path)
     ap.add_argument("--seed", type=int, default=SEED,
                     help="another seed makes a held-out set (eval/holdout_set.csv)")
+    ap.add_argument("--v2", choices=("dev", "holdout"), help="the second sets instead "
+                    "(eval/dev_2.csv, eval/holdout_2.csv): every failure type of issue 11, "
+                    "entities split between the two (scripts/devset_v2.py, devset_hard.py)")
     args = ap.parse_args()
+    if args.v2:
+        import devset_hard  # the second sets' modules import this one
+
+        part = 0 if args.v2 == "dev" else 1
+        out = args.out if "--out" in sys.argv else args.out.parent / f"{args.v2}_2.csv"
+        seed = args.seed if "--seed" in sys.argv else SEED_V2[part]
+        devset_hard.build(args.db, out, seed, part)
+        return
     rng = random.Random(args.seed)
     data = load(args.db)
     rows = [{"query": q, "type": "", "expected": eid, "class": cls, "variant": "headline",
