@@ -176,6 +176,13 @@ CREATE TABLE clusters (
     size INTEGER NOT NULL
 );
 CREATE INDEX idx_clusters_cluster ON clusters(cluster_id);
+CREATE TABLE link_refusals (
+    id INTEGER PRIMARY KEY,
+    entity_a TEXT NOT NULL REFERENCES entities(id),
+    entity_b TEXT NOT NULL REFERENCES entities(id),
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
 """
 
 # Written by the build's change-history step (sanctions.ingest.history).
