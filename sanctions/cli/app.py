@@ -18,8 +18,10 @@ import typer
 from ..errors import SanctionsError
 from ..store import DEFAULT_DB
 from .common import DbOption, fail
+from .export import export
+from .mcp import mcp
 from .screen import screen
-from .update import changes, update
+from .update import AcceptDropOption, changes, update
 
 app = typer.Typer(
     help="Screen names against official sanctions and designation lists (OFAC, State, UN, UK, EU).",
@@ -53,8 +55,10 @@ def build_command(
         ),
     ] = [],  # noqa: B006 - typer reads the default, never mutates it
     source: Annotated[
-        list[str], typer.Option("--source", help="Build only these source keys. Repeatable.")
+        list[str], typer.Option("--source", help="Build only these source keys (the others "
+                                "keep their data from the previous database). Repeatable.")
     ] = [],  # noqa: B006
+    accept_drop: AcceptDropOption = [],  # noqa: B006
 ) -> None:
     """Build the database from the bundled snapshots (offline), validate it, swap it in."""
     from ..ingest.build import build
@@ -63,18 +67,21 @@ def build_command(
     files = _parse_files(file)
     try:
         selected = [get_source(k) for k in source] if source else None
+        for key in [*files, *accept_drop]:
+            get_source(key)
     except KeyError as exc:
         fail(f"unknown source key {exc.args[0]!r}")
+    if db.is_dir():
+        fail(f"{db} is a directory, not a database file")
     typer.echo(f"Building {db} ...", err=True)
     try:
-        result = build(
-            db, sources=selected, files=files, progress=lambda m: typer.echo(m, err=True)
-        )
+        result = build(db, sources=selected, files=files, accept_drop=accept_drop,
+                       progress=lambda m: typer.echo(m, err=True))
     except SanctionsError as exc:
         fail(f"{exc}; the previous database at {db} is unchanged")
-    total = sum(s.total for s in result.sources)
-    typer.echo(f"Built {db}: {total:,} entities from {len(result.sources)} sources "
-               f"in {result.seconds:.1f} s", err=True)
+    kept = f", {len(result.carried)} kept as they were" if result.carried else ""
+    typer.echo(f"Built {db}: {result.total:,} entities from {len(result.sources)} sources"
+               f"{kept} in {result.seconds:.1f} s", err=True)
 
 
 @app.command("sources")
@@ -117,6 +124,8 @@ def serve_command(
 
     if not db.exists():
         fail(f"no database at {db}; run `sanctions build` first")
+    if db.is_dir():
+        fail(f"{db} is a directory, not a database file")
     typer.echo(f"Serving {db} at http://{host}:{port}/", err=True)
     sys.stderr.flush()
     serve(db, host=host, port=port)
@@ -124,6 +133,8 @@ def serve_command(
 
 app.command("update")(update)
 app.command("changes")(changes)
+app.command("export")(export)
+app.command("mcp")(mcp)
 
 
 @app.command("show")
@@ -150,11 +161,3 @@ def show_command(
 
 
 app.command("screen")(screen)
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()
