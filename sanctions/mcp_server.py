@@ -100,7 +100,7 @@ def build_server(db: Path) -> "MCPServer":
              ) -> CallToolResult:
         """Everything known about one entity: every record of it on every list, its listings,
         reward offers, identifiers, and why the records were linked."""
-        return _answer(lambda: show_entity(db, entity_id))
+        return _answer(lambda: show_entity(entity_id, db=db))
 
     @server.tool(annotations=annotations)
     def sources() -> CallToolResult:

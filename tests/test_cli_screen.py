@@ -323,7 +323,7 @@ def test_show_prints_values_literally(full_db: Path) -> None:
     from sanctions.cli.render import print_show
     from sanctions.store.entities import show
 
-    result = show(full_db, "ofac_sdn:35096")
+    result = show("ofac_sdn:35096", db=full_db)
     result["records"][0]["name"] = "[b]PUTIN[/b] :smile:"
     buf = io.StringIO()
     print_show(result, Console(file=buf, width=200, emoji=False, highlight=False))

@@ -247,7 +247,7 @@ def test_prigozhina_is_linked_on_near_names_unique_in_each_list_and_one_regime(
     """OFAC's 'PRIGOZHINA, Lyubov Valentinovna' and the UK's '... Valentinova': a letter apart,
     no other record as near on either list, both under Russia sanctions; the UK record has no
     birth date or number, so that is all the evidence, and the link says so."""
-    links = show(full_db, "ofac_sdn:31673")["links"]
+    links = show("ofac_sdn:31673", db=full_db)["links"]
     assert links == [{
         "entity_a": "ofac_sdn:31673", "entity_b": "uk_sanctions:RUS0701",
         "reason": "close_name_corroborated", "confidence": 0.818,
@@ -259,7 +259,7 @@ def test_prigozhina_is_linked_on_near_names_unique_in_each_list_and_one_regime(
 
 @pytest.mark.slow
 def test_show_tren_de_aragua_includes_fto_record(full_db: Path) -> None:
-    result = show(full_db, "ofac_sdn:49756")
+    result = show("ofac_sdn:49756", db=full_db)
     ids = [r["id"] for r in result["records"]]
     assert ids[0] == "ofac_sdn:49756"
     assert "state_fto:tren-de-aragua" in ids
@@ -270,21 +270,21 @@ def test_show_tren_de_aragua_includes_fto_record(full_db: Path) -> None:
 
 @pytest.mark.slow
 def test_show_maduro_includes_50m_reward(full_db: Path) -> None:
-    rewards = show(full_db, "ofac_sdn:22790")["rewards"]
+    rewards = show("ofac_sdn:22790", db=full_db)["rewards"]
     assert {(w["amount_usd"], w["announced"]) for w in rewards} >= {
         (50_000_000, "2025-08-07"), (15_000_000, "2020-03-26")}
 
 
 @pytest.mark.slow
 def test_show_cartel_de_los_soles_fto_date(full_db: Path) -> None:
-    listings = show(full_db, "ofac_sdn:55025")["listings"]
+    listings = show("ofac_sdn:55025", db=full_db)["listings"]
     assert ("state_fto", "FTO", "2025-11-24") in {
         (d["source"], d["list"], d["listed_on"]) for d in listings}
 
 
 @pytest.mark.slow
 def test_show_golden_eagle_eu_listing(full_db: Path) -> None:
-    result = show(full_db, "ofac_sdn:56547")
+    result = show("ofac_sdn:56547", db=full_db)
     eu = [d for d in result["listings"] if d["source"] == "eu_vessels"]
     assert eu and all(d["authority"] == "European Union" for d in eu)
     assert {r["vessel"]["imo"] for r in result["records"]} == {"9255684"}

@@ -104,7 +104,7 @@ async def test_same_query_same_answer(ds: Datasette, db_path: Path,
 
 async def test_one_entity_reader(ds: Datasette, db_path: Path) -> None:
     """`show` (CLI and library) and the entity page read the same record."""
-    shown = show(db_path, "ofac_sdn:22790")["records"][0]
+    shown = show("ofac_sdn:22790", db=db_path)["records"][0]
     with reading(db_path) as conn:
         page = entity_detail(conn, "ofac_sdn:22790")
     assert page is not None and page["entity"] == shown

@@ -149,7 +149,7 @@ def show_command(
     if format not in ("table", "json"):
         fail("--format must be table or json")
     try:
-        result = show(db, entity_id)
+        result = show(entity_id, db=db)
     except SanctionsError as exc:
         fail(str(exc))
     if format == "json":

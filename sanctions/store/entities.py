@@ -1,7 +1,7 @@
 """Everything known about one entity: the one reader behind `sanctions show`, the library's
 `show` and the web's entity pages.
 
-    >>> show("db/sanctions.db", "ofac_sdn:22790")["cluster_id"]  # doctest: +SKIP
+    >>> show("ofac_sdn:22790")["cluster_id"]  # doctest: +SKIP
     'ofac_sdn:22790'
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SanctionsError
-from . import has_tables, reading
+from . import DEFAULT_DB, has_tables, reading
 
 ENTITY_COLUMNS = ("id", "source", "source_id", "type", "name", "listed_on", "gender", "title",
                   "remarks", "url")
@@ -97,8 +97,9 @@ def entity_detail(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | 
     }
 
 
-def show(db_path: Path | str, entity_id: str) -> dict[str, Any]:
+def show(entity_id: str, db: Path | str = DEFAULT_DB) -> dict[str, Any]:
     """The entity, every record in its cluster (itself first) and the links that joined them."""
+    db_path = db
     with reading(db_path) as conn:
         if conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone() is None:
             raise SanctionsError(f"no entity {entity_id!r} (ids look like ofac_sdn:22790)")
