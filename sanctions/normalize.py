@@ -282,10 +282,11 @@ def legal_word(token: str) -> str:
     return hit[0] if hit else token
 
 
-def fold_legal_forms(tokens: list[str]) -> list[str]:
+def fold_legal_forms(tokens: list[str], typos: bool = True) -> list[str]:
     """Replace legal-form token sequences by their class token ('limited' -> 'ltd'), also when
-    a word of the form has a typo ('joint stokc company' -> 'jsc')."""
-    fixed = [legal_word(t) for t in tokens]
+    a word of the form has a typo ('joint stokc company' -> 'jsc'); `typos=False` folds exact
+    spellings only (no fuzzy lookup per new word: the linker folds every name of every list)."""
+    fixed = [legal_word(t) for t in tokens] if typos else tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):

@@ -28,13 +28,18 @@ from anyascii import anyascii
 
 from ..matching.config import DEFAULT_CONFIG
 from ..matching.features import token_similarity
-from ..normalize import LEGAL_CLASSES, LEGAL_FORMS, VARIANTS, strip_vessel_prefix
+from ..normalize import (
+    LEGAL_CLASSES,
+    LEGAL_FORMS,
+    VARIANTS,
+    fold_legal_forms,
+    strip_vessel_prefix,
+)
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bb\u02bc\u02b9\u02be\u02bf]")
 _WORD = re.compile(r"[a-z0-9]+")
 _QUOTES = re.compile(r"['`\u2018\u2019\u02bb\u02bc\u02b9\u02be\u02bf]")
-_MAX_FORM = max(len(k) for k in LEGAL_FORMS)
 _FORM_STARTS = frozenset(k[0] for k in LEGAL_FORMS)
 STOPWORDS = frozenset({"the"})
 TITLES = frozenset({"dr", "mr", "mrs", "ms"})  # of people: 'AL-BADRI, Dr. Ibrahim' 
@@ -50,23 +55,7 @@ RANK_WORD = {PRIMARY: "primary", ALIAS: "alias", WEAK: "weak alias"}
 def _fold_forms(tokens: list[str]) -> list[str]:
     """Legal forms to their class token, exact spellings only (the matcher also forgives typos,
     which costs a fuzzy lookup per new word: too slow for every name of every list)."""
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i] in _FORM_STARTS:
-            for n in range(min(_MAX_FORM, len(tokens) - i), 0, -1):
-                cls = LEGAL_FORMS.get(tuple(tokens[i:i + n]))
-                if cls and (n > 1 or len(tokens[i]) > 1):
-                    out.append(cls)
-                    i += n
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
+    return fold_legal_forms(tokens, typos=False)
 
 
 def link_tokens(name: str, etype: str, normalized: str | None = None) -> list[str]:
