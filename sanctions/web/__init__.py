@@ -2,7 +2,9 @@
 
 - `/-/screen`: a form and the ranked matches (pages.py).
 - `GET /-/screen.json?name=...&type=&source=&threshold=&limit=`: one query, the CLI's JSON;
-  `POST /-/screen.json` with `{"queries": [{"name": ...}, ...]}`: `{"results": [...]}` (api.py).
+  `POST /-/screen.json` with `{"queries": [{"id": ..., "name": ..., ...}, ...]}`:
+  `{"results": [...]}`, in input order, a bad query its own row's error (api.py).
+- `POST /-/match`: yente's /match request and response shapes (yente.py, docs/yente.md).
 - `/-/changes.atom`: the newest entity-level changes (pages.py).
 - `/-/healthz` (the process answers) and `/-/readyz` (200 once the matcher's index is loaded,
   with the build served: built_at, version, sha256; 503 before) (api.py).
@@ -37,13 +39,14 @@ from .guard import body_guard, internal_error, quiet_default_handler
 from .live import get_live, get_state
 from .pages import changes_atom, screen_page
 from .state import entity_url
+from .yente import match
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [(r"^/-/screen\.json$", screen_json), (r"^/-/screen$", screen_page),
             (r"^/-/changes\.atom$", changes_atom), (r"^/-/healthz$", healthz),
-            (r"^/-/readyz$", readyz)]
+            (r"^/-/readyz$", readyz), (r"^/-/match$", match)]
 
 
 @hookimpl
@@ -60,7 +63,7 @@ def handle_exception(datasette: Any, request: Request, exception: Exception) -> 
 @hookimpl
 def skip_csrf(scope: Mapping[str, Any]) -> bool:
     # An API for scripts: no cookies, no forms, so no cross-site request to forge.
-    return scope.get("path") == "/-/screen.json"
+    return scope.get("path") in ("/-/screen.json", "/-/match")
 
 
 @hookimpl

@@ -3,9 +3,14 @@ probes `GET /-/healthz` (the process answers) and `GET /-/readyz` (the index is 
 build is served).
 
 Both call `sanctions.screening`, as the CLI and the library do, so the same query gets the same
-answer and the same error text. Bad input is a 4xx `{"ok": false, "error": "...", "status": N}`,
-never a 500; a server too busy to answer in time says so with a 503. Queries run in the
-matcher's lane (sanctions.web.lane), each answer serialised there too, off the event loop.
+answer and the same error text. A POST's queries carry any passthrough fields (`id` among them),
+echoed in their results, which come back in input order; a bad query is its own result's
+`error`, the others are answered. A bad request (a bad GET query; a body that is not JSON, has
+no "queries" list, too many queries or too much work) is a 4xx
+`{"ok": false, "error": "...", "status": N}`, never a 500; a server too busy to answer in time
+says so with a 503. Queries run in the matcher's lane (sanctions.web.lane), each answer
+serialised there too, off the event loop. `POST /-/match` (yente's shape, yente.py) uses the
+same batch machinery.
 """
 
 from __future__ import annotations
@@ -61,7 +66,71 @@ def _is_text(value: str) -> bool:
     return True
 
 
-def parse_batch(body: bytes, budget: int) -> list[dict[str, Any]]:
+class Batch:
+    """A POST's queries, each either to be screened (`fields`) or already answered with its
+    error (`errors[i]`, the result's JSON text): a bad query costs its own row, not the batch."""
+
+    def __init__(self) -> None:
+        self.fields: list[dict[str, Any]] = []
+        self.errors: dict[int, str] = {}
+        self.work = 0  # the sum of the screened queries' limits
+
+    def add(self, query: Any) -> None:
+        """Validate one query object: over HTTP each one is an explicit request, so its own
+        `threshold`, `limit`, `source` and `program` ARE its options (unlike a customer file's
+        columns of those names, which sanctions.screening.screen_record passes through); any
+        other key is passthrough, echoed back in the result's query."""
+        i = len(self.fields)
+        if not isinstance(query, dict):
+            self.fail(i, {}, f"a query must be an object, not {_json_type(query)}")
+            return
+        self.fields.append(query)
+        if isinstance(query.get("id"), str) and not _is_text(query["id"]):
+            self.fail(i, query, "id is not valid text (it has an unpaired surrogate)")
+            return
+        try:
+            self.work += screening.parse(query)[1].limit
+        except screening.QueryError as exc:
+            self.fail(i, query, str(exc))
+
+    def fail(self, i: int, query: Mapping[str, Any], message: str) -> None:
+        if len(self.fields) == i:
+            self.fields.append({})
+        result = {"query": echo(query), "matches": [], "error": message}
+        self.errors[i] = json_bytes(result).decode("utf-8")
+
+
+def echo(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A query as its result shows it: what the caller sent, the options and blanks left out
+    (as sanctions.screening.screen_fields echoes a screened one)."""
+    return {k: v for k, v in fields.items() if k not in screening.OPTION_FIELDS and v is not None}
+
+
+def _json_type(value: Any) -> str:
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number",
+             list: "a list", type(None): "null"}
+    return names.get(type(value), "a value")
+
+
+def check_size(count: int, what: str = "queries") -> None:
+    if not count:
+        raise BadRequest(f"{what} is empty")
+    if count > MAX_QUERIES:
+        raise BadRequest(f"at most {MAX_QUERIES:,} queries per request, got {count:,}")
+
+
+def check_budget(work: int, budget: int) -> None:
+    if work > budget:
+        raise BadRequest(
+            f"this batch asks for up to {work:,} matches (the sum of each query's limit, "
+            f"{screening.DEFAULT_LIMIT} by default); at most {budget:,} per request: "
+            "send fewer queries or a lower limit", 413)
+
+
+def parse_batch(body: bytes, budget: int) -> Batch:
+    """A POST /-/screen.json body. What is wrong with the request as a whole (not JSON, no
+    "queries" list, an unknown top-level field, too many queries, too much work) is a 4xx;
+    what is wrong with one query is that query's error."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
@@ -73,27 +142,12 @@ def parse_batch(body: bytes, budget: int) -> list[dict[str, Any]]:
         raise BadRequest(f"unknown field(s) {', '.join(map(_shown, extra[:5]))}; "
                          "expected queries")
     queries = data["queries"]
-    if not queries:
-        raise BadRequest("queries is empty")
-    if len(queries) > MAX_QUERIES:
-        raise BadRequest(f"at most {MAX_QUERIES:,} queries per request, got {len(queries):,}")
-    work = 0
-    for i, q in enumerate(queries):
-        if not isinstance(q, dict):
-            raise BadRequest(f"queries[{i}] must be an object")
-        unknown = sorted(set(q) - set(screening.FIELDS))
-        if unknown:
-            raise BadRequest(f"queries[{i}]: unknown field(s) {', '.join(map(_shown, unknown[:5]))}"
-                             f"; expected {', '.join(screening.FIELDS)}")
-        if isinstance(q.get("id"), str) and not _is_text(q["id"]):  # the one field echoed as is
-            raise BadRequest(f"queries[{i}]: id is not valid text (it has an unpaired surrogate)")
-        work += check(q, f"queries[{i}]: ").limit
-    if work > budget:
-        raise BadRequest(
-            f"this batch asks for up to {work:,} matches (the sum of each query's limit, "
-            f"{screening.DEFAULT_LIMIT} by default); at most {budget:,} per request: "
-            "send fewer queries or a lower limit", 413)
-    return queries
+    check_size(len(queries))
+    batch = Batch()
+    for q in queries:
+        batch.add(q)
+    check_budget(batch.work, budget)
+    return batch
 
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
@@ -125,11 +179,13 @@ def _answer(state: State, fields: Mapping[str, Any]) -> str:
 
 
 async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
-                 batch: bool) -> list[str]:
+                 batch: bool, errors: Mapping[int, str] | None = None) -> list[str]:
     """Validated queries' answers (JSON texts) against `state`'s index: those already given
-    are remembered, the others screened in the lane (a batch a query at a time)."""
+    are remembered, the others screened in the lane (a batch a query at a time). `errors`:
+    the answers of the queries that failed validation, by position (not screened)."""
+    errors = errors or {}
     keys = [json.dumps(q, sort_keys=True, ensure_ascii=True, default=str) for q in queries]
-    answers = [state.answer(k) for k in keys]
+    answers = [errors.get(i) or state.answer(k) for i, k in enumerate(keys)]
     todo = [i for i, a in enumerate(answers) if a is None]
     if todo:
         RECENT_NAMES.extend(n for i in todo[:50] if isinstance(n := queries[i].get("name"), str))
@@ -164,8 +220,9 @@ async def screen_json(request: Request, datasette: Any) -> Response:
             check(fields)
             [answer] = await screen(datasette, await indexed_state(datasette), [fields], False)
             return _text_response(answer)
-        queries = parse_batch(await read_body(request), limits(datasette).work_budget)
-        answers = await screen(datasette, await indexed_state(datasette), queries, True)
+        batch = parse_batch(await read_body(request), limits(datasette).work_budget)
+        answers = await screen(datasette, await indexed_state(datasette), batch.fields, True,
+                               batch.errors)
         # the same bytes json.dumps({"results": [...]}) would give, put together from parts
         return _text_response('{"results": [' + ", ".join(answers) + "]}")
     except BadRequest as exc:

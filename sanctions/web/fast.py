@@ -15,9 +15,11 @@ from datasette.utils.asgi import Request, Response
 
 from .api import healthz, readyz, screen_json
 from .guard import ASGIApp, Message, Scope, internal_error, json_bytes
+from .yente import match
 
 VIEWS: dict[str, Callable[[Request, Any], Awaitable[Response]]] = {
-    "/-/screen.json": screen_json, "/-/healthz": healthz, "/-/readyz": readyz}
+    "/-/screen.json": screen_json, "/-/match": match, "/-/healthz": healthz,
+    "/-/readyz": readyz}
 
 
 def fast_routes(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
