@@ -17,7 +17,7 @@ import typer
 
 from ..errors import SanctionsError
 from ..store import DEFAULT_DB
-from .common import DbOption, fail
+from .common import DbOption, TableOrJson, fail
 from .export import export
 from .mcp import mcp
 from .screen import screen
@@ -26,11 +26,30 @@ from .update import AcceptDropOption, changes, update
 app = typer.Typer(
     help="Screen names against official sanctions and designation lists (OFAC, State, UN, UK, EU).",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion: typer imports the completion code only when
+    # they are used, so `sanctions --help` stays as fast (scripts/bench_cli.py).
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain help and usage errors: rich formatting would double the start-up of `--help`.
     rich_markup_mode=None,
 )
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"sanctions {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Screen names against official sanctions and designation lists (OFAC, State, UN, UK, EU)."""
+
 
 def _parse_files(specs: list[str]) -> dict[str, dict[str, Path]]:
     files: dict[str, dict[str, Path]] = {}
@@ -87,11 +106,9 @@ def build_command(
 @app.command("sources")
 def sources_command(
     db: DbOption = DEFAULT_DB,
-    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    format: Annotated[TableOrJson, typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """List every source: key, title, publisher, url, as-of date and age, kind, entity count."""
-    if format not in ("table", "json"):
-        fail("--format must be table or json")
     from ..store.catalog import source_status
 
     try:
@@ -101,16 +118,9 @@ def sources_command(
     if format == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from .render import print_sources
 
-    table = Table("key", "title", "as of", "age (days)", "kind", "entities", "publisher")
-    for r in rows:
-        age = "-" if r["age_days"] is None else str(r["age_days"])
-        count = "not built" if r["entity_count"] is None else f"{r['entity_count']:,}"
-        table.add_row(r["key"], r["title"], r["as_of"] or "-", age, r["kind"], count,
-                      r["publisher"])
-    Console(width=200).print(table)
+    print_sources(rows)
 
 
 @app.command("serve")
@@ -141,13 +151,11 @@ app.command("mcp")(mcp)
 def show_command(
     entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. ofac_sdn:22790.")],
     db: DbOption = DEFAULT_DB,
-    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    format: Annotated[TableOrJson, typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """Everything known about an entity and the records linked to it on other lists."""
     from ..store.entities import show
 
-    if format not in ("table", "json"):
-        fail("--format must be table or json")
     try:
         result = show(entity_id, db=db)
     except SanctionsError as exc:

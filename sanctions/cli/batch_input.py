@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
+import shutil
+import sys
+import tempfile
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BufferedReader
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from ..errors import SanctionsError
 
@@ -50,7 +54,7 @@ def _skip_rest(fh: BinaryIO, head: bytes) -> bytes:
     return b'"' * (quotes % 2) + b"\n"
 
 
-def _lines(fh: BinaryIO, path: Path) -> Iterator[Line]:
+def _lines(fh: BinaryIO, path: Path | str) -> Iterator[Line]:
     number = 0
     while True:
         try:
@@ -203,7 +207,7 @@ def _json_rows(lines: Iterator[Line]) -> Iterator[Row]:
             yield Row(number, {}, "not a JSON object")
 
 
-def _header(lines: Iterator[Line], path: Path) -> list[str]:
+def _header(lines: Iterator[Line], path: Path | str) -> list[str]:
     first, record, error, _ = next(_csv_records(lines), (1, None, "the file is empty", 0))
     if record is None or error:
         raise SanctionsError(f"{path}: line {first} (the CSV header): {error}")
@@ -220,26 +224,63 @@ def _header(lines: Iterator[Line], path: Path) -> list[str]:
     return columns
 
 
+STDIN = Path("-")  # `--input -`: the rows come from standard input
+
+
+def _open(path: Path) -> BinaryIO:
+    if path != STDIN:
+        return open(path, "rb")  # noqa: SIM115 - closed by BatchFile.close()
+    stream: Any = getattr(sys.stdin, "buffer", sys.stdin)
+    if not hasattr(stream, "peek"):  # e.g. a test runner's stdin: given the peek used below
+        stream = io.BufferedReader(stream)
+    return cast(BinaryIO, stream)
+
+
+def count_rows(path: Path) -> int | None:
+    """How many rows a batch file holds, for the progress bar: its lines less a CSV's header
+    (a quoted field across lines or a blank line makes it a little high). None for stdin or
+    anything but a regular file. One pass over the bytes, about 1 s per GB."""
+    if path == STDIN or not path.is_file():
+        return None
+    lines, last, first = 0, b"\n", b""
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                first = first or chunk[:64]
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return None
+    lines += last != b"\n"
+    jsonl = first.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{" or path.suffix.lower() in (
+        ".jsonl", ".ndjson")
+    return max(lines - (not jsonl), 0)
+
+
 class BatchFile:
-    """An open batch file: `columns` (a CSV's header; None for JSONL) and `rows()`."""
+    """An open batch file (`-` for standard input): `columns` (a CSV's header; None for JSONL)
+    and `rows()`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.label = "standard input" if path == STDIN else str(path)
+        self.owned = path != STDIN  # standard input stays open: it is not ours to close
         try:
-            self.fh: BufferedReader = open(path, "rb")  # noqa: SIM115 - closed by close()
+            self.fh: BinaryIO = _open(path)
         except OSError as exc:
-            raise SanctionsError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise SanctionsError(f"cannot read {self.label}: {exc.strerror or exc}") from exc
         try:
-            # peek, not read and seek: a pipe (--input /dev/stdin) cannot seek
-            start = self.fh.peek(64)[:64].removeprefix(codecs.BOM_UTF8).lstrip()
+            # peek, not read and seek: a pipe (--input -) cannot seek
+            start = cast(BufferedReader, self.fh).peek(64)[:64]
+            start = start.removeprefix(codecs.BOM_UTF8).lstrip()
             self.jsonl = start[:1] == b"{" or path.suffix.lower() in (".jsonl", ".ndjson")
-            self.lines = _lines(self.fh, path)
-            self.columns = None if self.jsonl else _header(self.lines, path)
+            self.lines = _lines(self.fh, self.label)
+            self.columns = None if self.jsonl else _header(self.lines, self.label)
         except OSError as exc:
-            self.fh.close()
-            raise SanctionsError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            self.close()
+            raise SanctionsError(f"cannot read {self.label}: {exc.strerror or exc}") from exc
         except BaseException:
-            self.fh.close()
+            self.close()
             raise
 
     def rows(self) -> Iterator[Row]:
@@ -249,19 +290,29 @@ class BatchFile:
 
     def json_columns(self) -> list[str]:
         """Every key of a JSONL file's objects, in order of first appearance (a first pass over
-        the file, for CSV output); the file is then read again from the start."""
+        the file, for CSV output); the file is then read again from the start. A pipe is first
+        copied to a temporary file (deleted on close), since it can be read only once."""
         if not self.fh.seekable():
-            raise SanctionsError(f"{self.path}: CSV output of a JSONL batch reads it twice; "
-                                 "give a file, not a pipe")
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+            try:
+                shutil.copyfileobj(self.fh, spool)
+                spool.seek(0)
+            except OSError as exc:
+                spool.close()
+                raise SanctionsError(f"cannot read {self.label}: {exc.strerror or exc}") from exc
+            self.close()
+            self.fh, self.owned = spool, True
+        start = self.fh.tell()
         keys: dict[str, None] = {}
-        for row in _json_rows(self.lines):
+        for row in _json_rows(_lines(self.fh, self.label)):
             keys.update(dict.fromkeys(row.fields))
-        self.fh.seek(0)
-        self.lines = _lines(self.fh, self.path)
+        self.fh.seek(start)
+        self.lines = _lines(self.fh, self.label)
         return list(keys)
 
     def close(self) -> None:
-        self.fh.close()
+        if self.owned:
+            self.fh.close()
 
     def __enter__(self) -> BatchFile:
         return self

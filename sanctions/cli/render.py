@@ -8,9 +8,24 @@ from __future__ import annotations
 import shutil
 from typing import Any, TextIO
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
+
+from .common import format_score
 
 
 def _money(amount: int | None) -> str:
@@ -83,11 +98,42 @@ def print_show(result: dict[str, Any], console: Console | None = None) -> None:
         console.print(links)
 
 
+def terminal_width() -> int:
+    """The terminal's width (COLUMNS when set, as shells do); 120 when the output is not a
+    terminal (a file or a pipe), as before, so a saved table keeps its long values on one line."""
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+def print_sources(rows: list[dict[str, Any]], out: TextIO | None = None,
+                  width: int | None = None) -> None:
+    """The sources table, as wide as the terminal: short columns never wrap, the title wraps
+    within its cell, and the publisher (the longest text) is left out below 120 columns, where
+    it would make every row a paragraph (`--format json` has every field)."""
+    width = width or terminal_width()
+    wide = width >= 120
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("key", no_wrap=True)
+    table.add_column("title")
+    table.add_column("as of", no_wrap=True)
+    table.add_column("age", justify="right", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("entities", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("publisher")
+    for r in rows:
+        age = "-" if r["age_days"] is None else f"{r['age_days']}d"
+        count = "not built" if r["entity_count"] is None else f"{r['entity_count']:,}"
+        cells = _cells(r["key"], r["title"], r["as_of"] or "-", age, r["kind"], count,
+                       r["publisher"])
+        table.add_row(*(cells if wide else cells[:-1]))
+    _console(out, width).print(table)
+
+
 class ScreenPrinter:
     """Prints each screening result as it comes (a batch is never held in memory for this)."""
 
     def __init__(self, out: TextIO) -> None:
-        self.console = _console(out, shutil.get_terminal_size((120, 24)).columns)
+        self.console = _console(out, terminal_width())
 
     def print(self, r: dict[str, Any]) -> None:
         console = self.console
@@ -99,8 +145,11 @@ class ScreenPrinter:
         if not r["matches"]:
             console.print(f"{title}: no match at or above the threshold")
             return
-        table = Table("score", "band", "entity", "name", "type", "programs", "also listed as",
-                      title=title, title_justify="left")
+        table = Table(title=title, title_justify="left")
+        for column in ("score", "band", "entity"):  # what a reader acts on is never cut short
+            table.add_column(column, no_wrap=True)
+        for column in ("name", "type", "programs", "also listed as"):
+            table.add_column(column, overflow="fold")
         for m in r["matches"]:
             related = "; ".join(
                 f"{x['entity_id']}" + (f" (reward ${x['reward_usd']:,})" if x["reward_usd"]
@@ -112,7 +161,7 @@ class ScreenPrinter:
             if m["reward_usd"]:
                 name += f"\nreward ${m['reward_usd']:,}"
             score, band, entity, etype, programs, also = _cells(
-                f"{m['score']:.2f}", m["band"], m["entity_id"], m["type"],
+                format_score(m["score"]), m["band"], m["entity_id"], m["type"],
                 ", ".join(m["programs"]), related)
             table.add_row(score, band, entity, name, etype, programs, also)
         console.print(table)
@@ -125,3 +174,36 @@ def print_screen(results: list[dict[str, Any]], out: TextIO) -> None:
     printer = ScreenPrinter(out)
     for r in results:
         printer.print(r)
+
+
+class _Rate(ProgressColumn):
+    """Rows per second (rich's own speed columns speak of bytes)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("- rows/s" if speed is None else f"{speed:,.0f} rows/s")
+
+
+class BatchProgress:
+    """The batch bar on stderr: rows done (of how many, when the input's size is known), rate
+    and time left; a spinner and the elapsed time when it is not (standard input)."""
+
+    def __init__(self, label: str, total: int | None, console: Console | None = None) -> None:
+        columns: list[str | ProgressColumn] = [TextColumn("{task.description}")]
+        if total is None:
+            columns += [SpinnerColumn(), TextColumn("{task.completed:,} rows"), _Rate(),
+                        TimeElapsedColumn()]
+        else:
+            columns += [BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn()]
+        self.progress = Progress(*columns, console=console or Console(stderr=True),
+                                 transient=True)
+        self.task = self.progress.add_task(escape(label), total=total)
+
+    def start(self) -> None:
+        self.progress.start()
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+    def stop(self) -> None:
+        self.progress.stop()

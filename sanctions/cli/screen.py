@@ -18,9 +18,9 @@ import typer
 
 from ..errors import SanctionsError
 from ..store import DEFAULT_DB
-from .batch_input import BatchFile, Row
+from .batch_input import STDIN, BatchFile, Row
 from .batch_output import CSV_COLUMNS, FORMATS, Output, Writer
-from .common import DbOption, fail
+from .common import DbOption, ScreenFormat, TypeOption, fail
 
 __all__ = ["CSV_COLUMNS", "EXIT_MATCH", "FORMATS", "screen"]
 
@@ -30,8 +30,7 @@ EXIT_MATCH = 1
 def screen(
     name: Annotated[
         str | None, typer.Argument(help="Name, company, vessel or 'IMO 1234567'.")] = None,
-    type: Annotated[
-        str | None, typer.Option(help="person, organization, vessel or aircraft.")] = None,
+    type: TypeOption = None,
     country: Annotated[str | None, typer.Option(help="Country (ISO code or name).")] = None,
     birth_date: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]].")] = None,
     imo: Annotated[str | None, typer.Option(help="Vessel IMO number (alone or with a name).")
@@ -41,11 +40,12 @@ def screen(
     threshold: Annotated[float | None, typer.Option(
         help="Report matches scoring at least this (0-1; default 0.80). 0: best --limit.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many matches per query (1-100).")] = 10,
-    format: Annotated[str, typer.Option("--format", help="table, json, jsonl or csv.")] = "table",
+    format: Annotated[ScreenFormat, typer.Option("--format", help="Output format.")] = "table",
     input: Annotated[Path | None, typer.Option(
         "--input", help="Batch: CSV with a header (id,name,type,country,birth_date,imo) "
-        "or JSONL.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", help="Write results here.")] = None,
+        "or JSONL; - reads standard input.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Write results here (- or none: standard output).")] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Screen a name (or a batch file) against every list; scores explain themselves.
@@ -55,8 +55,6 @@ def screen(
     """
     from ..screening import screen as screen_one
 
-    if format not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}")
     single = input is None
     if single and name is None and imo is None:
         fail("give a NAME, --imo N or --input FILE")
@@ -82,8 +80,9 @@ def screen(
                 batch = stack.enter_context(BatchFile(input))
                 if format == "csv":
                     columns = batch.columns if batch.columns is not None else batch.json_columns()
-                results = _batch(db, input.name, batch.rows(), options)
-            out = Output(output, data=format != "table", input=input)
+                results = _batch(db, input, batch.rows(), options)
+            out = Output(None if output == STDIN else output, data=format != "table",
+                         input=None if input == STDIN else input)
             try:
                 writer = Writer(out, format, single, columns)
                 for result in results:
@@ -113,7 +112,7 @@ def _encodable(value: str) -> bool:
     return True
 
 
-def _batch(db: Path, label: str, rows: Iterator[Row], options: dict[str, Any]
+def _batch(db: Path, input: Path, rows: Iterator[Row], options: dict[str, Any]
            ) -> Iterator[dict[str, Any]]:
     from ..screening import screen_many
 
@@ -121,16 +120,17 @@ def _batch(db: Path, label: str, rows: Iterator[Row], options: dict[str, Any]
               for r in rows)
     progress = None
     if sys.stderr.isatty():  # a bar for people, nothing in logs and pipes
-        from rich.progress import Progress
+        from .batch_input import count_rows
+        from .render import BatchProgress
 
-        progress = Progress(transient=True)
+        label = "standard input" if input == STDIN else input.name
+        progress = BatchProgress(f"screening {label}", count_rows(input))
         progress.start()
-        task = progress.add_task(f"screening {label}", total=None)
     try:
         for result in screen_many(fields, db=db, **options):
             yield result
             if progress:
-                progress.advance(task)
+                progress.advance()
     finally:
         if progress:
             progress.stop()
