@@ -199,6 +199,18 @@ async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
     return [a for a in answers if a is not None]
 
 
+def refused(exc: BadRequest | LookupError | Busy) -> Response:
+    """The answer to a request the service turned down: its 4xx, 404 when no database is being
+    served, or 503 with Retry-After when the matcher is too busy to answer in time."""
+    if isinstance(exc, BadRequest):
+        return error(str(exc), exc.status)
+    if isinstance(exc, Busy):
+        response = error(str(exc), 503)
+        response.headers["Retry-After"] = "5"
+        return response
+    return error(str(exc), 404)
+
+
 def error(message: str, status: int = 400) -> Response:
     return json_response({"ok": False, "error": message, "status": status}, status)
 
@@ -225,14 +237,8 @@ async def screen_json(request: Request, datasette: Any) -> Response:
                                batch.errors)
         # the same bytes json.dumps({"results": [...]}) would give, put together from parts
         return _text_response('{"results": [' + ", ".join(answers) + "]}")
-    except BadRequest as exc:
-        return error(str(exc), exc.status)
-    except LookupError as exc:
-        return error(str(exc), 404)
-    except Busy as exc:
-        response = error(str(exc), 503)
-        response.headers["Retry-After"] = "5"
-        return response
+    except (BadRequest, LookupError, Busy) as exc:
+        return refused(exc)
 
 
 async def healthz(request: Request, datasette: Any) -> Response:

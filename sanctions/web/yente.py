@@ -22,9 +22,9 @@ from .api import (
     BadRequest,
     check_budget,
     check_size,
-    error,
     json_response,
     read_body,
+    refused,
     screen,
 )
 from .lane import Busy
@@ -204,11 +204,5 @@ async def match(request: Request, datasette: Any) -> Response:
             at += n
         return json_response({"responses": responses, "limit": options["limit"],
                               "matcher": {"name": "sanctions", "threshold": threshold}})
-    except BadRequest as exc:
-        return error(str(exc), exc.status)
-    except LookupError as exc:
-        return error(str(exc), 404)
-    except Busy as exc:
-        response = error(str(exc), 503)
-        response.headers["Retry-After"] = "5"
-        return response
+    except (BadRequest, LookupError, Busy) as exc:
+        return refused(exc)
