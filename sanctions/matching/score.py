@@ -191,14 +191,12 @@ def band(score: float, cfg: MatchConfig = DEFAULT_CONFIG) -> str:
 
 
 def match(idx: Index, query: Query, cfg: MatchConfig = DEFAULT_CONFIG,
-          limit: int = 10, candidates: int = 0) -> list[Match]:
+          limit: int = 10) -> list[Match]:
     """Best match per entity, highest score first, at most `limit` (threshold applied later).
 
     Which names are scored depends on the query alone: `limit` only cuts the ranked list and a
     source or program filter only removes entities from it, so the best match and its score
-    are the same for every limit and every filter that lets it through. (`candidates` is
-    accepted for callers of the old signature and ignored.)"""
-    del candidates
+    are the same for every limit and every filter that lets it through."""
     p = prepare(query, idx, cfg)
     mask = idx.allowed(query)
     found: set[int] = set()
