@@ -102,6 +102,9 @@ VARIANTS: dict[str, str] = {
         "enterprises": "ents",
         "group": "grp",
         "general": "genl",
+        "import": "imp",
+        "export": "exp",
+        "commercial": "coml comml",
     }.items()
     for v in [canon, *variants.split()]
 }
@@ -112,6 +115,7 @@ def _legal_forms() -> dict[tuple[str, ...], str]:
     table = {
         # one class per kind of company: "OOO" is Russian for "LLC", "AO" for "JSC"
         "llc": ["llc", "l l c", "limited liability company", "ooo", "tov",
+                "limited liability co", "ltd liability co", "ltd liability company",
                 "obshchestvo s ogranichennoy otvetstvennostyu", "fz llc", "fzllc"],
         "ltd": ["ltd", "limited", "pvt ltd", "private limited", "pty ltd"],
         "co": ["co", "company"],
@@ -123,11 +127,11 @@ def _legal_forms() -> dict[tuple[str, ...], str]:
         # "joint stock" without "company" is how people shorten it
         "jsc": ["jsc", "ao", "joint stock company", "joint stock co", "joint stock",
                 "aktsionernoe obshchestvo"],
-        "ojsc": ["ojsc", "oao", "open joint stock company", "open joint stock",
+        "ojsc": ["ojsc", "oao", "open joint stock company", "open joint stock", "open jsc",
                  "otkrytoe aktsionernoe obshchestvo"],
-        "cjsc": ["cjsc", "zao", "closed joint stock company", "closed joint stock",
+        "cjsc": ["cjsc", "zao", "closed joint stock company", "closed joint stock", "closed jsc",
                  "zakrytoe aktsionernoe obshchestvo"],
-        "pjsc": ["pjsc", "pao", "public joint stock company", "public joint stock",
+        "pjsc": ["pjsc", "pao", "public joint stock company", "public joint stock", "public jsc",
                  "publichnoe aktsionernoe obshchestvo"],
         "gmbh": ["gmbh"],
         "ag": ["ag"],
@@ -234,6 +238,16 @@ def equivalents() -> dict[str, frozenset[int]]:
     return {t: frozenset(gs) for t, gs in groups.items()}
 
 
+@lru_cache(maxsize=1)
+def common_names() -> frozenset[str]:
+    """Given names and surnames borne in many countries (sanctions/data/names/common.tsv, from
+    Faker's national name lists): words two namesakes share more often than not."""
+    path = Path(__file__).parent / "data" / "names" / "common.tsv"
+    return frozenset(line.split("\t")[0] for line in
+                     path.read_text(encoding="utf-8").splitlines()
+                     if line and not line.startswith("#"))
+
+
 _PHONETIC = [(re.compile(a), b) for a, b in (
     (r"(.)\1+", r"\1"), (r"ph", "f"), (r"kh", "h"), (r"gh", "g"), (r"[cq]k|q", "k"),
     (r"c(?=[eiy])", "s"), (r"c", "k"), (r"x", "ks"), (r"z", "s"), (r"w", "v"), (r"dzh|dj", "j"),
@@ -259,6 +273,40 @@ def phonetic_key(token: str) -> str:
     for rx, rep in _PHONETIC:
         key = rx.sub(rep, key)
     return key
+
+
+# Other romanisations of Slavic names, to the English-style ones the lists use: Polish
+# ('Kalasznikow Iwanowicz'), German ('Naskewitsch'), French ('Roussanov Georgievitch').
+_ROMANISATIONS = [(re.compile(a), b) for a, b in (
+    (r"tsch", "ch"), (r"sch", "sh"), (r"tch", "ch"), (r"sz", "sh"), (r"cz", "ch"), (r"rz", "zh"),
+    (r"w", "v"), (r"ou", "u"), (r"(.)\1", r"\1"))]
+_GLUED_FORM = re.compile(r"(?:ooo|oao|zao|pao|tov|ojsc|cjsc|pjsc|jsc|llc)(?=[a-z])")
+_ROMANISED = re.compile(r"tsch|tch|sz|cz|rz|ou|[oe]w(?:a|icz|itsch)?$")
+# Arabic letters written plainly or with their seat ('السعادى' for 'السعادي', 'اغا' for 'آغا')
+_ARABIC_FOLDS = ((re.compile("ى$"), "ي"), (re.compile("ه$"), "ة"), (re.compile("^ا"), "آ"),
+                 (re.compile("^ا"), "أ"), (re.compile("^ا"), "إ"), (re.compile("[أإآ]"), "ا"),
+                 (re.compile("ئ"), "ي"), (re.compile("ؤ"), "و"))
+
+
+def spelling_variants(word: str) -> list[str]:
+    """Other spellings of one query word that a list may use: Arabic letters with another
+    seat, Slavic names in English-style romanisation, a legal form glued to the name. The
+    query keeps a variant only where it is listed and the word as written is not
+    (`sanctions.matching.query`)."""
+    out: list[str] = []
+    if any("\u0600" <= ch <= "\u06ff" for ch in word):
+        for rx, rep in _ARABIC_FOLDS:
+            if (v := rx.sub(rep, word)) != word and v not in out:
+                out.append(v)
+        return out
+    v = word.casefold()
+    if (glued := _GLUED_FORM.match(v)) and len(v) - glued.end() >= 4:
+        return [f"{glued.group()} {v[glued.end():]}"]  # 'OAONOVATEK': OAO NOVATEK written as one
+    if not _ROMANISED.search(v):  # a typo is no romanisation: 'kiwaa' stays, no 'kiva'
+        return []
+    for rx, rep in _ROMANISATIONS:
+        v = rx.sub(rep, v)
+    return [v] if v != word.casefold() else []
 
 
 def clean_text(text: str) -> str:

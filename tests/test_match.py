@@ -320,3 +320,50 @@ def test_glued_words_in_any_number() -> None:
     assert (m.entity.id, m.score) == ("ofac_sdn:49756", 0.97)
     assert IDX.split("joinstockzavodkulakova") is None  # 'join' is no listed word
     assert IDX.split("zavodkulakova") == ["zavod", "kulakova"]
+
+
+def namesakes_index() -> Index:
+    """Real OFAC rows that customers' names used to alarm on."""
+    entities = [
+        Entity("ofac_sdn:39958", "ofac_sdn", "39958", "person", "CISNEROS HERNANDEZ, Jesus"),
+        Entity("ofac_sdn:16819", "ofac_sdn", "16819", "person", "WANG, Guoying"),
+        Entity("ofac_sdn:39357", "ofac_sdn", "39357", "person", "CHEN, Shih Huan"),
+        Entity("ofac_sdn:23413", "ofac_sdn", "23413", "organization", "TARA LIMITED"),
+        Entity("ofac_sdn:20157", "ofac_sdn", "20157", "person", "KIM, Jong Un"),
+        Entity("ofac_sdn:25150", "ofac_sdn", "25150", "person", "LOPEZ TORRES, Ana Lilia"),
+    ]
+    return Index.build(entities, [NameRow(i, e.name, "primary") for i, e in enumerate(entities)])
+
+
+NAMESAKES = namesakes_index()
+
+
+@pytest.mark.parametrize(("query", "etype", "expected", "score", "feature", "finding"), [
+    # a left-out first surname weighs in full, and a query of common names only is charged
+    ("Jesus Hernandez", "person", "ofac_sdn:39958", 0.7636, "common_names",
+     {"score": 0.0, "detail": "'jesus hernandez': common names only; not in query: cisneros"}),
+    ("Ana Lopez", None, "ofac_sdn:25150", 0.8069, "common_names",
+     {"score": 0.0, "detail": "'ana lopez': common names only; not in query: torres lilia"}),
+    # a Chinese name without the listed surname, or with a syllable left out
+    ("郭英", "person", "ofac_sdn:16819", 0.5256, "surname",
+     {"score": 0.0, "detail": "listed surname 'wang' not in the query"}),
+    ("陈欢", "person", "ofac_sdn:39357", 0.7212, "syllables",
+     {"score": 0.0, "detail": "listed syllables not in the query: shih"}),
+    # 'yong' is no typo of 'jong': the syllable goes unpaired
+    ("김은영", "person", "ofac_sdn:20157", 0.5361, "syllables",
+     {"score": 0.0, "detail": "listed syllables not in the query: jong"}),
+    ("Tara LLC", "organization", "ofac_sdn:23413", 0.6957, "one_word",
+     {"score": 0.0, "detail": "one common name only: 'tara'"}),
+])
+def test_namesakes_are_charged_and_say_why(query: str, etype: str | None, expected: str,
+                                           score: float, feature: str,
+                                           finding: dict[str, object]) -> None:
+    m = match(NAMESAKES, Query(query, type=etype), limit=1)[0]
+    assert (m.entity.id, m.score, m.explanation[feature]) == (expected, score, finding)
+
+
+def test_full_names_of_namesakes_still_match() -> None:
+    for query, expected in (("Ana Lilia Lopez Torres", "ofac_sdn:25150"),
+                            ("김정은", "ofac_sdn:20157")):
+        m = match(NAMESAKES, Query(query), limit=1)[0]
+        assert (m.entity.id, m.score) == (expected, 1.0)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from sanctions.normalize import (
     MAX_NAME_LENGTH,
+    common_names,
     equivalents,
     fold_legal_forms,
     name_tokens,
@@ -15,6 +16,7 @@ from sanctions.normalize import (
     phonetic_key,
     reading,
     scripts_of,
+    spelling_variants,
     strip_vessel_prefix,
     vowel_fold,
 )
@@ -123,3 +125,22 @@ def test_equivalents_table_groups_spellings() -> None:
     assert eq["oleksandr"] & eq["olexander"]
     assert eq["natalya"] & eq["natalia"]
     assert not eq.get("hasan", frozenset()) & eq.get("husayn", frozenset())
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Kalasznikow", ["kalashnikov"]),  # Polish
+    ("Iwanowicz", ["ivanovich"]),
+    ("Naskewitsch", ["naskevich"]),  # German
+    ("Georgievitch", ["georgievich"]),  # French
+    ("Kiwaa", []),  # a typo is no romanisation
+    ("Dawson", []),
+    ("السعادى", ["السعادي"]),  # alef maqsura for the final ya
+])
+def test_spelling_variants(word: str, expected: list[str]) -> None:
+    assert spelling_variants(word)[:1] == expected
+
+
+def test_common_names_table() -> None:
+    common = common_names()
+    assert {"maria", "garcia", "kim", "ali", "tara"} <= common
+    assert not {"maduro", "putin", "khamenei", "diosdado"} & common

@@ -28,6 +28,10 @@ class MatchConfig:
     family_name_weight: float = 1.3  # listed surname tokens (before the comma) count more
     joined_factor: float = 0.97  # "alqaida" vs "al qaida": the re-joined score, discounted
     joined_min_similarity: float = 0.85  # unpaired words, joined, must spell the same this well
+    no_surname_factor: float = 0.85  # a person's listed surname nowhere in the query
+    common_name_factor: float = 0.9  # common names only, and the listed name says more
+    one_common_word_factor: float = 0.8  # a company named by one common name ('Tara LLC')
+    missing_syllable_factor: float = 0.85  # 'chen huan' for 'CHEN, Shih Huan'
     distinctive_factor: float = 0.85  # the listed name's most telling word replaced by another
     weak_alias_factor: float = 0.92  # a match on a low-quality alias
     type_mismatch_factor: float = 0.7

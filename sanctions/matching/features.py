@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from ..dates import bounds
-from ..normalize import HONORIFICS, LEGAL_CLASSES
+from ..normalize import HONORIFICS, LEGAL_CLASSES, common_names
 from .config import MatchConfig
 from .index import Index
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
@@ -33,6 +33,8 @@ class Alignment:
     wq: list[float]
     wc: list[float]
     drop: float  # weight factor of listed tokens the query leaves out
+    keep: frozenset[int] = frozenset()  # ...but not of these (a left-out first surname)
+    syllabic: bool = False  # the query was read from Chinese characters or Hangul
 
     @property
     def unmatched_q(self) -> list[int]:
@@ -44,8 +46,11 @@ class Alignment:
         return [j for j in range(len(self.c)) if j not in used]
 
 
-def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig) -> Alignment:
-    """Pair each query token with its most similar listed token, best pairs first."""
+def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig,
+          syllables: frozenset[str] = frozenset()) -> Alignment:
+    """Pair each query token with its most similar listed token, best pairs first. The single
+    syllables of a query read from Chinese characters or Hangul (`syllables`) pair only with
+    words spelled alike: 'yong' is another syllable than 'jong', not a typo of it."""
     c = idx.tokens[n_i]
     person = etype == "person"
     found = []
@@ -53,6 +58,8 @@ def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig) -> A
         near = idx.sims(a, cfg)
         for j, b in enumerate(c):
             s = near.get(b, 0.0)
+            if s < cfg.equivalent_similarity and a in syllables:
+                continue
             if not s and person and (len(a) == 1 or len(b) == 1):
                 s = token_similarity(a, b, cfg, True)
             if s:
@@ -73,18 +80,27 @@ def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig) -> A
             if left and len(c[j]) == 1 and len(q[i]) > 1:
                 del used_q[i]
                 used_c.discard(j)
-    _abbreviations(q, c, used_q, used_c, cfg, 4 if person else 3)
+    _abbreviations(q, c, used_q, used_c, cfg, 4 if person else 3, syllables)
     wq = [idx.weight(t, cfg) for t in q]
     # a matched surname counts more; a left-out one (second surname) no more than a name
     wc = [idx.weight(t, cfg) * (cfg.family_name_weight if t in surnames and j in used_c else 1.0)
           for j, t in enumerate(c)]
     all_found = len(used_q) == len(q) and all(s >= 0.8 for _, s in used_q.values())
     drop = cfg.dropped_token_weight if all_found and person else 1.0
-    return Alignment(q, c, used_q, wq, wc, drop)
+    # a second surname or a middle name may be left out, the first surname may not: 'Jesus
+    # Hernandez' is not 'CISNEROS HERNANDEZ, Jesus', 'guo ying' not 'WANG, Guoying'
+    first = next((j for j, t in enumerate(c) if t in surnames and t not in HONORIFICS), None)
+    keep = {first} if first is not None and first not in used_c else set()
+    if syllables:  # a syllable left out of a Chinese or Korean name leaves another name ('chen
+        # huan' is not 'CHEN, Shih Huan'), unless the query spells it ('jin tie san' JIN TIESAN)
+        spelled = {"".join(q[i:k]) for i in range(len(q)) for k in range(i + 1, len(q) + 1)}
+        keep |= {j for j in range(len(c)) if j not in used_c and c[j] not in spelled}
+    return Alignment(q, c, used_q, wq, wc, drop, frozenset(keep), bool(syllables))
 
 
 def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, float]],
-                   used_c: set[int], cfg: MatchConfig, shortest: int) -> None:
+                   used_c: set[int], cfg: MatchConfig, shortest: int,
+                   syllables: frozenset[str] = frozenset()) -> None:
     """Pair a query word left over with a listed word it abbreviates: its start ('diosd' for
     'diosdado') or its letters in order from the first ('trdg' for 'trading'). Only when the
     rest of the name agrees: a word paired at 0.9 or better that is no legal form nor initial.
@@ -92,14 +108,18 @@ def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, floa
     if not any(s >= 0.9 and len(c[j]) > 1 and c[j] not in LEGAL_CLASSES
                for j, s in used_q.values()):
         return
+    # 'volodimir' is the cut patronymic 'volodimirovich' only where the listed given name is
+    # in the query too; else it is that person's father's name, as a given name
+    given_left = any(j not in used_c and len(b) > 1 and not _PATRONYMIC.search(b)
+                     for j, b in enumerate(c))
     for i, a in enumerate(q):
-        if len(a) < shortest or not a.isalpha():  # 'mad' is no sure start of 'mohamad'
-            continue
+        if len(a) < shortest or not a.isalpha() or a in syllables:
+            continue  # 'mad' is no sure start of 'mohamad', 'long' no cut 'longbao'
         # a pair made on spelling alone ('nandu' 0.71 of 'nandutu') may be a cut word too
         best = (used_q[i][1], used_q[i][0]) if i in used_q else None
         for j, b in enumerate(c):
             if (j in used_c and (best is None or j != best[1])) or len(b) < len(a) + 2 \
-                    or b[0] != a[0]:
+                    or b[0] != a[0] or (_PATRONYMIC.search(b) and given_left):
                 continue
             if b.startswith(a):
                 s = cfg.prefix_similarity
@@ -160,13 +180,16 @@ def feature_name(a: Alignment) -> tuple[float, str]:
     got_q = sum(a.wq[i] * s for i, (_, s) in a.pairs.items())
     got_c = sum(a.wc[j] * s for j, s in a.pairs.values())
     missing = a.unmatched_c
-    den_c = sum(a.wc) - (1 - a.drop) * sum(a.wc[j] for j in missing)
+    den_c = sum(a.wc) - (1 - a.drop) * sum(a.wc[j] for j in missing if j not in a.keep)
     score = 0.5 * got_q / sum(a.wq) + 0.5 * got_c / den_c
     parts = [f"{a.q[i]}={a.c[j]} {s:.2f}" for i, (j, s) in sorted(a.pairs.items())]
     parts += [f"{a.q[i]}: no match" for i in a.unmatched_q]
-    if missing:
-        parts.append(f"not in query: {' '.join(a.c[j] for j in missing)}"
-                     + (" (dropped, low weight)" if a.drop < 1 else ""))
+    low = [a.c[j] for j in missing if j not in a.keep] if a.drop < 1 else []
+    if low:
+        parts.append(f"not in query: {' '.join(low)} (dropped, low weight)")
+    if full := [a.c[j] for j in missing if a.drop == 1 or j in a.keep]:
+        parts.append(f"not in query: {' '.join(full)}"
+                     + (" (full weight: the first surname, or a syllable)" if a.drop < 1 else ""))
     return score, "; ".join(parts)
 
 
@@ -209,6 +232,44 @@ def feature_distinctive(a: Alignment, idx: Index, n_i: int,
     if not others:  # left out, not replaced: the name feature already weighs that
         return None, ""
     return 0.0, f"listed {' '.join(missing)!r}, query has {' '.join(others)!r} instead"
+
+
+def feature_surname(a: Alignment, idx: Index, n_i: int) -> tuple[float | None, str]:
+    """A person listed under a surname that no query word pairs with: a namesake by given
+    names at most ('guo ying' against 'WANG, Guoying')."""
+    surnames = idx.surnames[n_i]
+    words = [t for t in a.c if t in surnames and t not in HONORIFICS]  # in the listed order
+    if not words or not a.pairs or any(a.c[j] in surnames for j, _ in a.pairs.values()):
+        return None, ""
+    return 0.0, f"listed surname {' '.join(words)!r} not in the query"
+
+
+def feature_common(a: Alignment) -> tuple[float | None, str]:
+    """A query made of common names only ('Ana Lopez') that a longer listed name contains
+    ('LOPEZ TORRES, Ana Lilia'): what the query leaves out is what tells namesakes apart."""
+    common = common_names()
+    left = [a.c[j] for j in a.unmatched_c if len(a.c[j]) > 1 and a.c[j] not in HONORIFICS]
+    if not left or not a.q or len(a.pairs) < len(a.q) or any(t not in common for t in a.q):
+        return None, ""
+    return 0.0, f"{' '.join(a.q)!r}: common names only; not in query: {' '.join(left)}"
+
+
+def feature_one_word(a: Alignment) -> tuple[float | None, str]:
+    """A company named by one common name and a legal form ('Tara LLC', 'Morgan Ltd'): many
+    companies are, so that word alone does not say which one."""
+    words = [t for t in a.q if t not in LEGAL_CLASSES and t not in HONORIFICS]
+    if len(words) != 1 or words[0] not in common_names():
+        return None, ""
+    return 0.0, f"one common name only: {words[0]!r}"
+
+
+def feature_syllables(a: Alignment) -> tuple[float | None, str]:
+    """A Chinese or Korean name with a syllable the query does not have: another given name
+    ('chen huan' against 'CHEN, Shih Huan'), as a syllable the listed name lacks would be."""
+    left = [a.c[j] for j in a.unmatched_c if j in a.keep]
+    if not a.syllabic or not left or not a.pairs:
+        return None, ""
+    return 0.0, f"listed syllables not in the query: {' '.join(left)}"
 
 
 def feature_numbers(q: list[str], c: list[str]) -> tuple[float, str]:

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..identifiers import identifier_key, imo_is_valid
-from ..normalize import clean_text, name_tokens, reading, strip_vessel_prefix
+from ..normalize import clean_text, name_tokens, reading, spelling_variants, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .types import Prepared, Query
 
@@ -36,7 +36,12 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     for chunk in _ID_TEXT.findall(text):  # "MSN 45-390", "A-1234567": as identifiers store them
         if len(key := identifier_key(chunk)) >= 5:
             identifiers.add(key)
-    tokens = name_tokens(text)
+    tokens, respelled = name_tokens(text), ""
+    if idx is not None and any(t not in idx.vocab for t in tokens):  # a word no list spells so
+        text, respelled = listed_spellings(text, idx)
+        tokens = name_tokens(text) if respelled else tokens
+    read_as = "; ".join(filter(None, (reading(text),
+                                      respelled and "spelled as listed: " + respelled)))
     for t in tokens:  # a bare number long enough to be an ID: look it up as one
         if len(t) >= 6 and _DIGITS.search(t):
             identifiers.add(t)
@@ -47,10 +52,27 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     listed = identifiers if idx is None else {i for i in identifiers if i in idx.by_identifier}
     if listed and all(t in identifiers for t in tokens):
         tokens, vessel_tokens = [], []  # "IMO 9323596": an identifier query, no name
-    p = Prepared(tokens, vessel_tokens, identifiers, imos, implied, reading=reading(text))
+    p = Prepared(tokens, vessel_tokens, identifiers, imos, implied, reading=read_as)
     p.alternatives = idx.alternatives(tokens, cfg) if idx else [tokens]
     p.vessel_alternatives = (p.alternatives if vessel_tokens == tokens
                              else idx.alternatives(vessel_tokens, cfg) if idx
                              else [vessel_tokens])
     return p
 
+
+
+def listed_spellings(text: str, idx: Index) -> tuple[str, str]:
+    """The text with each word no list spells so ('kalasznikow', 'السعادى') replaced by its
+    first other spelling that a list does ('kalashnikov', 'السعادي'), and what was replaced."""
+    words, said = text.split(), []
+    for k, w in enumerate(words):
+        toks = name_tokens(w)
+        if not toks or all(t in idx.vocab for t in toks):
+            continue
+        for v in spelling_variants(w):
+            vt = name_tokens(v)
+            if vt and all(t in idx.vocab for t in vt):
+                words[k] = v
+                said.append(f"{w} as {v}")
+                break
+    return " ".join(words), ", ".join(said)

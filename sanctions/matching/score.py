@@ -25,6 +25,7 @@ from .features import (
     Alignment,
     align,
     feature_birth_date,
+    feature_common,
     feature_country,
     feature_distinctive,
     feature_extra_words,
@@ -32,6 +33,9 @@ from .features import (
     feature_joined,
     feature_name,
     feature_numbers,
+    feature_one_word,
+    feature_surname,
+    feature_syllables,
 )
 from .index import Index
 from .query import prepare
@@ -40,10 +44,26 @@ from .types import Entity, Match, NameRow, Prepared, Query, admits
 Explained = dict[str, Any] | None
 
 
+NameCheck = Callable[[Alignment, Index, int, MatchConfig], tuple[float | None, str]]
+ALL_TYPES = ("person", "organization", "vessel", "aircraft")
+# What the query says and the listed name does not (or the reverse): each a factor on the name
+# score when it applies, by entity type, with the MatchConfig field that holds the factor.
+NAME_CHECKS: tuple[tuple[str, tuple[str, ...], NameCheck, str], ...] = (
+    ("distinctive", ALL_TYPES, feature_distinctive, "distinctive_factor"),
+    ("surname", ("person",), lambda a, idx, n_i, cfg: feature_surname(a, idx, n_i),
+     "no_surname_factor"),
+    ("common_names", ("person",), lambda a, *_: feature_common(a), "common_name_factor"),
+    ("one_word", ("organization",), lambda a, *_: feature_one_word(a), "one_common_word_factor"),
+    ("syllables", ("person",), lambda a, *_: feature_syllables(a), "missing_syllable_factor"),
+)
+
+
 def name_score(p: Prepared, idx: Index, n_i: int, etype: str, cfg: MatchConfig,
                ex: dict[str, dict[str, Any]]) -> tuple[float, Alignment]:
     """The best name score over the query's tokens and its re-joined forms, explained."""
     q = p.vessel_tokens if etype == "vessel" else p.tokens
+    syllabic = "(Chinese characters" in p.reading or "(Hangul" in p.reading
+    syllables = frozenset(p.tokens if syllabic else ())
     best: tuple[float, str, Alignment] | None = None
     for k, tokens in enumerate(p.vessel_alternatives if etype == "vessel" else p.alternatives):
         if not tokens:
@@ -51,7 +71,7 @@ def name_score(p: Prepared, idx: Index, n_i: int, etype: str, cfg: MatchConfig,
         if k and best is not None and (best[0] >= cfg.joined_factor or not any(
                 b in idx.sims(t, cfg) for t in tokens if t not in q for b in idx.tokens[n_i])):
             continue  # a re-joined form that cannot win: no listed word like its new word
-        a = align(idx, tokens, n_i, etype, cfg)
+        a = align(idx, tokens, n_i, etype, cfg, syllables)
         s, detail = feature_name(a)
         s *= cfg.joined_factor if k else 1.0
         if best is None or s > best[0]:
@@ -66,10 +86,12 @@ def name_score(p: Prepared, idx: Index, n_i: int, etype: str, cfg: MatchConfig,
     if joined_s is not None and joined_s > score:
         ex["joined_tokens"] = {"score": round(joined_s, 3), "detail": jdetail}
         return joined_s, a
-    dist_s, ddetail = feature_distinctive(a, idx, n_i, cfg)
-    if dist_s is not None:
-        score *= cfg.distinctive_factor
-        ex["distinctive"] = {"score": dist_s, "detail": ddetail}
+    for key, types, feature, factor in NAME_CHECKS:
+        if etype in types:
+            seen, detail = feature(a, idx, n_i, cfg)
+            if seen is not None:
+                score *= getattr(cfg, factor)
+                ex[key] = {"score": seen, "detail": detail}
     extra, edetail = feature_extra_words(a, idx, etype, cfg)
     if extra is not None:
         score *= extra
