@@ -2,17 +2,23 @@
 """Benchmark the screening API of a served instance, on loopback only.
 
     python scripts/bench_api.py [--db db/sanctions.db | --url http://127.0.0.1:8001]
-                                [--requests 500] [--clients 50] [--seconds 30]
+                                [--requests 300] [--clients 1,4,16,50] [--seconds 15]
+                                [--repeated]
 
-Without --url it starts `sanctions serve --db DB` on a free 127.0.0.1 port and stops it after.
-1. Latency: --requests sequential `GET /-/screen.json?name=...` on one keep-alive connection;
-   prints p50/p95/p99/max. Target: p50 <= 10 ms.
-2. Concurrency: --clients clients, each looping GET (and every tenth request a 10-query POST)
+Without --url it starts `sanctions serve --db DB` on a free 127.0.0.1 port, times how long it
+takes to say ready (`/-/readyz` 200 after the process starts), and stops it after.
+1. Latency: --requests sequential `GET /-/screen.json?name=...` on one keep-alive connection,
+   each a distinct name (eval/customers.csv, then listed names: no answer comes from the
+   server's answer cache); prints p50/p95/p99/max. Target: p50 <= 10 ms.
+2. Throughput at each number of --clients: every client loops GET with names never sent before,
    for --seconds, on hand-written keep-alive connections (class Http: an async httpx client
-   costs more CPU per request than the server, and measured itself); prints requests,
-   throughput, latency and any errors or 5xx. Target: none.
+   costs more CPU per request than the server); prints names/s, p50/p95/p99 and any errors or
+   5xx. Target at 50 clients: >= 1,000 names/s, p99 <= 200 ms, none failed.
+   --repeated: the old mix instead (18 names over and over, every tenth request a 10-query
+   POST), which mostly measures the answer cache.
+The load generator runs on the same machine: on 2 cores it takes a share of them.
 scripts/soak_swap.py does the same while a real build swaps the served database.
-Exits 1 if a target is missed. Both phases are bounded in time and in request count.
+Exits 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -105,12 +111,30 @@ def check_loopback(url: str) -> None:
         sys.exit(f"refusing to benchmark {url}: loopback (127.0.0.1) only")
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str]:
+def distinct_names(db: Path | None) -> list[str]:
+    """Names no client sends twice: the customer file, then listed names (shuffled)."""
+    import csv
+    import random
+    import sqlite3
+
+    with open(ROOT / "eval" / "customers.csv", encoding="utf-8") as fh:
+        names = [row["name"] for row in csv.DictReader(fh)]
+    if db is not None and db.exists():
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            listed = [r[0] for r in conn.execute("SELECT DISTINCT name FROM names")]
+        random.Random(14).shuffle(listed)
+        names += listed
+    return list(dict.fromkeys(n for n in names if 0 < len(n) <= 300))
+
+
+def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+    """The server, its URL, and the seconds from starting the process to /-/readyz 200."""
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "sanctions.cli", "serve", "--db", str(db), "--host", "127.0.0.1",
          "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -120,46 +144,50 @@ def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str]:
         if proc.poll() is not None:
             sys.exit(f"sanctions serve exited with status {proc.returncode}")
         try:
-            httpx.get(url + "/-/versions.json", timeout=1)
-            return proc, url
+            if httpx.get(url + "/-/readyz", timeout=1).status_code == 200:
+                return proc, url, time.perf_counter() - started
         except httpx.TransportError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.02)
     proc.terminate()
-    sys.exit("sanctions serve did not start in 60 s")
+    sys.exit("sanctions serve was not ready in 60 s")
 
 
-def latency(url: str, n: int) -> list[float]:
+def latency(url: str, names: list[str]) -> list[float]:
     timings: list[float] = []
     with httpx.Client(base_url=url, timeout=10) as client:
-        for name in NAMES:  # warm-up: the matcher loads its index on the first query
-            client.get("/-/screen.json", params={"name": name}).raise_for_status()
-        for i in range(n):
+        for name in names:
             start = time.perf_counter()
-            response = client.get("/-/screen.json", params={"name": NAMES[i % len(NAMES)]})
+            response = client.get("/-/screen.json", params={"name": name})
             timings.append((time.perf_counter() - start) * 1000)
             response.raise_for_status()
     return timings
 
 
-async def concurrency(url: str, clients: int, seconds: float) -> dict[str, object]:
+async def concurrency(url: str, clients: int, seconds: float, names: list[str],
+                      repeated: bool) -> dict[str, object]:
     statuses: Counter[str] = Counter()
     errors: Counter[str] = Counter()
     timings: list[float] = []
     stop = time.monotonic() + seconds
     batch = json.dumps({"queries": [{"name": n} for n in NAMES[:10]]}).encode()
+    feed = iter(names)
 
     async def client_loop(k: int) -> None:
         conn = Http(url)
         i = k
         while time.monotonic() < stop and len(timings) < MAX_CONCURRENT_REQUESTS:
             i += 1
+            name = NAMES[i % len(NAMES)] if repeated else next(feed, None)
+            if name is None:
+                break  # every distinct name used: a longer run needs more names
             start = time.perf_counter()
             try:
-                if i % 10 == 0:
+                if repeated and i % 10 == 0:
                     status, _ = await conn.request("POST", "/-/screen.json", batch)
                 else:
                     status, _ = await conn.request(
-                        "GET", "/-/screen.json?" + urlencode({"name": NAMES[i % len(NAMES)]}))
+                        "GET", "/-/screen.json?" + urlencode({"name": name}))
                 statuses[str(status)] += 1
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
                 statuses[type(exc).__name__] += 1
@@ -177,43 +205,56 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--db", type=Path, default=ROOT / "db" / "sanctions.db")
     ap.add_argument("--url", help="an already served instance on 127.0.0.1")
-    ap.add_argument("--requests", type=int, default=500)
-    ap.add_argument("--clients", type=int, default=50)
-    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--requests", type=int, default=300)
+    ap.add_argument("--clients", default="1,4,16,50")
+    ap.add_argument("--seconds", type=float, default=15.0)
+    ap.add_argument("--repeated", action="store_true")
     args = ap.parse_args()
     proc = None
+    names = distinct_names(args.db)
     if args.url:
         url = args.url.rstrip("/")
         check_loopback(url)
     else:
         if not args.db.exists():
             sys.exit(f"no database at {args.db}; run `sanctions build` first")
-        proc, url = start_server(args.db)
+        proc, url, ready = start_server(args.db)
+        print(f"server ready {ready:.2f} s after start (target <= 1 s)")
+    missed = False
     try:
-        print(f"Benchmarking {url}")
-        t = latency(url, args.requests)
+        print(f"Benchmarking {url} ({len(names):,} distinct names)")
+        t = latency(url, names[:args.requests])
+        names = names[args.requests:]
         p50 = statistics.median(t)
-        print(f"GET /-/screen.json, {len(t)} sequential requests: p50 {p50:.2f} ms, "
+        missed |= p50 > P50_TARGET_MS
+        print(f"GET /-/screen.json, {len(t)} sequential distinct names: p50 {p50:.2f} ms, "
               f"p95 {percentile(t, 95):.2f} ms, p99 {percentile(t, 99):.2f} ms, "
               f"max {max(t):.2f} ms  (target p50 <= {P50_TARGET_MS:.0f} ms)")
-        c = asyncio.run(concurrency(url, args.clients, args.seconds))
-        statuses: Counter[str] = c["statuses"]  # type: ignore[assignment]
-        timings: list[float] = c["timings"]  # type: ignore[assignment]
-        elapsed: float = c["elapsed"]  # type: ignore[assignment]
-        total = sum(statuses.values())
-        bad = sum(n for s, n in statuses.items() if s != "200")
-        fivexx = sum(n for s, n in statuses.items() if s.startswith("5"))
-        print(f"{args.clients} concurrent clients for {elapsed:.1f} s: {total:,} requests "
-              f"({total / elapsed:,.0f}/s; 1 in 10 a 10-query POST), "
-              f"p50 {statistics.median(timings):.1f} ms, p99 {percentile(timings, 99):.1f} ms; "
-              f"errors {bad - fivexx}, 5xx {fivexx}; statuses {dict(statuses)}")
-        for message, n in c["errors"].most_common(5):  # type: ignore[attr-defined]
-            print(f"  {n} x {message}")
+        for clients in (int(c) for c in args.clients.split(",")):
+            c = asyncio.run(concurrency(url, clients, args.seconds, names, args.repeated))
+            statuses: Counter[str] = c["statuses"]  # type: ignore[assignment]
+            timings: list[float] = c["timings"]  # type: ignore[assignment]
+            elapsed: float = c["elapsed"]  # type: ignore[assignment]
+            total = sum(statuses.values())
+            names = names[total:]
+            bad = sum(n for s, n in statuses.items() if s != "200")
+            fivexx = sum(n for s, n in statuses.items() if s.startswith("5"))
+            rate = total / elapsed
+            p99 = percentile(timings, 99)
+            kind = "requests (1 in 10 a 10-query POST)" if args.repeated else "distinct names"
+            print(f"{clients:3d} clients, {elapsed:.1f} s: {total:,} {kind}, {rate:,.0f}/s, "
+                  f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f}"
+                  f" ms, p99 {p99:.1f} ms; errors {bad - fivexx}, 5xx {fivexx}")
+            for message, n in c["errors"].most_common(5):  # type: ignore[attr-defined]
+                print(f"  {n} x {message}")
+            missed |= bool(bad)
+            if clients == 50 and not args.repeated:
+                missed |= rate < 1000 or p99 > 200
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(10)
-    if p50 > P50_TARGET_MS or bad:
+    if missed:
         sys.exit(1)
 
 

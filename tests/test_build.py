@@ -58,7 +58,7 @@ def test_full_build_provenance(full_db: Path) -> None:
     files = q(full_db, "SELECT role, path, as_of, kind FROM source_files WHERE source='ofac_sdn'"
               " ORDER BY id")
     assert ("sdn", "ofac_sdn/2024-05-03/sdn.csv", "2024-05-03", "official") in files
-    excerpt = ("sdn_excerpt", "ofac_sdn/2026-excerpt/sdn_excerpt.csv", "2026-06-02", "partial")
+    excerpt = ("sdn_excerpt", "ofac_sdn/2026-excerpt/sdn_excerpt.csv", "2026-06-02", "excerpt")
     assert excerpt in files
     notes = json.loads(q(full_db, "SELECT notes FROM sources WHERE key='ofac_sdn'")[0][0])
     assert notes["alt rows without an entry"] > 0  # counted, not fatal
@@ -288,7 +288,11 @@ def test_stale_temp_files_are_removed(tmp_path: Path) -> None:
     said: list[str] = []
     build(db, sources=[CONS], progress=said.append)
     assert said[0] == "removed 2 temporary file(s) of interrupted builds (0.0 MB)"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.db.5.tmp", ".s.db.lock", "s.db"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    # the build's own index file stays beside it (s.db.<build id>.index), one of it
+    assert [n for n in names if not n.endswith(".index")] == [".other.db.5.tmp", ".s.db.lock",
+                                                              "s.db"]
+    assert len([n for n in names if n.startswith("s.db.") and n.endswith(".index")]) == 1
 
 
 def test_a_second_build_waits_then_refuses(tmp_path: Path) -> None:

@@ -30,7 +30,9 @@ from ..normalize import (
     vowel_fold,
 )
 from .config import DEFAULT_CONFIG, MatchConfig
+from .grams import Idf, bigram_near
 from .query import prepare
+from .tables import Tables, build_tables
 from .tokens import token_equivalence
 from .types import Entity, NameRow, Query, admits
 from .words import segment, starts
@@ -38,6 +40,8 @@ from .words import segment, starts
 _SPELLINGS = sorted(v for v in VARIANTS if v.isalpha())
 MAX_JOIN_TOKENS = 12  # longer queries are not tried with split words re-joined
 MAX_JOINED_NAMES = 50  # names added per query word that they write as several
+SCAN_MAX = 5_000  # vocabulary slices longer than this are narrowed by bigrams first
+BATCH_SCAN_MAX = 40_000  # ...or than this, for a batch's many tokens of one length
 CACHE_TOKENS = 10_000  # query tokens whose lookups are kept (memory: ~10 MB)
 PREFIX_RETRIEVAL = 0.8  # the coarse similarity of a word to the listed words it starts
 # Name particles often written joined to the next word: "Abdel Halim" / "Abdelhalim".
@@ -46,77 +50,38 @@ JOINABLE = frozenset({"abdul", "abd", "abu", "al", "el", "bin", "ibn", "bint", "
 
 
 class Index:
-    """Names and entities in arrays: a token vocabulary with postings, IDF weights."""
+    """Names and entities in arrays: a token vocabulary with postings, IDF weights. Built in
+    memory (`build`) or opened from a file written at build time (`sanctions.store.index_file`),
+    with the same `Tables` either way."""
 
-    def __init__(self, entities: list[Entity], names: list[NameRow],
-                 name_tokens_: list[list[str]], surname_tokens: list[frozenset[str]],
-                 cfg: MatchConfig = DEFAULT_CONFIG) -> None:
-        self.entities = entities
-        self.names = names
-        self.tokens = name_tokens_
-        self.surnames = surname_tokens
-        by_token: dict[str, list[int]] = {}
-        for i, toks in enumerate(name_tokens_):
-            for t in set(toks):
-                by_token.setdefault(t, []).append(i)
-        # the vocabulary in length order: a token is only compared with the slice of lengths
-        # that could reach the similarity floor
-        self.vocab_list = sorted(by_token, key=lambda t: (len(t), t))
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.entities = tables.entities
+        self.names = tables.names
+        self.tokens = tables.tokens
+        self.surnames = tables.surnames
+        self.vocab_list = tables.vocab_list
         self.vocab = {t: j for j, t in enumerate(self.vocab_list)}
-        postings = [by_token[t] for t in self.vocab_list]
-        lengths = np.array([len(t) for t in self.vocab_list])
+        lengths = np.fromiter((len(t) for t in self.vocab_list), dtype=np.int64,
+                              count=len(self.vocab_list))
         self.len_start = np.searchsorted(lengths, np.arange(lengths.max(initial=0) + 2))
-        self.indptr = np.zeros(len(postings) + 1, dtype=np.int64)
-        self.indptr[1:] = np.cumsum([len(p) for p in postings])
-        self.indices = np.fromiter((i for p in postings for i in p), dtype=np.int32,
-                                   count=int(self.indptr[-1]))
-        n = max(len(names), 1)
-        self.idf = {t: math.log(1 + n / len(postings[j])) for t, j in self.vocab.items()}
-        self.max_idf = math.log(1 + n)
-        self.name_len = np.array([len(t) for t in name_tokens_], dtype=np.float32)
-        # each name's total token weight: the share of it a query covers ranks candidates
-        vocab_weight = np.array([self.weight(t, cfg) for t in self.vocab_list])
-        self.name_weight = np.maximum(np.bincount(
-            self.indices, weights=np.repeat(vocab_weight, np.diff(self.indptr)),
-            minlength=len(names)), 1e-6).astype(np.float32)
-        # adjacent tokens joined ("hu po" -> "hupo") and whole compact names, for queries that
-        # write a listed name as one word
-        self.joined: dict[str, list[int]] = {}
-        for i, toks in enumerate(name_tokens_):
-            forms = {a + b for a, b in zip(toks, toks[1:], strict=False)}
-            if 2 < len(toks) <= 5:
-                forms.add("".join(toks))
-            for form in forms:
-                self.joined.setdefault(form, []).append(i)
-        self.by_identifier: dict[str, list[int]] = {}
-        for e_i, e in enumerate(entities):
-            for ident in e.identifiers:
-                self.by_identifier.setdefault(ident, []).append(e_i)
-        self.names_of: dict[int, list[int]] = {}
-        for n_i, row in enumerate(names):
-            self.names_of.setdefault(row.entity, []).append(n_i)
-        self.cluster_members: dict[str, list[int]] = {}
-        for e_i, e in enumerate(entities):
-            self.cluster_members.setdefault(e.cluster or e.id, []).append(e_i)
+        self.idf = Idf(self.vocab, tables.df, tables.n)
+        self.max_idf = math.log(1 + tables.n)
+        self.name_len = tables.name_len
+        self.name_weight = tables.name_weight
+        self.joined = tables.joined
+        self.by_identifier = tables.by_identifier
+        self.names_of = tables.names_of
+        self.cluster_members = tables.cluster_members
+        self.by_group = tables.by_group
+        self.by_key = tables.by_key
         self._similar: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._sim_maps: dict[str, dict[str, float]] = {}
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._masks: dict[tuple[tuple[str, ...], str | None], np.ndarray] = {}
         self.cache_tokens = CACHE_TOKENS
-        # the vocabulary in alphabetical order, for words cut short ('jupi' for 'jupiter')
-        self.alpha_order = sorted(range(len(self.vocab_list)), key=self.vocab_list.__getitem__)
+        self.alpha_order = tables.alpha_order
         self.alpha_words = [self.vocab_list[j] for j in self.alpha_order]
-        # spellings of one name (rigour's data) and romanisation keys, to vocabulary ids
-        self.by_group: dict[int, list[int]] = {}
-        eq = equivalents()
-        self.by_key: dict[str, list[int]] = {}
-        for j, t in enumerate(self.vocab_list):
-            for g in eq.get(t, ()) if len(t) >= 5 else ():
-                self.by_group.setdefault(g, []).append(j)
-            if len(t) >= 5 and t.isalpha() and len(key := phonetic_key(t)) >= 4:
-                self.by_key.setdefault(key, []).append(j)
-            if len(t) >= 4 and t.isalpha():
-                self.by_key.setdefault("=" + vowel_fold(t), []).append(j)
 
     @classmethod
     def build(cls, entities: list[Entity], names: list[NameRow],
@@ -133,7 +98,7 @@ class Index:
             head, comma, _ = row.name.partition(",")
             surnames.append(frozenset(name_tokens(head)) if comma and ent.type == "person"
                             else frozenset())
-        return cls(entities, names, toks, surnames, cfg)
+        return cls(build_tables(entities, names, toks, surnames, cfg))
 
     def weight(self, token: str, cfg: MatchConfig) -> float:
         w = self.idf.get(token, self.max_idf)
@@ -162,14 +127,17 @@ class Index:
             # OSA similarity <= min(len) / max(len): outside these lengths it cannot reach c
             lo = self.len_start[min(math.ceil(n * c - 1e-9), top)]
             hi = self.len_start[min(math.floor(n / c + 1e-9) + 1, top)]
-            scores = process.cdist(group, self.vocab_list[lo:hi], scorer=fuzz.ratio,
-                                   dtype=np.uint8, score_cutoff=prefilter, workers=workers)
-            found = []
-            for t, row in zip(group, scores, strict=True):
-                ids = np.flatnonzero(row) + lo
+            # a long slice: only the tokens sharing enough bigrams (one cdist for many tokens
+            # of a batch costs less per token, so batches switch later)
+            if hi - lo > (SCAN_MAX if len(group) < 8 else BATCH_SCAN_MAX):
+                found = [bigram_near(self, t, lo, hi, c, prefilter) for t in group]
+            else:
+                scores = process.cdist(group, self.vocab_list[lo:hi], scorer=fuzz.ratio,
+                                       dtype=np.uint8, score_cutoff=prefilter, workers=workers)
+                found = [np.flatnonzero(row) + lo for row in scores]
+            for pos, t in enumerate(group):
                 if not t.isalpha():  # numbers only ever match themselves
-                    ids = ids[[self.vocab_list[i] == t for i in ids]]
-                found.append(ids)
+                    found[pos] = found[pos][[self.vocab_list[i] == t for i in found[pos]]]
             pairs = [(t, self.vocab_list[i]) for t, ids in zip(group, found, strict=True)
                      for i in ids.tolist()]
             # the scorer's own similarity (token_similarity without initials), in one call
@@ -301,9 +269,10 @@ class Index:
             return None
         key = (query.sources, query.program)
         if key not in self._masks:
-            ok = np.array([admits(self.entities[row.entity], query) for row in self.names],
-                          dtype=bool)
-            self._masks[key] = ok
+            # per entity, then spread to its names: one pass over the (fewer) entities
+            ok = np.fromiter((admits(e, query) for e in self.entities), dtype=bool,
+                             count=len(self.entities))
+            self._masks[key] = ok[self.tables.name_entity]
         return self._masks[key]
 
     def prefixed(self, token: str) -> list[int]:
@@ -322,7 +291,7 @@ class Index:
                 sims = np.concatenate([sims, np.full(len(cut), PREFIX_RETRIEVAL,
                                                      dtype=np.float32)])
             order = np.argsort(-sims, kind="stable")
-            rows = [self.indices[self.indptr[j]:self.indptr[j + 1]] for j in ids[order]]
+            rows = [self.tables.postings(j) for j in ids[order].tolist()]
             if rows:
                 flat = np.concatenate(rows)
                 vals = np.repeat(sims[order], [len(r) for r in rows])
@@ -359,7 +328,9 @@ class Index:
                     touched.append(rows)
             if not touched:
                 continue
-            hit = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+            # the names touched, ascending: every one got a positive weight (np.unique of the
+            # postings gives the same, sorting millions of ids at a large list's scale)
+            hit = np.flatnonzero(acc) if len(touched) > 1 else touched[0]
             got = acc[hit]
             acc[hit] = 0  # reset for the next alternative, without touching the rest
             cov = got / total
@@ -393,4 +364,5 @@ class Index:
                 ok = mask[hits]
                 hits, coarse = hits[ok], coarse[ok]
                 pool = hits[np.argpartition(-coarse, floor)[:floor]] if len(hits) > floor else hits
+        self.tables.prefetch(pool.tolist())  # a stored index reads the pool's rows at once
         return pool

@@ -1,13 +1,17 @@
-"""The matcher's lane: one thread runs every query; single queries first, batches one query at a
-time, each job with a deadline.
+"""The matcher's lane: single queries first, batches one query at a time, each job with a
+deadline; the queries run in worker processes, one per core (sanctions.web.workers).
 
-One thread because the index's caches are not thread-safe and scoring is CPU-bound Python (the
-GIL would serialise a pool anyway). Batches go a query at a time because a 1,000-name POST run
-in one go held the matcher for 31 s while every GET waited; now a GET waits for at most one
-batch query. Single queries are taken first, but after SINGLES_PER_STEP of them a waiting batch
-gets one query, so a steady stream of GETs cannot starve a batch either; several batches share
-their turns round-robin. A job not run (a single query) or not finished (a batch) by its
-deadline is answered with `Busy`, which the API turns into a 503 with the reason.
+One thread per worker takes the next query by these rules and waits for its worker (the GIL is
+released meanwhile); without workers (SANCTIONS_WORKERS=0, an index built in memory, a worker
+not started yet) one lock runs the queries in this process one at a time, because the index's
+caches are not thread-safe and scoring is CPU-bound Python.
+
+Batches go a query at a time because a 1,000-name POST run in one go held the matcher for 31 s
+while every GET waited; now a GET waits for at most one batch query. Single queries are taken
+first, but after SINGLES_PER_STEP of them a waiting batch gets one query, so a steady stream of
+GETs cannot starve a batch either; several batches share their turns round-robin. A job not run
+(a single query) or not finished (a batch) by its deadline is answered with `Busy`, which the
+API turns into a 503 with the reason.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from .workers import Runner, Worker, worker_count
 
 SINGLES_PER_STEP = 4  # single queries run before a waiting batch gets its next query
 
@@ -41,7 +47,8 @@ class _Job:
 
 
 class Lane:
-    def __init__(self, max_waiting: int = 1000, max_batch_queries: int = 4000) -> None:
+    def __init__(self, max_waiting: int = 1000, max_batch_queries: int = 4000,
+                 workers: int = 0) -> None:
         self.max_waiting = max_waiting  # single queries waiting
         self.max_batch_queries = max_batch_queries  # queries of the batches in progress
         self._cond = threading.Condition()
@@ -50,7 +57,18 @@ class Lane:
         self._streak = 0
         self._active_batches = 0  # queued or being screened
         self._batch_queries = 0  # their queries, screened or not
-        self._thread: threading.Thread | None = None
+        # one thread per worker process (sanctions.web.workers), or one thread and none
+        local = threading.Lock()
+        self._runners = ([Runner(Worker(), local) for _ in range(workers)] if workers > 0
+                         else [Runner(None, local)])
+        self._threads: list[threading.Thread | None] = [None] * len(self._runners)
+
+    def start_workers(self) -> None:
+        """Start the worker processes now (at server start), not on the first query."""
+        with self._cond:
+            for runner in self._runners:
+                if runner.worker is not None:
+                    runner.worker.usable()
 
     async def run(self, items: Sequence[Callable[[], str]], *, seconds: float,
                   batch: bool = False) -> list[str]:
@@ -82,16 +100,21 @@ class Lane:
                     self._active_batches -= 1
                     self._batch_queries -= len(items)
 
+    def workers_ready(self) -> int:
+        return sum(bool(r.worker and r.worker.ready) for r in self._runners)
+
     def waiting(self) -> tuple[int, int]:
         """Single queries waiting and batches not yet answered, for /-/readyz."""
         with self._cond:
             return len(self._singles), self._active_batches
 
     def _start(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._work, name="sanctions-screen",
-                                            daemon=True)
-            self._thread.start()
+        for i, thread in enumerate(self._threads):
+            if thread is None or not thread.is_alive():
+                thread = threading.Thread(target=self._work, args=(self._runners[i],),
+                                          name=f"sanctions-screen-{i}", daemon=True)
+                self._threads[i] = thread
+                thread.start()
 
     def _next(self) -> _Job:
         with self._cond:
@@ -103,7 +126,7 @@ class Lane:
             self._streak = 0
             return self._batches.popleft()
 
-    def _work(self) -> None:
+    def _work(self, run: Runner) -> None:
         while True:
             job = self._next()
             if job.abandoned:
@@ -113,13 +136,13 @@ class Lane:
                 continue
             try:
                 if job.batch:
-                    job.results.append(job.items[len(job.results)]())
+                    job.results.append(run(job.items[len(job.results)]))
                     if len(job.results) < len(job.items):
                         with self._cond:
                             self._batches.append(job)  # back of the round
                         continue
                 else:
-                    job.results.extend(item() for item in job.items)
+                    job.results.extend(run(item) for item in job.items)
             except Exception as exc:  # the request gets it (a 500 there), the lane goes on
                 _finish(job, None, exc)
                 continue
@@ -147,7 +170,7 @@ def _finish(job: _Job, result: list[str] | None, exc: BaseException | None) -> N
         job.loop.call_soon_threadsafe(resolve)
 
 
-LANE = Lane()
+LANE = Lane(workers=worker_count())
 
 
 def lane_status() -> dict[str, Any]:

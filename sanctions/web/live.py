@@ -24,7 +24,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from .. import screening
-from .lane import Busy
+from .lane import LANE, Busy
 from .limits import limits
 from .pinned import FileKey, file_key, open_version
 from .state import RECENT_NAMES, State
@@ -135,6 +135,9 @@ def _install(datasette: Any, live: Live, state: State) -> None:
     live.state = state
     if state.index is not None:
         live.ready.set()
+        # after the server is ready, not beside its start: on few cores their imports would
+        # delay it (until they are up, queries are screened in this process)
+        LANE.start_workers()
 
 
 def _load_index(state: State) -> Any:

@@ -1,0 +1,260 @@
+"""Open the index file written at build time: lazy, read-only, shared through the page cache.
+
+    >>> from sanctions.store.index_file import open_index_file
+    >>> index = open_index_file("db/sanctions.db.<build id>.index")  # doctest: +SKIP
+    >>> from sanctions.screening import screen_query, make_query  # doctest: +SKIP
+    >>> screen_query(index, make_query({"name": "Tren de Aragua"}))  # doctest: +SKIP
+
+Opening reads the vocabulary and a few per-name arrays (float32/int32, 12 bytes a name); a query
+reads only the rows it touches: the postings of the listed tokens similar to its own, then the
+names, tokens and entities of its candidates. SQLite maps the file (`mmap_size`), so every
+process that opens it - the server's workers, batch helpers, Spark executors (ship the one file,
+e.g. with `SparkContext.addFile`, and call `open_index_file(SparkFiles.get(name))` in the
+executor) - shares one copy of its pages. A connection is never carried across `fork`: a
+forked process opens its own on first use. `sanctions.store.index.load_index(db)` finds the file
+for a database and falls back to building the index in memory when it is missing or stale.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from ..matching import Entity, Index, NameRow
+from ..matching.tables import Tables
+from .index_write import FORMAT, SEP, code_fingerprint
+
+MMAP_BYTES = 1 << 36  # map the whole file, however large
+CACHE_ROWS = 200_000  # name and entity rows kept per process (cleared past it)
+K = TypeVar("K")
+_NONE = np.zeros(0, dtype=np.int32)
+
+
+class IndexFileError(Exception):
+    """The file is missing, of another build, or unreadable."""
+
+
+class _File:
+    """One read-only connection per process, one query at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = threading.Lock()
+        self.pid = -1
+        self.conn: sqlite3.Connection | None = None
+        # held open: a process forked later reopens the file through it even after the next
+        # build has removed the file from the directory
+        self.fd = os.open(path, os.O_RDONLY)
+        self.by_fd = Path(f"/proc/self/fd/{self.fd}")
+
+    def __del__(self, _close: Any = os.close) -> None:  # bound now: at exit `os` may be gone
+        try:  # noqa: SIM105 (contextlib may be gone at exit too)
+            _close(self.fd)
+        except Exception:
+            pass
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.conn is None or self.pid != os.getpid():
+            # a connection inherited through fork is never used: SQLite forbids it
+            where = self.by_fd if self.by_fd.exists() else self.path.resolve()
+            self.conn = sqlite3.connect(f"{where.as_uri()}?mode=ro&immutable=1",
+                                        uri=True, check_same_thread=False)
+            self.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            self.pid = os.getpid()
+        return self.conn
+
+    def all(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        with self.lock:
+            return self._connect().execute(sql, args).fetchall()
+
+    def one(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        with self.lock:
+            return self._connect().execute(sql, args).fetchone()
+
+
+def _entity(data: str) -> Entity:
+    (eid, source, source_id, etype, name, programs, listed_on, cluster, countries, births,
+     idents, reward) = json.loads(data)
+    return Entity(eid, source, source_id, etype, name, tuple(programs), listed_on, cluster,
+                  frozenset(countries), tuple(tuple(b) for b in births), frozenset(idents),
+                  reward)
+
+
+def _split(text: str) -> list[str]:
+    return text.split(SEP) if text else []
+
+
+class _Names:
+    """Name rows by position, read on first use (a candidate pool at once: `prefetch`)."""
+
+    def __init__(self, f: _File, n: int) -> None:
+        self.f, self.n = f, n
+        self.cache: dict[int, tuple[NameRow, list[str], frozenset[str]]] = {}
+
+    def get(self, i: int) -> tuple[NameRow, list[str], frozenset[str]]:
+        row = self.cache.get(i)
+        if row is None:
+            if not 0 <= i < self.n:
+                raise IndexError(i)
+            self.fetch([i])
+            row = self.cache[i]
+        return row
+
+    def fetch(self, ids: Iterable[int]) -> None:
+        todo = [i for i in ids if i not in self.cache]
+        if not todo:
+            return
+        if len(self.cache) + len(todo) > CACHE_ROWS:
+            self.cache.clear()
+        for k in range(0, len(todo), 500):
+            part = todo[k:k + 500]
+            marks = ",".join("?" * len(part))
+            for i, ent, name, kind, toks, sur in self.f.all(
+                    f"SELECT id, entity, name, kind, tokens, surnames FROM names"
+                    f" WHERE id IN ({marks})", part):
+                self.cache[i] = (NameRow(ent, name, kind), _split(toks),
+                                 frozenset(_split(sur)))
+
+
+class _View(Sequence[Any]):
+    def __init__(self, names: _Names, part: int) -> None:
+        self.names, self.part = names, part
+
+    def __len__(self) -> int:
+        return self.names.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self.names.get(i if i >= 0 else i + len(self))[self.part]
+
+
+class _Entities(Sequence[Entity]):
+    def __init__(self, f: _File, n: int) -> None:
+        self.f, self.n = f, n
+        self.cache: dict[int, Entity] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = i if i >= 0 else i + self.n
+        e = self.cache.get(i)
+        if e is None:
+            if not 0 <= i < self.n:
+                raise IndexError(i)
+            if len(self.cache) >= CACHE_ROWS:
+                self.cache.clear()
+            e = self.cache[i] = _entity(self.f.one(
+                "SELECT data FROM entities WHERE id = ?", (i,))[0])
+        return e
+
+    def __iter__(self) -> Iterator[Entity]:  # a filter's mask: one pass, nothing kept
+        for (data,) in self.f.all("SELECT data FROM entities ORDER BY id"):
+            yield _entity(data)
+
+    def fetch(self, ids: Iterable[int]) -> None:
+        todo = list({i for i in ids if i not in self.cache})
+        for k in range(0, len(todo), 500):
+            part = todo[k:k + 500]
+            marks = ",".join("?" * len(part))
+            for i, data in self.f.all(
+                    f"SELECT id, data FROM entities WHERE id IN ({marks})", part):
+                self.cache[i] = _entity(data)
+
+
+class _Lists(Mapping[K, Sequence[int]]):
+    """A table of key -> int32 list, read per key."""
+
+    def __init__(self, f: _File, table: str) -> None:
+        self.f, self.table = f, table
+        self.cache: dict[Any, list[int] | None] = {}
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self.cache:
+            found = self.cache[key]
+        else:
+            row = self.f.one(f"SELECT rows FROM {self.table} WHERE k = ?", (key,))
+            found = array("i", row[0]).tolist() if row else None
+            if len(self.cache) >= CACHE_ROWS:
+                self.cache.clear()
+            self.cache[key] = found
+        return default if found is None else found
+
+    def __getitem__(self, key: Any) -> Sequence[int]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[K]:
+        return iter([k for (k,) in self.f.all(f"SELECT k FROM {self.table}")])
+
+    def __len__(self) -> int:
+        return int(self.f.one(f"SELECT count(*) FROM {self.table}")[0])
+
+
+def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
+    """The index in this file; IndexFileError if it is missing, unreadable, of another format,
+    or (with `build_id`) of another build."""
+    path = Path(path)
+    if not path.is_file():
+        raise IndexFileError(f"no index file at {path}")
+    f = _File(path)
+    try:
+        meta = dict(f.all("SELECT key, value FROM meta"))
+        if meta.get("format") != FORMAT:
+            raise IndexFileError(f"{path} is not a {FORMAT} file")
+        if build_id is not None and meta.get("build_id") != build_id:
+            raise IndexFileError(f"{path} is of build {meta.get('build_id')}, not {build_id}")
+        if meta.get("code") != code_fingerprint():
+            raise IndexFileError(f"{path} was written by another version of the matcher's "
+                                 "normalisation or weights")
+        blobs = {k: (d, b) for k, d, b in f.all("SELECT name, dtype, data FROM arrays")}
+        arr = {k: np.frombuffer(b, dtype=d) for k, (d, b) in blobs.items() if d != "text"}
+        vocab = blobs["vocab"][1].decode()
+    except (sqlite3.Error, KeyError, ValueError, UnicodeDecodeError) as exc:
+        raise IndexFileError(f"{path} is unreadable ({exc})") from exc
+    vocab_list = vocab.split(SEP) if vocab else []
+    n_names, n_entities = int(meta["names"]), int(meta["entities"])
+    if len(vocab_list) != len(arr["df"]) or len(arr["name_len"]) != n_names:
+        raise IndexFileError(f"{path} is inconsistent (truncated?)")
+    names = _Names(f, n_names)
+    entities = _Entities(f, n_entities)
+
+    def postings(j: int) -> np.ndarray:
+        row = f.one("SELECT rows FROM postings WHERE id = ?", (j,))
+        return np.frombuffer(row[0], dtype=np.int32)
+
+    def bigram_ids(gram: str) -> np.ndarray:
+        row = f.one("SELECT rows FROM bigrams WHERE k = ?", (gram,))
+        return np.frombuffer(row[0], dtype=np.int32) if row else _NONE
+
+    def prefetch(ids: Iterable[int]) -> None:
+        ids = list(ids)
+        names.fetch(ids)
+        entities.fetch(names.get(i)[0].entity for i in ids)
+
+    tables = Tables(
+        entities=entities, names=_View(names, 0), tokens=_View(names, 1),
+        surnames=_View(names, 2), vocab_list=vocab_list, df=arr["df"], postings=postings,
+        name_len=arr["name_len"], name_weight=arr["name_weight"],
+        name_entity=arr["name_entity"], alpha_order=arr["alpha_order"].tolist(),
+        prefetch=prefetch, bigram_ids=bigram_ids, path=str(path), build_id=meta.get("build_id"),
+        joined=_Lists(f, "joined"), by_identifier=_Lists(f, "by_identifier"),
+        names_of=_Lists(f, "names_of"), cluster_members=_Lists(f, "cluster_members"),
+        by_group=_Lists(f, "by_group"), by_key=_Lists(f, "by_key"))
+    return Index(tables)

@@ -1,0 +1,150 @@
+"""Write the matcher's index to a file beside the database, once, at build time.
+
+The file is a read-only SQLite database (`sanctions.store.index_file` opens it), named after
+the database and its build id: `sanctions.db` with build id `3f2a...` gets
+`sanctions.db.3f2a....index`. It is written to a temp name and renamed, so a reader sees the
+whole file or none; files of earlier builds are removed once the new database is in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..matching import Entity, Index
+from ..matching.tables import Tables
+
+FORMAT = "sanctions-index 2"
+SUFFIX = ".index"
+_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE arrays (name TEXT PRIMARY KEY, dtype TEXT NOT NULL, data BLOB NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE names (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, name TEXT NOT NULL,
+    kind TEXT NOT NULL, tokens TEXT NOT NULL, surnames TEXT NOT NULL);
+CREATE TABLE entities (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE postings (id INTEGER PRIMARY KEY, rows BLOB NOT NULL);
+CREATE TABLE joined (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE by_identifier (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE names_of (k INTEGER PRIMARY KEY, rows BLOB NOT NULL);
+CREATE TABLE cluster_members (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE by_group (k INTEGER PRIMARY KEY, rows BLOB NOT NULL);
+CREATE TABLE by_key (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE bigrams (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+"""
+LIST_TABLES = ("joined", "by_identifier", "names_of", "cluster_members", "by_group", "by_key")
+SEP = "\n"  # between tokens of the vocabulary and of a name: never inside a token
+
+
+# The code and data an index's content is made by: a file written by other versions of them may
+# tokenise or weigh differently, so it is never opened (the index is rebuilt instead).
+_PACKAGE = Path(__file__).resolve().parent.parent
+MADE_BY = ("normalize.py", "identifiers.py", "countries.py", "dates.py", "matching/tables.py",
+           "matching/config.py", "matching/types.py", "store/index.py", "store/index_write.py",
+           "data/names/equivalents.tsv", "data/names/common.tsv")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in MADE_BY:
+        path = _PACKAGE / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    return digest.hexdigest()[:16]
+
+
+def index_path(db_path: Path | str, build_id: str) -> Path:
+    path = Path(db_path)
+    return path.with_name(f"{path.name}.{build_id}{SUFFIX}")
+
+
+def entity_json(e: Entity) -> str:
+    return json.dumps([e.id, e.source, e.source_id, e.type, e.name, list(e.programs),
+                       e.listed_on, e.cluster, sorted(e.countries), [list(b) for b in e.births],
+                       sorted(e.identifiers), e.reward_usd], ensure_ascii=False)
+
+
+def _ints(values: Iterable[int]) -> bytes:
+    return array("i", values).tobytes()
+
+
+def _blob(a: np.ndarray, dtype: str) -> tuple[str, bytes]:
+    return dtype, np.ascontiguousarray(a, dtype=dtype).tobytes()
+
+
+def write_index_file(index: Index, path: Path, build_id: str) -> Path:
+    """Write `index` (built in memory) to `path`, atomically: a failure leaves no file."""
+    t = index.tables
+    if any(SEP in w or not w for w in t.vocab_list):
+        raise ValueError("a token holds the separator")  # normalisation never makes one
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            _write(conn, t, build_id)
+        finally:
+            conn.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write(conn: sqlite3.Connection, t: Tables, build_id: str) -> None:
+    assert t.indptr is not None and t.indices is not None, "write an index built in memory"
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.executescript(_TABLES)
+    meta = {"format": FORMAT, "build_id": build_id, "code": code_fingerprint(),
+            "names": str(len(t.names)),
+            "entities": str(len(t.entities)), "vocabulary": str(len(t.vocab_list))}
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    arrays = {"df": _blob(t.df, "int64"), "name_len": _blob(t.name_len, "float32"),
+              "name_weight": _blob(t.name_weight, "float32"),
+              "name_entity": _blob(t.name_entity, "int32"),
+              "alpha_order": _blob(np.asarray(t.alpha_order), "int32"),
+              "vocab": ("text", SEP.join(t.vocab_list).encode())}
+    conn.executemany("INSERT INTO arrays VALUES (?, ?, ?)",
+                     [(k, d, b) for k, (d, b) in arrays.items()])
+    conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?)", (
+        (i, row.entity, row.name, row.kind, SEP.join(t.tokens[i]),
+         SEP.join(sorted(t.surnames[i]))) for i, row in enumerate(t.names)))
+    conn.executemany("INSERT INTO entities VALUES (?, ?)",
+                     ((i, entity_json(e)) for i, e in enumerate(t.entities)))
+    indptr, indices = t.indptr, t.indices
+    conn.executemany("INSERT INTO postings VALUES (?, ?)", (
+        (j, indices[indptr[j]:indptr[j + 1]].astype(np.int32).tobytes())
+        for j in range(len(t.vocab_list))))
+    assert t.bigrams is not None
+    conn.executemany("INSERT INTO bigrams VALUES (?, ?)",
+                     ((g, ids.astype(np.int32).tobytes()) for g, ids in t.bigrams.items()))
+    for name in LIST_TABLES:
+        table: Mapping[object, Sequence[int]] = getattr(t, name)
+        conn.executemany(f"INSERT INTO {name} VALUES (?, ?)",
+                         ((k, _ints(v)) for k, v in table.items()))
+    conn.commit()
+
+
+def remove_other_index_files(db_path: Path, keep: Path | None) -> None:
+    """Index files of earlier builds of this database (and temp files of dead writers)."""
+    for p in db_path.parent.glob(f"{db_path.name}.*{SUFFIX}"):
+        if p != keep:
+            p.unlink(missing_ok=True)
+    for p in db_path.parent.glob(f".{db_path.name}.*{SUFFIX}.*.tmp"):
+        try:
+            pid = int(p.name.rsplit(".", 2)[-2])
+            os.kill(pid, 0)
+        except (ValueError, ProcessLookupError):
+            p.unlink(missing_ok=True)
+        except PermissionError:
+            pass
