@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -109,10 +110,33 @@ def explain(result: Result, pairs: list[tuple[str, str]]) -> None:
         print(f"  {a} ~ {b}: {verdict}; score {d.score:.2f}, {d.reason}\n      {d.detail}")
 
 
+def clusters_reviewed(result: Result, path: Path) -> None:
+    """The reviewed sample of clusters (tests/fixtures/clusters_reviewed.json): the review's
+    precision, and whether this linking reproduces every cluster (and every split) in it."""
+    review = json.loads(path.read_text(encoding="utf-8"))
+    found = review["clusters"]
+    right = [c for c in found if c["verdict"] == "correct"]
+    records, right_records = (sum(len(c["members"]) for c in cs) for cs in (found, right))
+    print(f"  {len(found)} clusters ({records} records) reviewed: {len(right)} correct "
+          f"({len(right) / len(found):.1%}), {right_records} records in correct clusters "
+          f"({right_records / records:.1%})")
+    members: dict[str, set[str]] = {}
+    for m in result.clusters.clusters():
+        for e in m:
+            members[e] = set(m)
+    differ = [part for c in found for part in (c["split"] if c["verdict"] == "wrong"
+                                               else [c["members"]])
+              if members.get(part[0]) != set(part)]
+    print(f"  reproduced by this linking: {len(found) - len(differ)} of {len(found)}")
+    for part in differ:
+        print(f"    differs: {sorted(part)} is now {sorted(members.get(part[0], set()))}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--db", type=Path, default=Path("db/sanctions.db"))
     ap.add_argument("--eval", type=Path, default=Path("eval/links_reviewed.csv"))
+    ap.add_argument("--clusters", type=Path, default=Path("tests/fixtures/clusters_reviewed.json"))
     ap.add_argument("--explain", nargs="*", default=[])
     ap.add_argument("--sample", type=int, default=10)
     args = ap.parse_args()
@@ -135,6 +159,8 @@ def main() -> None:
     evaluate(result, reviewed)
     print(f"\nagainst {args.eval}, the evidence alone (no judgements):")
     evaluate(bare, reviewed)
+    print(f"\nagainst {args.clusters}:")
+    clusters_reviewed(result, args.clusters)
     extra = list(zip(args.explain[::2], args.explain[1::2], strict=False))
     print("\nmust-hold pairs and --explain pairs, as built:")
     explain(result, MUST_HOLD + extra)

@@ -250,13 +250,13 @@ def test_declaration() -> None:
     kinds = {f.role: f.kind for f in s.snapshot}
     assert kinds == {
         "sdn": "official",
-        "sdn_excerpt": "partial",
+        "sdn_excerpt": "excerpt",
         "alt": "official",
         "add": "official",
         "comments": "official",
     }
     assert all(p.exists() for p in s.snapshot_paths().values())
-    assert s.as_of == "2026-06-02"
+    assert (s.as_of, s.newest) == ("2024-05-03", "2026-06-02")  # main file's date, newest's
 
 
 @pytest.mark.slow

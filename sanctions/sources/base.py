@@ -13,9 +13,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from ..errors import SourceError
 from ..models import Record, SourceKind
+
+# What a file is: official (a byte-exact copy of the publisher's file), partial (an official file
+# that holds part of the list, e.g. one page of an API), excerpt (rows cut from an official file
+# by hand) or compiled (made here from public pages and statements).
+FileKind = Literal["official", "compiled", "partial", "excerpt"]
+FILE_KINDS: tuple[FileKind, ...] = ("official", "compiled", "partial", "excerpt")
 
 DATA_DIR = Path(str(resources.files("sanctions") / "data"))
 
@@ -25,15 +32,18 @@ class SnapshotFile:
     """One file of a source's bundled snapshot.
 
     role: what the parser uses it for ("sdn", "alt", "add", "comments", "xml", ...);
-    kind: official (byte-exact official file), partial (an excerpt) or compiled (made here
-    from public pages).
+    kind: one of FILE_KINDS; records: whether the file supplies records (False for files that
+    only add to records another file supplies: OFAC's ALT, ADD and comments). The first
+    declared file that supplies records is the main file, the one that supplies most records of
+    the bundled snapshot: its date is the source's age (`Source.as_of`).
     """
 
     role: str
     path: str  # relative to sanctions/data/
     as_of: str  # ISO date of the data
-    kind: SourceKind = "official"
+    kind: FileKind = "official"
     note: str = ""
+    records: bool = True
 
     @property
     def full_path(self) -> Path:
@@ -61,6 +71,9 @@ class Report:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.rows: dict[str, int] = {}  # snapshot role -> rows read from that file
+        # source_id -> role of the file the record came from, for sources whose records come
+        # from several files; the build puts every other record on the source's main file
+        self.origins: dict[str, str] = {}
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -68,6 +81,10 @@ class Report:
     def row(self, role: str, n: int = 1) -> None:
         """Count rows read from the snapshot file with this role."""
         self.rows[role] = self.rows.get(role, 0) + n
+
+    def origin(self, source_id: str, role: str) -> None:
+        """The record `source_id` came from the file with this role (the last call wins)."""
+        self.origins[source_id] = role
 
 
 # How far a source may shrink between two builds before it is refused (a fraction of the last
@@ -121,7 +138,18 @@ class Source:
         return tuple(f.role for f in self.snapshot)
 
     @property
+    def main_file(self) -> SnapshotFile:
+        """The bundled file that supplies most records: the first declared that supplies any."""
+        return next((f for f in self.snapshot if f.records), self.snapshot[0])
+
+    @property
     def as_of(self) -> str:
+        """The bundled snapshot's age: the date of its main file, not of the newest file (a
+        2026 excerpt does not make a 2024 list current)."""
+        return self.main_file.as_of
+
+    @property
+    def newest(self) -> str:
         """The newest date among the snapshot files."""
         return max(f.as_of for f in self.snapshot)
 

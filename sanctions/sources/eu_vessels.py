@@ -239,6 +239,7 @@ def parse(paths: dict[str, Path], report: Report) -> Iterator[Record]:
                 report.count("vessel rows without an IMO number")
             key = row.imo or f"{row.celex}-{row.annex}-{split_name(row.name)[0]}"
             vessels.setdefault(key, []).append(row)
+            report.origin(key, role)  # the last row (newest file) names the vessel
     for key, rows in vessels.items():
         yield to_record(key, rows, report)
 

@@ -171,6 +171,7 @@ def parse(paths: dict[str, Path], report: Report) -> Iterator[Record]:
             seen = newest.get(item["uid"])
             if seen is None or _modified(item) > _modified(seen):
                 newest[item["uid"]] = item
+                report.origin(item["uid"], role)
     report.count("posters in more than one file", sum(report.rows.values()) - len(newest))
     for item in newest.values():
         reason = skip_reason(item)
@@ -206,10 +207,11 @@ SOURCE = Source(
     licence="US Government work (public domain)",
     kind="partial",
     snapshot=(
-        SnapshotFile("page1_2024-09-07", "rewards/fbi_api/2024-09-07_list_page1.json",
-                     "2024-09-07", "partial", "page 1 of 51 (20 of 1007 items)"),
+        # the newer page supplies most records (a poster on both is taken from the newer)
         SnapshotFile("page1_2025-04-18", "rewards/fbi_api/2025-04-18_list_page1.json",
                      "2025-04-18", "partial", "page 1 of 53 (20 of 1044 items)"),
+        SnapshotFile("page1_2024-09-07", "rewards/fbi_api/2024-09-07_list_page1.json",
+                     "2024-09-07", "partial", "page 1 of 51 (20 of 1007 items)"),
     ),
     expected=Expected(total=(10, 2000), min_by_type={"person": 10}),
     parse=parse,

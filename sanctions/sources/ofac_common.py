@@ -193,6 +193,7 @@ def build_entries(
                 raise SourceError(source, f"uid {e.ent_num} appears more than once; duplicate "
                                   "ids", str(paths["xml"]))
             entries[e.ent_num] = e
+            report.origin(e.ent_num, "xml")
     for role in main_roles:
         if role not in paths:
             continue
@@ -200,6 +201,7 @@ def build_entries(
                         end_marker=role not in UNMARKED_ROLES)
         report.rows[role] = len(rows)
         for row in rows:
+            report.origin(row["ent_num"] or "", role)  # a later file's row replaces the entry
             old = entries.get(row["ent_num"] or "")
             if old is None:
                 entries[row["ent_num"] or ""] = Entry(row=row)

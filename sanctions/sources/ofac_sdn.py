@@ -56,13 +56,17 @@ SOURCE = Source(
             "sdn_excerpt",
             "ofac_sdn/2026-excerpt/sdn_excerpt.csv",
             "2026-06-02",
-            "partial",
+            "excerpt",
             "mid-2026 or later (as_of is a lower bound: its max ent_num is above the "
             "2026-06-02 add.csv's); excerpt of 126 rows, not the full list",
         ),
-        SnapshotFile("alt", "ofac_sdn/2026-06-02/alt.csv", "2026-06-02", "official"),
-        SnapshotFile("add", "ofac_sdn/2026-06-02/add.csv", "2026-06-02", "official"),
-        SnapshotFile("comments", "ofac_sdn/2025-12-24/sdn_comments.csv", "2025-12-24", "official"),
+        # aliases, addresses and cut remarks of the entries above: no records of their own
+        SnapshotFile("alt", "ofac_sdn/2026-06-02/alt.csv", "2026-06-02", "official",
+                     records=False),
+        SnapshotFile("add", "ofac_sdn/2026-06-02/add.csv", "2026-06-02", "official",
+                     records=False),
+        SnapshotFile("comments", "ofac_sdn/2025-12-24/sdn_comments.csv", "2025-12-24",
+                     "official", records=False),
     ),
     expected=Expected(
         total=(14000, 40000),

@@ -12,8 +12,10 @@ END = "<!-- end of sources table -->"
 
 
 def _kind(source: Source) -> str:
-    others = sorted({f.kind for f in source.snapshot} - {source.kind})
-    return source.kind + (f" (some files {', '.join(others)})" if others else "")
+    """The main file's kind (a source is as official as the file most records come from)."""
+    main = source.main_file.kind
+    others = sorted({f.kind for f in source.snapshot} - {main})
+    return main + (f" (some files {', '.join(others)})" if others else "")
 
 
 def markdown_table(sources: Sequence[Source]) -> str:
@@ -23,7 +25,8 @@ def markdown_table(sources: Sequence[Source]) -> str:
     >>> markdown_table([get_source("un_sc")]).splitlines()[2].split(" | ")[:3]
     ['| `un_sc`', 'UN Security Council Consolidated List', '2026-02-27']
     """
-    rows = ["| key | source | as of | bundled snapshot | kind |", "|---|---|---|---|---|"]
+    rows = ["| key | source | as of (main file) | bundled snapshot | kind |",
+            "|---|---|---|---|---|"]
     rows += [f"| `{s.key}` | {s.title} | {s.as_of} | {s.snapshot_note} | {_kind(s)} |"
              for s in sources]
     return "\n".join(rows)

@@ -13,7 +13,31 @@ from ..errors import SanctionsError
 from ..sources import all_sources
 from . import has_tables, reading
 
-FILE_FIELDS = ("role", "path", "as_of", "kind", "sha256", "size", "rows")
+# How the dates line names a file's kind ("the 2026-06-02 excerpt").
+KIND_WORDS = {"official": "official file", "partial": "partial file", "excerpt": "excerpt",
+              "compiled": "compiled file"}
+FILE_FIELDS = ("role", "path", "as_of", "kind", "sha256", "size", "rows", "records", "share")
+
+
+def dates_line(as_of: str | None, files: list[dict[str, Any]]) -> str:
+    """A source's date in one line: its main file's, and what files of other dates supplied.
+
+    >>> dates_line("2024-05-03", [
+    ...     {"as_of": "2024-05-03", "kind": "official", "records": 14951, "share": 0.9916},
+    ...     {"as_of": "2026-06-02", "kind": "excerpt", "records": 126, "share": 0.0084}])
+    '2024-05-03, with 126 records (0.8%) from the 2026-06-02 excerpt'
+    """
+    head = as_of or "undated"
+    used = [f for f in files if f.get("records")]
+    if not used:
+        return head
+    main = max(used, key=lambda f: f["records"])
+    more = [f"{f['records']:,} record{'s' if f['records'] != 1 else ''} ({f['share']:.1%}) from "
+            f"the {f['as_of'] or 'undated'} {KIND_WORDS.get(f['kind'], f['kind'] + ' file')}"
+            for f in sorted(used, key=lambda f: f["as_of"] or "") if f is not main]
+    if not more:
+        return head
+    return f"{head}, with " + (", ".join(more[:-1]) + " and " if len(more) > 1 else "") + more[-1]
 
 
 def source_status(db_path: Path, today: date) -> list[dict[str, Any]]:
@@ -34,14 +58,18 @@ def source_status(db_path: Path, today: date) -> list[dict[str, Any]]:
             "title": s.title,
             "publisher": s.publisher,
             "url": s.urls[0] if s.urls else None,
+            # the date and kind of the file that supplied most records (ingest/provenance.py)
             "as_of": as_of,
             "age_days": age_days(as_of, today),
-            "kind": s.kind,
+            "kind": b["kind"] if b else s.main_file.kind,
+            "dates": dates_line(as_of, files.get(s.key, [])) if b else as_of,
+            "newest_file": max((f["as_of"] for f in files.get(s.key, []) if f["as_of"]),
+                               default=None) if b else s.newest,
             "entity_count": b["entity_count"] if b else None,
             "counts": json.loads(b["counts"]) if b else None,
             "notes": json.loads(b["notes"]) if b else None,
             "imported_at": b["imported_at"] if b else None,
-            "files": [{k: f[k] for k in FILE_FIELDS} for f in files.get(s.key, [])],
+            "files": [{k: f.get(k) for k in FILE_FIELDS} for f in files.get(s.key, [])],
         })
     return rows
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+# 2: source_files.records and .share, entity_files (which file a record came
+# from); a database of another version cannot lend sources to a partial build
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE sources (
@@ -39,7 +41,9 @@ CREATE TABLE source_files (
     sha256 TEXT NOT NULL,
     size INTEGER NOT NULL,
     rows INTEGER,
-    note TEXT
+    note TEXT,
+    records INTEGER,
+    share REAL
 );
 CREATE TABLE entities (
     id TEXT PRIMARY KEY,
@@ -56,6 +60,10 @@ CREATE TABLE entities (
     url TEXT,
     raw TEXT NOT NULL,
     UNIQUE (source, source_id)
+);
+CREATE TABLE entity_files (
+    entity_id TEXT PRIMARY KEY REFERENCES entities(id),
+    role TEXT NOT NULL
 );
 CREATE TABLE names (
     id INTEGER PRIMARY KEY,
