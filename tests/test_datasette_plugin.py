@@ -69,7 +69,7 @@ async def test_default_facets(ds: Datasette) -> None:
     assert facets["source"] == {"ofac_sdn": 3, "state_fto": 1, "state_rewards": 1}
     assert facets["type"] == {"organization": 2, "person": 2, "vessel": 1}
     assert facets["programs"]["FTO"] == 2
-    assert facets["countries"]["Venezuela"] == 2
+    assert facets["countries"]["VE"] == 2  # ISO codes (sanctions.store.write)
     vessels = await get_json(ds, "/sanctions/vessels.json")
     flag = vessels["facet_results"]["flag"]["results"]
     assert [(r["value"], r["count"]) for r in flag] == [("Panama", 1)]
@@ -166,10 +166,11 @@ async def test_screen_post_keeps_order(ds: Datasette) -> None:
                {"name": "TREN DE ARAGUA"},
                {"name": "NORD STAR", "type": "vessel", "threshold": 0.5, "limit": 3}]
     data = await post_json(ds, {"queries": queries})
-    assert list(data) == ["results"]
+    assert list(data) == ["results", "data_version"]  # the version once, at the top
     assert [r["matches"][0]["entity_id"] for r in data["results"]] == [
         "ofac_sdn:22790", "ofac_sdn:49756", "ofac_sdn:56706"]
     single = await get_json(ds, "/-/screen.json?name=TREN+DE+ARAGUA")
+    assert single.pop("data_version") == data["data_version"]
     assert data["results"][1] == single
 
 
@@ -248,6 +249,7 @@ async def test_screen_post_bad_query_is_its_rows_error(ds: Datasette, query: Any
 async def test_screen_post_nan_threshold(ds: Datasette) -> None:
     body = b'{"queries": [{"name": "a", "threshold": NaN}]}'
     data = await post_json(ds, body)
+    assert data.pop("data_version")["build"] == "2026-06-03T00:00:00+00:00"
     assert data == {"results": [{"query": {"name": "a"}, "matches": [],
                                  "error": "threshold must be a finite number"}]}
 
@@ -275,7 +277,11 @@ async def test_screen_page_form_and_results(ds: Datasette) -> None:
     empty = await ds.client.get("/-/screen")
     assert empty.status_code == 200
     assert '<input type="search" name="name"' in empty.text
-    assert '<option value="ofac_sdn">OFAC SDN (2026-06-02)</option>' in empty.text
+    assert ('<input type="checkbox" name="source" value="ofac_sdn" id="source-ofac_sdn">'
+            '<label for="source-ofac_sdn" title="OFAC Specially Designated Nationals (SDN) List">'
+            'OFAC SDN</label>') in empty.text
+    for field in ("type", "country", "birth_date", "imo", "program", "threshold"):
+        assert f'name="{field}"' in empty.text
     page = await ds.client.get("/-/screen?name=Tren+de+Aragua&type=&source=&threshold=")
     assert page.status_code == 200
     first = page.text.split('<tr class="match">')[1]

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import SanctionsError
 from . import DEFAULT_DB, has_tables, reading
@@ -61,7 +62,50 @@ def entity_record(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | 
     vessel = _rows(conn, f"SELECT {', '.join(VESSEL_COLUMNS)} FROM vessels WHERE entity_id = ?",
                    entity_id)
     record["vessel"] = vessel[0] if vessel else None
+    record["file"] = record_file(conn, entity_id, record["source"])
+    record["citations"] = citations(record) if (record["file"] or {}).get("kind") == "compiled" \
+        else []
     return record
+
+
+def record_file(conn: sqlite3.Connection, entity_id: str, source: str) -> dict[str, Any] | None:
+    """The file the record came from (role, path, date, kind, note), with `stale`: a sentence
+    when the source holds a newer file that supplies records, so this record may have changed
+    or been delisted since (OFAC delisted Tornado Cash on 2025-03-21; the bundled 2024 list
+    still has it). None for a database built before records named their file."""
+    if not has_tables(conn, "entity_files"):
+        return None
+    found = _rows(conn, "SELECT f.role, f.path, f.as_of, f.kind, f.note FROM entity_files e"
+                        " JOIN source_files f ON f.source = ? AND f.role = e.role"
+                        " WHERE e.entity_id = ?", source, entity_id)
+    if not found:
+        return None
+    file = found[0]
+    newer = conn.execute("SELECT max(as_of) FROM source_files WHERE source = ? AND records > 0",
+                         (source,)).fetchone()[0]
+    file["stale"] = (f"from the {file['as_of']} file; {source} has records from files up to "
+                     f"{newer}, so this record may have changed or been removed since"
+                     if file["as_of"] and newer and newer > file["as_of"] else None)
+    return file
+
+
+def citations(record: dict[str, Any]) -> list[dict[str, str]]:
+    """Where a compiled record's facts were read (the record's and its rewards' URLs, each with
+    the site that published it): a reward offer cited from a news site names that site, not the
+    State Department that announced the offer."""
+    urls = [record.get("url"), *(w.get("url") for w in record.get("rewards", []))]
+    out: dict[str, dict[str, str]] = {}
+    for field in urls:
+        for url in (field or "").split(" ; "):
+            url = url.strip()
+            if url and url not in out:
+                out[url] = {"publisher": _site(url), "url": url}
+    return list(out.values())
+
+
+def _site(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def cluster_of(conn: sqlite3.Connection, entity_id: str) -> tuple[str, list[str]]:

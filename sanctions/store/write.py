@@ -8,17 +8,21 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
+from ..countries import country_code
 from ..models import Record
 from ..normalize import normalize_name
 from .schema import CHILD_TABLES
 
 
 def _countries(record: Record) -> list[str]:
+    """ISO 3166-1 codes, so that one country is one value whatever the list calls it ("Korea,
+    North" and "Democratic People's Republic of Korea" are both KP); a name with no code is
+    kept as written rather than dropped."""
     found = [n.country for n in record.nationalities]
     found += [a.country for a in record.addresses if a.country]
     if record.vessel and record.vessel.flag:
         found.append(record.vessel.flag)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(country_code(c) or c for c in found))
 
 
 def _names(record: Record) -> list[tuple[str, str, str, str | None]]:
@@ -93,7 +97,16 @@ def write_records(conn: sqlite3.Connection, records: Iterable[Record]) -> dict[s
 # Full-text search over names, for Datasette's `?_search=`: unicode61 with diacritics removed,
 # not porter (names are not English words; stemming would make "Aragua" match "Aragu").
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
-FTS_TABLES: dict[str, tuple[str, ...]] = {"entities": ("name",), "names": ("name", "normalized")}
+FTS_TABLES: dict[str, tuple[str, ...]] = {"names": ("name", "normalized")}
+# The entities' search covers every name and alias, as screening does: a standalone FTS table
+# keyed by the entity's rowid (metadata.yml names it as the entities table's fts_table).
+ENTITIES_FTS = (
+    f"CREATE VIRTUAL TABLE entities_fts USING fts5(name, aliases, tokenize='{FTS_TOKENIZER}')",
+    "INSERT INTO entities_fts (rowid, name, aliases)"
+    " SELECT e.rowid, e.name, (SELECT group_concat(n.name, ' | ') FROM names n"
+    "                          WHERE n.entity_id = e.id AND n.name != e.name)"
+    " FROM entities e",
+)
 
 
 def enable_fts(conn: sqlite3.Connection) -> None:
@@ -102,3 +115,5 @@ def enable_fts(conn: sqlite3.Connection) -> None:
     db = sqlite_utils.Database(conn)
     for table, columns in FTS_TABLES.items():
         db[table].enable_fts(list(columns), tokenize=FTS_TOKENIZER)  # type: ignore[union-attr]
+    for statement in ENTITIES_FTS:  # not executescript: it would commit the build's work
+        conn.execute(statement)

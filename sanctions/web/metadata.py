@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..sources import all_sources
+from ..sources.base import Source
 
 METADATA = Path(str(resources.files("sanctions") / "metadata.yml"))
 # The database name metadata.yml describes; Datasette names a database after its file's stem.
@@ -22,7 +23,16 @@ DATABASE = "sanctions"
 
 
 def source_line() -> str:
-    return "; ".join(f"{s.short or s.key} (as of {s.as_of})" for s in all_sources())
+    """Each source with its main file's date, and the other dates its records come from: the
+    declarations' view, which a build refines with record counts (sources.dates)."""
+    return "; ".join(f"{s.short or s.key} (as of {_dates(s)})" for s in all_sources())
+
+
+def _dates(s: Source) -> str:
+    main = s.main_file
+    others = sorted({f"an {f.kind} of {f.as_of}" if f.kind != main.kind else f.as_of
+                     for f in s.snapshot if f.records and f is not main and f.as_of != main.as_of})
+    return main.as_of + (f", some records from {', '.join(others)}" if others else "")
 
 
 def licence_line() -> str:

@@ -5,24 +5,30 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import Request, Response
 
+from ..display import format_score
 from ..models import ENTITY_TYPES
+from ..store.profile import match_facts
 from .api import BadRequest, check, error, query_fields, screen
 from .lane import Busy
 from .live import get_state, indexed_state
-from .state import entity_url
+from .state import State, entity_url
+from .upload import UPLOAD_LIMITS
 
-FORM_FIELDS = ("name", "type", "source", "threshold", "limit", "country", "birth_date", "imo")
+FORM_FIELDS = ("name", "type", "threshold", "limit", "country", "birth_date", "imo", "program")
 FEED_SIZE = 200
 
 
 async def screen_page(request: Request, datasette: Any) -> Response:
     state = await get_state(datasette)
-    form = {k: (request.args.get(k) or "").strip() for k in FORM_FIELDS}
+    form: dict[str, Any] = {k: (request.args.get(k) or "").strip() for k in FORM_FIELDS}
+    form["source"] = [s for s in request.args.getlist("source") if s]
     context: dict[str, Any] = {
         "form": form, "types": ENTITY_TYPES, "result": None, "error": None,
         "sources": state.sources if state else [], "database": state.database if state else None,
+        "format_score": format_score, "upload": UPLOAD_LIMITS,
     }
     status = 200
     if state is None:
@@ -34,10 +40,7 @@ async def screen_page(request: Request, datasette: Any) -> Response:
             state = await indexed_state(datasette)  # the result, its links and footer agree
             [answer] = await screen(datasette, state, [fields], False)
             result = json.loads(answer)
-            for match in result.get("matches", []):
-                match["url"] = entity_url(datasette, state.database, match["entity_id"])
-                for related in match.get("related", []):
-                    related["url"] = entity_url(datasette, state.database, related["entity_id"])
+            await _describe(datasette, state, result.get("matches", []))
             context.update(result=result, sources=state.sources, database=state.database)
         except BadRequest as exc:
             context["error"], status = str(exc), exc.status
@@ -45,6 +48,23 @@ async def screen_page(request: Request, datasette: Any) -> Response:
             context["error"], status = str(exc), 503
     html = await datasette.render_template("sanctions_screen.html", context, request=request)
     return Response.html(html, status=status)
+
+
+async def _describe(datasette: Any, state: State, matches: list[dict[str, Any]]) -> None:
+    """What a reader needs beside each match and related record: its page, its list's title,
+    the designation date its list states, a vessel's IMO and flag."""
+    titles = {s["key"]: s["title"] for s in state.sources}
+    shorts = {s["key"]: s["short"] for s in state.sources}
+    every = [*matches, *(r for m in matches for r in m.get("related", []))]
+    facts = await state.db.execute_fn(lambda conn: match_facts(
+        conn, list(dict.fromkeys(m["entity_id"] for m in every))))
+    for m in every:
+        m["url"] = entity_url(datasette, state.database, m["entity_id"])
+        m["profile_url"] = datasette.urls.path("-/profile/" + tilde_encode(m["entity_id"]))
+        m["source_title"] = titles.get(m["source"], m["source"])
+        m["source_short"] = shorts.get(m["source"], m["source"])
+        m.update(facts.get(m["entity_id"], {}))
+        m["listed_on"] = m.get("listed_on") or m.get("designated_on")
 
 
 async def changes_atom(request: Request, datasette: Any) -> Response:

@@ -1,0 +1,98 @@
+#!/usr/bin/env python
+"""Time the web's file upload end to end: POST a CSV of N customers to /-/screen/upload, poll
+its status, download the CSV of results. Prints each run and the range (the first run after
+the server starts is reported apart: its caches are cold).
+
+    python scripts/bench_upload.py [--db db/sanctions.db] [--rows 1000] [--runs 5]
+
+The rows are the first N of eval/customers.csv (made-up customers, scripts/make_customers.py),
+each run a different slice so no answer is reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], seconds: float = 180.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit("the server exited")
+        try:
+            if httpx.get(url + "/-/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    sys.exit(f"the server was not ready in {seconds:g} s")
+
+
+def one_run(url: str, body: bytes) -> tuple[float, int, int]:
+    """Seconds from the POST to the downloaded CSV, its data lines and its columns."""
+    start = time.monotonic()
+    job = httpx.post(url + "/-/screen/upload?filename=customers.csv", content=body,
+                     timeout=60).json()
+    status = job
+    while status.get("status") in ("queued", "screening"):
+        time.sleep(0.1)
+        status = httpx.get(url + job["status_url"], timeout=30).json()
+    if status.get("status") != "done":
+        sys.exit(f"upload failed: {status}")
+    out = httpx.get(url + status["csv"], timeout=60)
+    seconds = time.monotonic() - start
+    rows = list(csv.reader(io.StringIO(out.content.decode("utf-8-sig"))))
+    return seconds, len(rows) - 1, len(rows[0])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--db", type=Path, default=ROOT / "db" / "sanctions.db")
+    ap.add_argument("--rows", type=int, default=1000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    lines = (ROOT / "eval" / "customers.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "sanctions.cli", "serve", "--db",
+                               str(args.db), "--port", str(port)], stderr=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL)
+    try:
+        wait_ready(url, server)
+        times = []
+        for run in range(args.runs + 1):
+            chunk = rows[run * args.rows:(run + 1) * args.rows]
+            body = "\n".join([header, *chunk]).encode("utf-8") + b"\n"
+            seconds, lines_out, columns = one_run(url, body)
+            label = "cold" if run == 0 else f"run {run}"
+            print(f"{label}: {len(chunk):,} rows in {seconds:.2f} s "
+                  f"({lines_out:,} result lines, {columns} columns)")
+            if run:
+                times.append(seconds)
+        print(f"warm runs: {min(times):.2f} to {max(times):.2f} s "
+              f"(median {sorted(times)[len(times) // 2]:.2f} s)")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
