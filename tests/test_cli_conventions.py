@@ -46,14 +46,14 @@ def test_version() -> None:
 
 def test_help_lists_the_choices_of_every_closed_option() -> None:
     screen_help = runner.invoke(app, ["screen", "--help"]).stdout
-    assert "--format <table|json|jsonl|csv>" in screen_help
+    assert "--format <table|json|jsonl|csv|xlsx>" in screen_help
     assert "--type <person|organization|vessel|aircraft>" in screen_help
     for command in (["sources"], ["show", "x"]):
         assert "--format <table|json>" in runner.invoke(app, [*command, "--help"]).stdout
 
 
 @pytest.mark.parametrize(("args", "choices"), [
-    (["screen", "x", "--format", "xml"], "'table', 'json', 'jsonl', 'csv'"),
+    (["screen", "x", "--format", "xml"], "'table', 'json', 'jsonl', 'csv', 'xlsx'"),
     (["sources", "--format", "xml"], "'table', 'json'"),
     (["show", "ofac_sdn:22790", "--format", "xml"], "'table', 'json'"),
 ])

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from datasette_fixtures import served
+import pytest
+from datasette_fixtures import free_port, served
 
+from sanctions.errors import SanctionsError
 from sanctions.web.metadata import METADATA, load_metadata
 from sanctions.web.serve import datasette_args
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = ["datasette_fixtures"]  # the ds and db_path fixtures
 
@@ -54,3 +63,96 @@ def test_served_process(db_path: Path) -> None:
         databases = client.get("/-/databases.json").json()
         assert [(d["name"], d["is_mutable"]) for d in databases] == [("sanctions", False)]
         assert "2026-06-02" in client.get("/-/screen").text
+
+
+@contextmanager
+def serving(db: Path, *options: str, prefix: str = "/", timeout: float = 60.0) -> Iterator[str]:
+    """`sanctions serve --db db OPTIONS...` on a free loopback port, as a user types it; yields
+    its URL (with the base_url `prefix`) once /-/readyz answers 200."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanctions.cli", "serve", "--db", str(db), "--port", str(port),
+         *options], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}{prefix.rstrip('/')}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"sanctions serve exited: {proc.stderr.read().decode()}"
+                                   if proc.stderr else "sanctions serve exited")
+            try:
+                if httpx.get(url + "/-/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"sanctions serve did not answer on {url} in {timeout} s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def test_datasette_options_pass_through_and_metadata_merges() -> None:
+    args = datasette_args(Path("db/sanctions.db"), options=["--cors", "--setting", "base_url",
+                                                            "/lists/"],
+                          metadata={"title": "Our lists", "plugins": {"other": {"a": 1}}})
+    assert args[-4:] == ["--cors", "--setting", "base_url", "/lists/"]
+    meta = json.loads(Path(args[args.index("--metadata") + 1]).read_text())
+    assert meta == {**load_metadata(), "title": "Our lists",
+                    "plugins": {**load_metadata().get("plugins", {}), "other": {"a": 1}}}
+    for option, why in (("--reload", "--reload restarts Datasette's own command, not "
+                                     "`sanctions serve`"),
+                        ("--immutable", "the database is always served immutable"),
+                        ("--port=9", "use sanctions serve's own --port")):
+        with pytest.raises(SanctionsError) as refused:
+            datasette_args(Path("db/sanctions.db"), options=[option])
+        assert str(refused.value) == f"{option.split('=')[0]}: {why}"
+
+
+def test_serve_refuses_bad_options_in_one_line(db_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "meta.yml"
+    bad.write_text("- a list\n")
+    for options, line in (
+            (["--reload"], "error: --reload: --reload restarts Datasette's own command, not "
+                           "`sanctions serve`"),
+            (["--metadata", str(tmp_path / "none.yml")],
+             f"error: --metadata {tmp_path / 'none.yml'}: No such file or directory"),
+            (["--metadata", str(bad)],
+             f"error: --metadata {bad}: must be an object (JSON) or a mapping (YAML)")):
+        done = subprocess.run([sys.executable, "-m", "sanctions.cli", "serve", "--db",
+                               str(db_path), *options], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", line + "\n")
+
+
+def test_datasette_settings_reach_the_server(db_path: Path, tmp_path: Path) -> None:
+    meta = tmp_path / "extra.yml"
+    meta.write_text("title: Screening desk\n")
+    with serving(db_path, "--setting", "base_url", "/lists/", "--setting",
+                 "sql_time_limit_ms", "5000", "--metadata", str(meta),
+                 prefix="/lists/") as url, httpx.Client(base_url=url, timeout=10) as client:
+        settings = client.get("/-/settings.json").json()
+        assert (settings["base_url"], settings["sql_time_limit_ms"],
+                settings["facet_time_limit_ms"]) == ("/lists/", 5000, 1000)
+        metadata = client.get("/-/metadata.json").json()
+        assert metadata["title"] == "Screening desk"
+        assert set(metadata["databases"]) == {"sanctions"}  # the project's is still there
+        one = client.get("/-/screen.json", params={"name": "NORD STAR"}).json()
+        assert one["matches"][0]["entity_id"] == "ofac_sdn:56706"
+        # every generated URL is under the base_url
+        manifest = client.get("/-/reconcile").json()
+        assert manifest["view"] == {"url": url + "/-/reconcile/view?id={{id}}"}
+        assert manifest["identifierSpace"] == url + "/sanctions/entities"
+        assert manifest["suggest"]["entity"] == {
+            "service_url": url, "service_path": "/-/reconcile/suggest/entity"}
+        view = client.get("/-/reconcile/view", params={"id": "ofac_sdn:56706"})
+        assert view.headers["location"] == "/lists/sanctions/entities/ofac_sdn~3A56706"
+        assert client.get("/-/openapi.json").json()["servers"] == [{"url": url}]
