@@ -223,7 +223,8 @@ def test_batch_csv_output_keeps_every_input_column(full_db: Path, tmp_path: Path
     assert rows[0] == ["id", "input_name", "customer_ref", "input_score", "column_5",
                        "query_id", "query_name", "rank", "entity_id", "source", "name", "type",
                        "score", "band", "matched_name", "programs", "listed_on", "related",
-                       "error"]
+                       "error", "decision", "decision_status", "decision_by", "decision_at",
+                       "decision_note", "build"]
     hit = dict(zip(rows[0], rows[1], strict=True))
     assert {k: hit[k] for k in ("id", "input_name", "customer_ref", "input_score", "column_5",
                                 "query_id", "rank", "entity_id", "name")} == {
@@ -232,7 +233,8 @@ def test_batch_csv_output_keeps_every_input_column(full_db: Path, tmp_path: Path
         "name": "NORD STAR"}
     assert rows[2] == ["2", "Maria Fernanda Lopez Gutierrez", "A-2", "", "", "2",
                        "Maria Fernanda Lopez Gutierrez", "", "", "", "", "", "", "", "", "", "",
-                       "", ""]
+                       "", "", "", "", "", "", "", rows[1][-1]]
+    assert rows[1][-1] == rows[2][-1] != ""  # every row names the build that answered it
     assert len(rows) == 3
 
 

@@ -31,6 +31,7 @@ async def test_keys_and_passthrough_come_back_in_order_with_one_bad_row(ds: Data
         {"id": "c2", "name": "!!!", "branch": "York"},
         {"id": "c3", "imo": "9323596", "limit": 1, "opened": 2019, "tags": ["a", "b"]}]})
     assert status == 200
+    assert data.pop("data_version")["build"] == "2026-06-03T00:00:00+00:00"
     assert data == {"results": [
         {"query": {"id": "c1", "name": "NORD STAR", "type": "vessel", "branch": "Leeds"},
          "matches": [{**NORD_STAR, "explanation": {
@@ -128,5 +129,7 @@ async def test_the_requests_own_problems_stay_4xx(ds: Datasette, body: Any, mess
 async def test_get_finds_a_vessel_by_imo_alone(ds: Datasette) -> None:
     r = await ds.client.get("/-/screen.json?imo=9323596&limit=1")
     assert r.status_code == 200
-    assert r.json() == {"query": {"imo": "9323596"}, "matches": [{**NORD_STAR, "explanation": {
+    data = r.json()
+    assert data.pop("data_version")["build"] == "2026-06-03T00:00:00+00:00"
+    assert data == {"query": {"imo": "9323596"}, "matches": [{**NORD_STAR, "explanation": {
         "identifier": {"score": 1.0, "detail": "9323596 listed for this entity"}}}]}

@@ -37,7 +37,7 @@ async def test_a_yente_request_gets_a_yente_response(ds: Datasette) -> None:
             "registrationNumber": ["PA-1234"]}},
     }})
     assert status == 200
-    assert list(data) == ["responses", "limit", "matcher"]
+    assert list(data) == ["responses", "limit", "matcher", "data_version"]
     assert (data["limit"], data["matcher"]) == (2, {"name": "sanctions", "threshold": 0.8})
     assert list(data["responses"]) == ["cust-1", "cust-2"]
     assert data["responses"]["cust-1"] == {

@@ -1,4 +1,4 @@
-"""Where `sanctions screen` writes its results: table, json, jsonl or csv, to a file or stdout.
+"""Where `sanctions screen` writes its results (table, json, jsonl, csv, xlsx): a file or stdout.
 
 A file is written beside its final name and renamed into place once every result is in, so a
 batch that stops (a bad input file, a full disk, Ctrl-C) never leaves a short file that looks
@@ -14,16 +14,16 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..batch_files import MATCH_COLUMNS, XlsxSheet, header, result_rows
 from ..errors import SanctionsError
 
-# The match columns of CSV output; a batch's input columns come first (passthrough).
-CSV_COLUMNS = ("query_id", "query_name", "rank", "entity_id", "source", "name", "type", "score",
-               "band", "matched_name", "programs", "listed_on", "related", "error")
-FORMATS = ("table", "json", "jsonl", "csv")
+# The match columns of CSV and XLSX output; a batch's input columns come first (passthrough).
+CSV_COLUMNS = MATCH_COLUMNS
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
 
 class Output:
@@ -104,49 +104,24 @@ def _quiet_stdout() -> None:
         os.close(devnull)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def csv_header(columns: list[str]) -> list[str]:
-    """The input columns (a name taken by a match column gets an `input_` prefix), then the
-    match columns."""
-    taken = set(CSV_COLUMNS)
-    header = []
-    for column in columns:
-        name = column
-        while name in taken:
-            name = f"input_{name}"
-        taken.add(name)
-        header.append(name)
-    return header + list(CSV_COLUMNS)
-
-
-def _csv_rows(result: dict[str, Any], columns: list[str]) -> Iterator[list[str]]:
-    q = result["query"]
-    passthrough = [_cell(q.get(c)) for c in columns]
-    base = {"query_id": q.get("id", ""), "query_name": q.get("name", "")}
-    rows = [{**base, "error": result.get("error", "")}] if (
-        result.get("error") or not result["matches"]) else []
-    for rank, m in enumerate(result["matches"], 1):
-        rows.append({**base, "rank": rank, **{k: m[k] for k in CSV_COLUMNS if k in m},
-                     "programs": ";".join(m["programs"]),
-                     "related": ";".join(x["entity_id"] for x in m["related"])})
-    for row in rows:
-        yield passthrough + [_cell(row.get(c)) for c in CSV_COLUMNS]
+# The layout of CSV and XLSX results lives below the surfaces, shared with the web's upload.
+csv_header = header
+_csv_rows = result_rows
 
 
 class Writer:
     """Writes results as they come, in the chosen format; `columns` are a batch's input columns,
     repeated in front of the match columns of CSV output."""
 
-    def __init__(self, out: Output, fmt: str, single: bool, columns: list[str]) -> None:
+    def __init__(self, out: Output, fmt: str, single: bool, columns: list[str],
+                 extra: Sequence[str] = ()) -> None:
         self.out, self.fmt, self.single, self.columns, self.count = out, fmt, single, columns, 0
+        self.extra = extra  # match columns after the usual ones (`sanctions rescreen`: change)
         # The CSV header waits for the first result: a batch that cannot start (no database)
         # leaves nothing on stdout.
         self.csv = csv.writer(out.fh) if fmt == "csv" else None
+        # An XLSX is a zip: its rows are collected (on disk) and it is written whole at close.
+        self.xlsx = XlsxSheet() if fmt == "xlsx" else None
         self.printer = None
         if fmt == "table":
             from .render import ScreenPrinter
@@ -165,8 +140,13 @@ class Writer:
                          + json.dumps(result, ensure_ascii=False))
             elif self.csv:
                 if self.count == 0:
-                    self.csv.writerow(csv_header(self.columns))
-                self.csv.writerows(_csv_rows(result, self.columns))
+                    self.csv.writerow(csv_header(self.columns, self.extra))
+                self.csv.writerows(_csv_rows(result, self.columns, self.extra))
+            elif self.xlsx:
+                if self.count == 0:
+                    self.xlsx.header(csv_header(self.columns, self.extra))
+                for row in _csv_rows(result, self.columns, self.extra):
+                    self.xlsx.append(row)
             elif self.printer:
                 self.printer.print(result)
         except OSError as exc:
@@ -178,7 +158,12 @@ class Writer:
             if self.fmt == "json" and not self.single:
                 self.out.fh.write("\n]\n" if self.count else "[]\n")
             elif self.csv and self.count == 0:  # an empty batch: the header alone
-                self.csv.writerow(csv_header(self.columns))
+                self.csv.writerow(csv_header(self.columns, self.extra))
+            elif self.xlsx:
+                if self.count == 0:
+                    self.xlsx.header(csv_header(self.columns, self.extra))
+                self.out.fh.flush()
+                self.xlsx.save(self.out.fh.buffer)  # type: ignore[attr-defined]
         except OSError as exc:
             raise self.out.error(exc) from exc
         self.out.commit()

@@ -41,6 +41,14 @@ def _cells(*values: Any) -> list[str]:
     return [escape("" if v is None else str(v)) for v in values]
 
 
+def _file(f: dict[str, Any] | None) -> str:
+    """'ofac_sdn/2024-05-03/sdn.csv (official, 2024-05-03); may be out of date: ...'."""
+    if not f:
+        return ""
+    return (f"{f['path']} ({f['kind']}, {f['as_of'] or 'undated'})"
+            + (f"; may be out of date: {f['stale']}" if f.get("stale") else ""))
+
+
 def print_show(result: dict[str, Any], console: Console | None = None) -> None:
     console = console or _console(width=160)
     first = result["records"][0]
@@ -83,6 +91,8 @@ def print_show(result: dict[str, Any], console: Console | None = None) -> None:
             ("vessel", ", ".join(f"{k} {v}" for k, v in (r["vessel"] or {}).items() if v)),
             ("relations", "; ".join(f"{x['kind']}: {x['target_name']}" for x in r["relations"])),
             ("url", r["url"] or ""),
+            ("file", _file(r.get("file"))),
+            ("cited", "; ".join(f"{c['publisher']} {c['url']}" for c in r.get("citations", []))),
         ]
         grid = Table.grid(padding=(0, 2))
         for label, value in rows:
@@ -123,7 +133,11 @@ def print_sources(rows: list[dict[str, Any]], out: TextIO | None = None,
     for r in rows:
         age = "-" if r["age_days"] is None else f"{r['age_days']}d"
         count = "not built" if r["entity_count"] is None else f"{r['entity_count']:,}"
-        cells = _cells(r["key"], r["title"], r["as_of"] or "-", age, r["kind"], count,
+        # a source built from files of several dates says so under its title: its "as of" is
+        # the main file's date, never the newest file's (ingest/provenance.py)
+        more = (r.get("dates") or "").removeprefix(f"{r['as_of']}, ")
+        title = r["title"] + (f"; {more}" if more and more != r["as_of"] else "")
+        cells = _cells(r["key"], title, r["as_of"] or "-", age, r["kind"], count,
                        r["publisher"])
         table.add_row(*(cells if wide else cells[:-1]))
     _console(out, width).print(table)
@@ -168,6 +182,11 @@ class ScreenPrinter:
         best = r["matches"][0]
         console.print("why: " + escape("; ".join(f"{k} {v['score']}: {v['detail']}".rstrip(": ")
                                                  for k, v in best["explanation"].items())))
+        for m in r["matches"]:  # a recorded decision, and whether it still holds
+            if d := m.get("decision"):
+                console.print(escape(
+                    f"decided: {m['entity_id']} {d['decision']} ({d['status']}) by {d['by']} "
+                    f"on {d['at']}" + (f": {d['note']}" if d.get("note") else "")))
 
 
 def print_screen(results: list[dict[str, Any]], out: TextIO) -> None:

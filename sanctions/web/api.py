@@ -10,7 +10,9 @@ no "queries" list, too many queries or too much work) is a 4xx
 `{"ok": false, "error": "...", "status": N}`, never a 500; a server too busy to answer in time
 says so with a 503. Queries run in the matcher's lane (sanctions.web.lane), each answer
 serialised there too, off the event loop. `POST /-/match` (yente's shape, yente.py) uses the
-same batch machinery.
+same batch machinery. Every answer carries `data_version` (the build id, each list's as-of date
+and content hash) once, at its top; a query with an `id` gets the decisions recorded for that
+customer key on its matches (sanctions.web.review).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .guard import MAX_BODY_BYTES, BodyTimeout, BodyTooLarge, json_bytes
 from .lane import LANE, Busy, lane_status
 from .limits import limits
 from .live import get_live, indexed_state
+from .review import review
 from .state import RECENT_NAMES, State
 
 MAX_QUERIES = 1000
@@ -174,15 +177,25 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
 
 
 def _answer(state: State, fields: Mapping[str, Any]) -> str:
-    """One query, screened and serialised (in the matcher thread)."""
-    return json_bytes(screening.screen_fields(fields, index=state.index)).decode("utf-8")
+    """One query, screened and serialised (in the matcher thread): without the data version,
+    which the response carries once, and without decisions, applied after the answer cache
+    (sanctions.web.review)."""
+    return json_bytes(screening.screen_fields(fields, index=state.index, version=False,
+                                              decisions=False, audit=False)).decode("utf-8")
+
+
+def version_json(state: State) -> str:
+    """The data version of the index `state` serves, as JSON text (null while loading)."""
+    return json_bytes(screening.data_version(state.index) if state.index is not None
+                      else None).decode("utf-8")
 
 
 async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
                  batch: bool, errors: Mapping[int, str] | None = None) -> list[str]:
     """Validated queries' answers (JSON texts) against `state`'s index: those already given
     are remembered, the others screened in the lane (a batch a query at a time). `errors`:
-    the answers of the queries that failed validation, by position (not screened)."""
+    the answers of the queries that failed validation, by position (not screened). Decisions
+    of the queries' customer keys are applied to the answers, and they are audited if asked."""
     errors = errors or {}
     keys = [json.dumps(q, sort_keys=True, ensure_ascii=True, default=str) for q in queries]
     answers = [errors.get(i) or state.answer(k) for i, k in enumerate(keys)]
@@ -196,7 +209,7 @@ async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
         for i, answer in zip(todo, done, strict=True):
             answers[i] = answer
             state.remember(keys[i], answer)
-    return [a for a in answers if a is not None]
+    return await review(state, queries, [a for a in answers if a is not None])
 
 
 def refused(exc: BadRequest | LookupError | Busy) -> Response:
@@ -230,13 +243,16 @@ async def screen_json(request: Request, datasette: Any) -> Response:
         if request.method == "GET":
             fields = query_fields(request.args)
             check(fields)
-            [answer] = await screen(datasette, await indexed_state(datasette), [fields], False)
-            return _text_response(answer)
+            state = await indexed_state(datasette)
+            [answer] = await screen(datasette, state, [fields], False)
+            # the library's result: the answer with its data version last, spliced in as text
+            return _text_response(answer[:-1] + ', "data_version": ' + version_json(state) + "}")
         batch = parse_batch(await read_body(request), limits(datasette).work_budget)
-        answers = await screen(datasette, await indexed_state(datasette), batch.fields, True,
-                               batch.errors)
-        # the same bytes json.dumps({"results": [...]}) would give, put together from parts
-        return _text_response('{"results": [' + ", ".join(answers) + "]}")
+        state = await indexed_state(datasette)
+        answers = await screen(datasette, state, batch.fields, True, batch.errors)
+        # the same bytes json.dumps({"results": [...], "data_version": ...}) would give
+        return _text_response('{"results": [' + ", ".join(answers) + '], "data_version": '
+                              + version_json(state) + "}")
     except (BadRequest, LookupError, Busy) as exc:
         return refused(exc)
 

@@ -5,7 +5,8 @@ its limits.
 Each example (`{"schema": "Person", "properties": {"name": [...], ...}}`) becomes one query of
 `POST /-/screen.json` per name, screened by sanctions.screening in the same lane, under the
 same body, query-count and work limits; a name's matches are merged by entity (its best score
-kept). A bad example is its own response's error (`"status": 400`), never the request's.
+kept). A bad example is its own response's error (`"status": 400`), never the request's. The
+answer carries the data version (build id, each list's as-of date and content hash) at the top.
 """
 
 from __future__ import annotations
@@ -195,7 +196,8 @@ async def match(request: Request, datasette: Any) -> Response:
         examples = parse_match(await read_body(request), options,
                                limits(datasette).work_budget)
         fields = [q for e in examples for q in e.queries]
-        texts = await screen(datasette, await indexed_state(datasette), fields, True)
+        state = await indexed_state(datasette)
+        texts = await screen(datasette, state, fields, True)
         answers = [json.loads(t) for t in texts]
         responses, at = {}, 0
         for e in examples:
@@ -203,6 +205,8 @@ async def match(request: Request, datasette: Any) -> Response:
             responses[e.key] = _response(e, answers[at:at + n], threshold, options["limit"])
             at += n
         return json_response({"responses": responses, "limit": options["limit"],
-                              "matcher": {"name": "sanctions", "threshold": threshold}})
+                              "matcher": {"name": "sanctions", "threshold": threshold},
+                              # ours, beyond yente's shape: which build and lists answered
+                              "data_version": screening.data_version(state.index)})
     except (BadRequest, LookupError, Busy) as exc:
         return refused(exc)

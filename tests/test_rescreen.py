@@ -1,0 +1,260 @@
+"""Re-screening on change (sanctions.rescreen, `sanctions rescreen`, `sanctions update
+--rescreen`) on real UN data: a "before" file with two entries trimmed out and an alias dropped
+(tests/rescreen_scenario.py), then the real file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sanctions.cli import app
+from sanctions.errors import SanctionsError
+from sanctions.ingest.build import build
+from sanctions.rescreen import ChangeSet, changes_since, rescreen
+from sanctions.screening import screen_many
+from sanctions.store.decisions import record_decision
+from sanctions.store.version import read_data_version
+from tests.mirror_server import Mirror, serve
+from tests.rescreen_scenario import (
+    ADDED,
+    CHANGED,
+    UN,
+    before_xml,
+    customers,
+    planted_ids,
+    write_csv,
+)
+
+runner = CliRunner()
+NEW = {f"un_sc:{d}" for d in ADDED}
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str, str]:
+    """(the database built from the real file over the "before" one, a copy of the "before"
+    database, the before build, the after build)."""
+    root = tmp_path_factory.mktemp("history")
+    db = root / "db" / "sanctions.db"
+    db.parent.mkdir()
+    build(db, sources=[UN], files={"un_sc": {"xml": before_xml(root / "before.xml")}})
+    old = root / "before" / "sanctions.db"
+    old.parent.mkdir()
+    shutil.copyfile(db, old)
+    before = read_data_version(db)["build"]
+    build(db, sources=[UN])
+    return db, old, before, read_data_version(db)["build"]
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, str]]:
+    return customers(400)
+
+
+def fresh(history: tuple[Path, Path, str, str], tmp_path: Path) -> Path:
+    """A copy of the updated database with a decisions file of its own."""
+    db = tmp_path / "sanctions.db"
+    shutil.copyfile(history[0], db)
+    return db
+
+
+def test_changes_since_a_build_or_a_date(history: tuple[Path, Path, str, str]) -> None:
+    db, _, before, after = history
+    found = changes_since(before, db)
+    assert (found.added, found.changed, found.removed, found.builds, found.baselines) == (
+        NEW, {f"un_sc:{CHANGED}"}, {}, [after], [])
+    nothing = changes_since(after, db)
+    assert (nothing.screened, nothing.removed, nothing.builds) == (set(), {}, [])
+    dated = changes_since(before[:10], db)  # a date: every build on or after it
+    assert (dated.added, dated.baselines) == (NEW, ["un_sc"])
+    assert dated.notes() == [f"un_sc was first recorded since {before[:10]}: its entities have "
+                             "no change history before it, so screen the file in full against "
+                             "it"]
+    with pytest.raises(SanctionsError) as err:
+        changes_since("last tuesday", db)
+    assert str(err.value) == ("--since must be a build (as a result's data version shows it, "
+                              "e.g. 2026-11-30T09:00:55+00:00) or an ISO date, not 'last "
+                              "tuesday'")
+
+
+def test_new_hits_and_changed_records(history: tuple[Path, Path, str, str],
+                                      rows: list[dict[str, str]], tmp_path: Path) -> None:
+    db = fresh(history, tmp_path)
+    ids = planted_ids(rows)
+    reported = list(rescreen(rows, since=history[2], db=db, audit=False))
+    got = sorted((r["query"]["id"], m["entity_id"], m["change"])
+                 for r in reported for m in r["matches"])
+    assert got == sorted([(ids[-2], "un_sc:110441", "new_hit"),
+                          (ids[-1], "un_sc:110899", "new_hit"),
+                          (ids[0], f"un_sc:{CHANGED}", "changed")])
+    # passthrough kept, in input order, with the data version that answered
+    assert [r["query"] for r in reported] == [
+        r for r in rows if r["id"] in {ids[0], ids[-2], ids[-1]}]
+    assert {r["data_version"]["build"] for r in reported} == {history[3]}
+    # a false positive decided on the changed record as it is now is not reported again
+    record_decision(ids[0], f"un_sc:{CHANGED}", "false_positive", by="ana", db=db)
+    again = list(rescreen(rows, since=history[2], db=db, audit=False))
+    assert sorted(r["query"]["id"] for r in again) == sorted([ids[-2], ids[-1]])
+
+
+def test_scores_are_a_full_screens(history: tuple[Path, Path, str, str],
+                                   rows: list[dict[str, str]]) -> None:
+    db, _, before, _ = history
+    reported = list(rescreen(rows, since=before, db=db, audit=False))
+    mine = {r["query"]["id"]: r for r in reported}
+    full = screen_many([r for r in rows if r["id"] in mine], db=db, decisions=False)
+    for r in full:
+        for m in mine[r["query"]["id"]]["matches"]:
+            assert m["score"] == next(x["score"] for x in r["matches"]
+                                      if x["entity_id"] == m["entity_id"])
+            assert m["explanation"] == next(x["explanation"] for x in r["matches"]
+                                            if x["entity_id"] == m["entity_id"])
+
+
+def _variants(name: str, rng: random.Random) -> Iterator[str]:
+    yield name
+    yield name.lower()
+    yield " ".join(reversed(name.split()))
+    if len(name) > 6:
+        i = rng.randrange(1, len(name) - 1)
+        yield name[:i] + name[i + 1:]  # a letter left out
+        yield name[:i] + name[i + 1] + name[i] + name[i + 2:]  # two swapped
+
+
+def test_the_prefilter_keeps_every_hit(history: tuple[Path, Path, str, str],
+                                       rows: list[dict[str, str]]) -> None:
+    """Against 40 changed records, a re-screen reports exactly what a full screen reports on
+    them, for their own names misspelt every way and for the customers."""
+    import sqlite3
+
+    db = history[0]
+    rng = random.Random(7)
+    with sqlite3.connect(db) as conn:
+        ids = rng.sample(sorted(r[0] for r in conn.execute("SELECT id FROM entities")), 40)
+        names = [r[0] for r in conn.execute(
+            f"SELECT name FROM names WHERE entity_id IN ({','.join('?' * len(ids))})", ids)]
+    queries = [{"id": f"q{i}", "name": v} for i, v in enumerate(
+        v for n in names for v in _variants(n, rng))] + rows
+    change = ChangeSet("test", changed=set(ids))
+    got = {(r["query"]["id"], m["entity_id"], m["score"])
+           for r in rescreen(queries, since=change, db=db, audit=False) for m in r["matches"]}
+    full = {(r["query"]["id"], m["entity_id"], m["score"])
+            for r in screen_many(queries, db=db, decisions=False) for m in r["matches"]
+            if m["entity_id"] in change.changed}
+    assert len(full) > 100
+    assert got >= full
+    # more only where a full screen shows a record under a linked one, or past its limit
+    assert all(e in change.changed for _, e, _ in got - full)
+
+
+def test_removed_records_are_reported_not_alarmed(history: tuple[Path, Path, str, str],
+                                                  rows: list[dict[str, str]],
+                                                  tmp_path: Path) -> None:
+    db = fresh(history, tmp_path)
+    after = history[3]
+    build(db, sources=[UN], files={"un_sc": {"xml": before_xml(tmp_path / "before.xml")}})
+    found = changes_since(after, db)
+    assert set(found.removed) == NEW and found.changed == {f"un_sc:{CHANGED}"}
+    ids = planted_ids(rows)
+    got = sorted((r["query"]["id"], m["entity_id"], m["change"])
+                 for r in rescreen(rows, since=after, db=db, audit=False) for m in r["matches"])
+    assert got == sorted([(ids[-2], "un_sc:110441", "removed"),
+                          (ids[-1], "un_sc:110899", "removed"),
+                          (ids[0], f"un_sc:{CHANGED}", "changed")])
+
+
+def test_cli_rescreen(history: tuple[Path, Path, str, str], rows: list[dict[str, str]],
+                      tmp_path: Path) -> None:
+    db = fresh(history, tmp_path)
+    source = write_csv(rows, tmp_path / "customers.csv")
+    ids = planted_ids(rows)
+    args = ["rescreen", "--input", str(source), "--db", str(db), "--no-audit"]
+    result = runner.invoke(app, [*args, "--since", history[2], "--format", "jsonl"])
+    assert result.exit_code == 1, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [(x["query"]["id"], [m["change"] for m in x["matches"]]) for x in lines] == sorted(
+        [(ids[0], ["changed"]), (ids[-2], ["new_hit"]), (ids[-1], ["new_hit"])])
+    assert result.stderr.splitlines()[-1] == (
+        f"Re-screened 400 rows against 2 added, 1 changed and 0 removed entities since "
+        f"{history[2]}: 2 new_hit, 1 changed, 0 resurfaced, 0 removed")
+    table = runner.invoke(app, [*args, "--since", history[2]])
+    assert table.exit_code == 1
+    assert "new_hit" in table.stdout and "un_sc:110441" in table.stdout
+    none = runner.invoke(app, [*args, "--since", history[3]])
+    assert none.exit_code == 0
+    assert none.stdout.strip() == "No customer is affected by the changes."
+    bad = runner.invoke(app, [*args, "--since", "yesterday"])
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: --since must be a build") and bad.stdout == ""
+    xlsx = tmp_path / "report.xlsx"
+    out = runner.invoke(app, [*args, "--since", history[2], "--output", str(xlsx)])
+    assert out.exit_code == 1 and xlsx.read_bytes()[:4] == b"PK\x03\x04"
+
+
+@pytest.fixture()
+def mirror(tmp_path: Path) -> Iterator[Mirror]:
+    (tmp_path / "mirror" / "un_sc").mkdir(parents=True)
+    shutil.copyfile(UN.snapshot_paths()["xml"], tmp_path / "mirror" / "un_sc" / "consolidated.xml")
+    with serve(tmp_path / "mirror") as m:
+        yield m
+
+
+def test_update_then_rescreen(history: tuple[Path, Path, str, str], rows: list[dict[str, str]],
+                              tmp_path: Path, mirror: Mirror,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CLI updates the whole registry; keep it to the source the mirror serves.
+    monkeypatch.setattr("sanctions.ingest.update.all_sources", lambda: [UN])
+    db = tmp_path / "db" / "sanctions.db"
+    db.parent.mkdir()
+    shutil.copyfile(history[1], db)
+    source = write_csv(rows, tmp_path / "customers.csv")
+    report = tmp_path / "report.csv"
+    args = ["update", "--db", str(db), "--mirror", mirror.url, "--rescreen", str(source),
+            "--rescreen-output", str(report)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    ids = planted_ids(rows)
+    got = [(r["id"], r["entity_id"], r["change"]) for r in csv.DictReader(
+        io.StringIO(report.read_text(encoding="utf-8")))]
+    assert sorted(got) == sorted([(ids[0], f"un_sc:{CHANGED}", "changed"),
+                                  (ids[-2], "un_sc:110441", "new_hit"),
+                                  (ids[-1], "un_sc:110899", "new_hit")])
+    again = runner.invoke(app, args)  # nothing changed upstream: nothing to re-screen
+    assert again.exit_code == 0, again.output
+    assert f"Nothing changed: {source} needs no re-screen" in again.stderr
+    missing = runner.invoke(app, [*args[:-3], str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2
+    assert missing.stderr == f"error: --rescreen {tmp_path / 'nope.csv'}: no such file\n"
+
+
+def test_the_prefilter_keeps_every_hit_of_the_eval_sets(
+        history: tuple[Path, Path, str, str]) -> None:
+    """The hand-labelled queries of eval/ (typos, transliterations, word order, partial names)
+    against every UN record they expect, as a change: the same hits as a full screen."""
+    root = Path(__file__).resolve().parent.parent / "eval"
+    queries: list[dict[str, str | None]] = []
+    expected: set[str] = set()
+    for name in ("dev_set.csv", "holdout_set.csv"):
+        with (root / name).open(encoding="utf-8", newline="") as fh:
+            for i, r in enumerate(csv.DictReader(fh)):
+                queries.append({"id": f"{name}:{i}", "name": r["query"],
+                                "type": r["type"] or None})
+                expected.add(r["expected"])
+    change = ChangeSet("test", changed={e for e in expected if e.startswith("un_sc:")})
+    assert len(change.changed) > 20
+    db = history[0]
+    got = {(r["query"]["id"], m["entity_id"], m["score"])
+           for r in rescreen(queries, since=change, db=db, audit=False) for m in r["matches"]}
+    full = {(r["query"]["id"], m["entity_id"], m["score"])
+            for r in screen_many(queries, db=db, decisions=False) for m in r["matches"]
+            if m["entity_id"] in change.changed}
+    assert len(full) > 30
+    assert got >= full
+    assert all(e in change.changed for _, e, _ in got - full)
