@@ -1,0 +1,108 @@
+"""Spark throughput in local mode with 1 and 2 workers, and the speed-up between them.
+
+    python scripts/bench_spark.py [--rows 1000000] [--db db/sanctions.db] [--repeat 1]
+                                  [--workers 1 2] [--partitions 8]
+
+Writes N synthetic customers to a Parquet file (first and last names recombined from
+eval/customers.csv, companies from its company names with a number: they look like a bank's
+customers and few of them match), then for each worker count starts Spark with `local[W]`
+and screens them with `sanctions.spark.screen`, writing to Spark's `noop` sink so that only the
+screening is timed (from the job's start to its end: shipping the index file, every worker
+opening it, screening every row). The Spark session's start is not counted. Prints queries per
+second per run, the range over `--repeat` runs, and the speed-up of the last count over the
+first (median over median). Needs the `spark` extra and Java.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def customers(n: int, seed: int = 14) -> dict[str, list[str]]:
+    people: list[list[str]] = []
+    companies: list[str] = []
+    with open(ROOT / "eval" / "customers.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["type"] == "person" and len(row["name"].split()) >= 2:
+                people.append(row["name"].split())
+            elif row["type"] == "organization":
+                companies.append(row["name"])
+    firsts = [p[0] for p in people]
+    lasts = [p[-1] for p in people]
+    rng = random.Random(seed)
+    ids, names, types = [], [], []
+    for i in range(n):
+        ids.append(f"S{i:08d}")
+        if rng.random() < 0.8:
+            names.append(f"{rng.choice(firsts)} {rng.choice(lasts)}")
+            types.append("person")
+        else:
+            names.append(f"{rng.choice(companies)} {rng.randint(1, 999)}")
+            types.append("organization")
+    return {"id": ids, "name": names, "type": types}
+
+
+def run(rows: Path, db: Path, workers: int, partitions: int) -> float:
+    from pyspark.sql import SparkSession
+
+    from sanctions.spark import screen
+
+    spark = (SparkSession.builder.master(f"local[{workers}]").appName(f"bench {workers}")
+             .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        df = spark.read.parquet(str(rows))
+        start = time.perf_counter()
+        screen(df, type_col="type", db=db, partitions=partitions).write.format("noop") \
+            .mode("overwrite").save()
+        return time.perf_counter() - start
+    finally:
+        spark.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, default=ROOT / "db" / "sanctions.db")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--partitions", type=int, default=8,
+                        help="tasks per run, the same for every worker count")
+    args = parser.parse_args()
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = Path(tmp) / "customers.parquet"
+        pd.DataFrame(customers(args.rows)).to_parquet(rows, row_group_size=50_000)
+        print(f"{args.rows:,} synthetic customers, database {args.db}, {os.cpu_count()} cores",
+              flush=True)
+        medians = {}
+        for workers in args.workers:
+            rates = []
+            for n in range(args.repeat):
+                seconds = run(rows, args.db, workers, args.partitions)
+                rates.append(args.rows / seconds)
+                print(f"local[{workers}] run {n + 1}: {seconds:.1f} s, {rates[-1]:,.0f} q/s",
+                      flush=True)
+            medians[workers] = statistics.median(rates)
+            print(f"local[{workers}]: {min(rates):,.0f}-{max(rates):,.0f} q/s "
+                  f"(median {medians[workers]:,.0f})", flush=True)
+        first, last = args.workers[0], args.workers[-1]
+        if first != last:
+            print(f"speed-up local[{last}] / local[{first}]: "
+                  f"{medians[last] / medians[first]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
