@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from .countries import country_code
 from .errors import SanctionsError
@@ -83,7 +84,7 @@ def _check_text(value: str, key: str) -> None:
 
 def _sources(value: Any) -> tuple[str, ...]:
     """`source` as one key, a list of keys, or comma-separated keys."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:  # none: no need to load the registry
         return ()
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(s, str) for s in items):
@@ -182,12 +183,13 @@ class _Cached:
 
 
 _CACHE: dict[str, _Cached] = {}
+# The data version of the database each loaded index came from (sanctions.store.version),
+# computed once per load and attached to every result screened against that index.
+_VERSIONS: WeakKeyDictionary[Index, dict[str, Any]] = WeakKeyDictionary()
 
 
 def get_index(db_path: Path | str = DEFAULT_DB) -> Index:
     """The index for this database, loaded once and reloaded when the file is replaced."""
-    from .store.index import load_index  # sqlite and numpy arrays: only when screening
-
     path = Path(db_path)
     try:
         st = path.stat()
@@ -196,17 +198,27 @@ def get_index(db_path: Path | str = DEFAULT_DB) -> Index:
     key = (st.st_mtime, st.st_ino)
     cached = _CACHE.get(str(path))
     if cached is None or cached.key != key:
-        cached = _Cached(key, load_index(path))
+        cached = _Cached(key, load_index(path))  # this module's: with its data version
         _CACHE[str(path)] = cached
     return cached.index
+
+
+def data_version(index: Index) -> dict[str, Any] | None:
+    """The data version (build id, each source's as-of date and content hash) of the database
+    `index` was loaded from; None for an index built by hand."""
+    return _VERSIONS.get(index)
 
 
 def load_index(db_path: Path | str) -> Index:
     """A fresh index for this database file, not cached: for a server that loads the next one
     beside the one it is serving and swaps them itself (sanctions.web.live)."""
     from .store.index import load_index as load  # sqlite and numpy arrays: only when screening
+    from .store.version import read_data_version
 
-    return load(db_path)
+    version = read_data_version(db_path)  # read first: a swap in between shows as a new file
+    index = load(db_path)
+    _VERSIONS[index] = version
+    return index
 
 
 def warm_index(index: Index, queries: Iterable[Mapping[str, Any]]) -> None:
@@ -258,7 +270,7 @@ def screen_query(index: Index, query: Query, *, threshold: float | None = None,
         if m.score < threshold:
             continue
         related = [index.entities[i] for i in members.get(c, ())
-                   if index.entities[i] is not m.entity]
+                   if index.entities[i].id != m.entity.id]  # a stored index rereads rows
         out.append(_match_json(m, related))
     return out[:limit]
 
@@ -294,22 +306,45 @@ def screen_record(index: Index, fields: Mapping[str, Any],
 
 
 def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB, *,
-                  index: Index | None = None) -> dict[str, Any]:
+                  index: Index | None = None, version: bool = True,
+                  decisions: Path | str | bool | None = None, audit: bool | None = None,
+                  surface: str = "library") -> dict[str, Any]:
     """One query given as fields (the web's query string, the CLI's options); raises
     QueryError for an invalid one. `index`: the one to use instead of `db`'s (a server that
-    swaps its index itself)."""
+    swaps its index itself). The result carries `data_version` (unless `version` is False: a
+    caller that puts it elsewhere) and, when the query has an `id`, the decisions recorded for
+    it (see `screen_many` for `decisions` and `audit`)."""
     query, options = parse(fields)
     index = index if index is not None else get_index(db)
     matches = screen_query(index, query, threshold=options.threshold, limit=options.limit)
-    return {"query": _echo(fields), "matches": matches}
+    result = {"query": _echo(fields), "matches": matches}
+    dv = data_version(index)
+    if version and dv is not None:
+        result["data_version"] = dv
+    from .store.audit import reviewed
+
+    return next(reviewed(iter([result]), db, dv, decisions=decisions, audit=audit,
+                         surface=surface, options=options_in_force(fields)))
+
+
+def options_in_force(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The search options a query ran with, for the audit trail: as given, the threshold as
+    applied (the default when none was given)."""
+    options = {k: fields.get(k) for k in OPTION_FIELDS if fields.get(k) not in (None, "", [])}
+    if options.get("threshold") is None:
+        options["threshold"] = DEFAULT_CONFIG.threshold
+    return options
 
 
 def screen(name: str | None = None, *, db: Path | str = DEFAULT_DB, type: str | None = None,
            country: str | None = None, birth_date: str | None = None, imo: str | None = None,
            source: str | Iterable[str] | None = None, program: str | None = None,
-           threshold: float | None = None, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+           threshold: float | None = None, limit: int = DEFAULT_LIMIT, id: str | None = None,
+           decisions: Path | str | bool | None = None, audit: bool | None = None,
+           surface: str = "library") -> dict[str, Any]:
     """Screen one name (or an IMO number) against every list; raises QueryError for an invalid
-    query and SanctionsError when there is no database.
+    query and SanctionsError when there is no database. `id`: the customer key the decisions
+    are recorded under (see `screen_many` for `decisions` and `audit`).
 
     >>> screen("Nicolás Maduro", limit=1)["matches"][0]["band"]  # doctest: +SKIP
     'strong'
@@ -317,16 +352,21 @@ def screen(name: str | None = None, *, db: Path | str = DEFAULT_DB, type: str | 
     sources = source if source is None or isinstance(source, str) else list(source)
     fields = {"name": name, "type": type, "country": country, "birth_date": birth_date,
               "imo": imo, "source": sources, "program": program, "threshold": threshold,
-              "limit": limit}
-    return screen_fields(fields, db)
+              "limit": limit, **({"id": id} if id is not None else {})}
+    return screen_fields(fields, db, decisions=decisions, audit=audit, surface=surface)
 
 
 def screen_many(rows: Iterable[Mapping[str, Any]], *, db: Path | str = DEFAULT_DB,
-                workers: int = 2, **defaults: Any) -> Iterator[dict[str, Any]]:
+                workers: int = 2, decisions: Path | str | bool | None = None,
+                audit: bool | None = None, surface: str = "library", **defaults: Any
+                ) -> Iterator[dict[str, Any]]:
     """Screen a stream of rows (dicts of query fields plus any passthrough), yielding one result
     per row in input order; a bad row yields `{"query": row, "matches": [], "error": "..."}`
     and the batch goes on. `defaults` (source, program, threshold, limit, ...) apply to every
-    row that does not set them.
+    row that does not set them. Every screened result carries `data_version`; a row with an
+    `id` gets the decisions recorded for that customer key on its matches (`decision`), from
+    the decisions file beside `db` (`decisions`: another file; False: none). `audit` (default:
+    env SANCTIONS_AUDIT) writes every result to that file's audit trail.
 
     >>> [r["query"]["id"] for r in screen_many([{"id": "c1", "name": "Nord Star"}])]
     ... # doctest: +SKIP
@@ -338,4 +378,11 @@ def screen_many(rows: Iterable[Mapping[str, Any]], *, db: Path | str = DEFAULT_D
     parse({"name": "x", **defaults})  # a bad default is the caller's error, not every row's
     from .batch import run_batch
 
-    yield from run_batch(get_index(db), rows, defaults, workers)
+    index = get_index(db)
+    dv = data_version(index)
+    results = (r if "error" in r or dv is None else {**r, "data_version": dv}
+               for r in run_batch(index, rows, defaults, workers))
+    from .store.audit import reviewed
+
+    yield from reviewed(results, db, dv, decisions=decisions, audit=audit, surface=surface,
+                        options=options_in_force(defaults))

@@ -18,8 +18,18 @@ import typer
 from ..errors import SanctionsError
 from ..store import DEFAULT_DB
 from .common import DbOption, TableOrJson, fail
+from .decide import (
+    AuditOption,
+    DecisionsOption,
+    TokenOption,
+    audit,
+    decide,
+    decisions_command,
+    serve_decisions,
+)
 from .export import export
 from .mcp import mcp
+from .rescreen import rescreen
 from .screen import screen
 from .update import AcceptDropOption, changes, update
 
@@ -44,11 +54,25 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    quiet: Annotated[bool, typer.Option(
+        "-q", "--quiet", help="Only errors on stderr: no notes, no progress bar.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "-v", "--verbose", help="Also what runs and what it cost (time, memory) on stderr.")
+    ] = False,
 ) -> None:
     """Screen names against official sanctions and designation lists (OFAC, State, UN, UK, EU)."""
+    from . import verbosity  # stdout is never touched by either
+
+    if quiet and verbose:
+        fail("-q/--quiet and -v/--verbose do not go together")
+    if quiet:
+        verbosity.quiet()
+    elif verbose:
+        ctx.call_on_close(verbosity.verbose(ctx.invoked_subcommand))
 
 
 def _parse_files(specs: list[str]) -> dict[str, dict[str, Path]]:
@@ -78,24 +102,41 @@ def build_command(
                                 "keep their data from the previous database). Repeatable.")
     ] = [],  # noqa: B006
     accept_drop: AcceptDropOption = [],  # noqa: B006
+    ftm: Annotated[
+        list[str], typer.Option("--ftm", help="Also import a FollowTheMoney entities file "
+                                "(JSON lines) as source KEY: KEY=PATH. Repeatable.")
+    ] = [],  # noqa: B006
 ) -> None:
     """Build the database from the bundled snapshots (offline), validate it, swap it in."""
     from ..ingest.build import build
-    from ..sources import get_source
+    from ..ingest.ftm import ftm_inputs
+    from ..sources import all_sources, get_source
 
     files = _parse_files(file)
+    ftm_files = {}
+    for spec in ftm:
+        key, sep, path = spec.partition("=")
+        if not (sep and key and path):
+            fail(f"--ftm expects KEY=PATH, got {spec!r}")
+        ftm_files[key] = Path(path)
+    try:
+        extra, inputs = ftm_inputs(ftm_files)
+    except SanctionsError as exc:
+        fail(str(exc))
     try:
         selected = [get_source(k) for k in source] if source else None
-        for key in [*files, *accept_drop]:
+        for key in [*files, *(k for k in accept_drop if k not in ftm_files)]:
             get_source(key)
     except KeyError as exc:
         fail(f"unknown source key {exc.args[0]!r}")
+    if extra:
+        selected = [*(selected if selected is not None else all_sources()), *extra]
     if db.is_dir():
         fail(f"{db} is a directory, not a database file")
     typer.echo(f"Building {db} ...", err=True)
     try:
         result = build(db, sources=selected, files=files, accept_drop=accept_drop,
-                       progress=lambda m: typer.echo(m, err=True))
+                       inputs=inputs, progress=lambda m: typer.echo(m, err=True))
     except SanctionsError as exc:
         fail(f"{exc}; the previous database at {db} is unchanged")
     kept = f", {len(result.carried)} kept as they were" if result.carried else ""
@@ -123,14 +164,36 @@ def sources_command(
     print_sources(rows)
 
 
-@app.command("serve")
+# Datasette's own serve options pass through (they are Datasette's to parse)
+@app.command("serve", context_settings={"allow_extra_args": True,
+                                        "ignore_unknown_options": True})
 def serve_command(
+    ctx: typer.Context,
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    cors: Annotated[bool, typer.Option(
+        "--cors", help="CORS headers (Allow-Origin *) on every JSON answer, the API's too.")
+    ] = False,
+    metadata: Annotated[Path | None, typer.Option(
+        "--metadata", help="A Datasette metadata file (JSON or YAML) merged into the "
+        "project's.")] = None,
+    token: TokenOption = None,
+    audit: AuditOption = False,
+    decisions: DecisionsOption = None,
 ) -> None:
-    """Serve the database with Datasette (immutable), with metadata, facets and screening."""
+    """Serve the database with Datasette (immutable), with metadata, facets and screening.
+
+    Other Datasette serve options follow as Datasette takes them, e.g.
+    `--setting base_url /lists/`, `--setting sql_time_limit_ms 5000`, `--template-dir DIR`."""
     from ..web.serve import serve
+    from ..web.serve_options import passthrough, read_metadata
+
+    try:
+        options = passthrough([*(["--cors"] if cors else []), *ctx.args])
+        extra = read_metadata(metadata) if metadata is not None else None
+    except SanctionsError as exc:
+        fail(str(exc))
 
     if not db.exists():
         fail(f"no database at {db}; run `sanctions build` first")
@@ -138,7 +201,8 @@ def serve_command(
         fail(f"{db} is a directory, not a database file")
     typer.echo(f"Serving {db} at http://{host}:{port}/", err=True)
     sys.stderr.flush()
-    serve(db, host=host, port=port)
+    serve(db, host=host, port=port, decisions=serve_decisions(db, decisions, token, audit),
+          options=options, metadata=extra)
 
 
 app.command("update")(update)
@@ -169,3 +233,7 @@ def show_command(
 
 
 app.command("screen")(screen)
+app.command("decide")(decide)
+app.command("decisions")(decisions_command)
+app.command("audit")(audit)
+app.command("rescreen")(rescreen)

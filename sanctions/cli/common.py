@@ -8,6 +8,7 @@ from typing import Annotated, Literal, NoReturn
 
 import typer
 
+from ..display import format_score as format_score  # the web prints scores the same way
 from ..models import ENTITY_TYPES
 
 DbOption = Annotated[
@@ -18,7 +19,7 @@ DbOption = Annotated[
 # Closed choices as Literal types: help lists them, completion offers them, and any other value
 # is a usage error naming the choices.
 TableOrJson = Literal["table", "json"]
-ScreenFormat = Literal["table", "json", "jsonl", "csv"]
+ScreenFormat = Literal["table", "json", "jsonl", "csv", "xlsx"]
 
 STDIO = "-"  # --input - reads standard input, --output - writes standard output
 
@@ -39,12 +40,3 @@ def _complete_type(incomplete: str) -> list[str]:
 TypeOption = Annotated[str | None, typer.Option(
     "--type", metavar=f"<{'|'.join(ENTITY_TYPES)}>", autocompletion=_complete_type,
     help="Entity type.")]
-
-
-def format_score(score: float) -> str:
-    """Three decimals like the web, cut rather than rounded: every band starts at a number of
-    at most three decimals (0.99, 0.90, the threshold), so the printed score is never on the
-    other side of a band boundary from the score (0.9896, strong, prints 0.989, not 0.990)."""
-    text = f"{score:.6f}"  # scores carry 4 decimals; 6 keeps them exact before the cut
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac[:3]}"

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -21,6 +21,7 @@ from ..store import DEFAULT_DB
 from .batch_input import STDIN, BatchFile, Row
 from .batch_output import CSV_COLUMNS, FORMATS, Output, Writer
 from .common import DbOption, ScreenFormat, TypeOption, fail
+from .decide import DecisionsOption
 
 __all__ = ["CSV_COLUMNS", "EXIT_MATCH", "FORMATS", "screen"]
 
@@ -47,26 +48,58 @@ def screen(
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write results here (- or none: standard output).")] = None,
     db: DbOption = DEFAULT_DB,
+    engine: Annotated[Literal["local", "spark"], typer.Option(
+        "--engine", help="Batch engine: local (this machine's cores) or spark (--input and "
+        "--output Parquet, CSV or JSONL; see docs/spark.md).")] = "local",
+    master: Annotated[str | None, typer.Option(
+        "--master", help="Spark master with --engine spark (default: env SPARK_MASTER, "
+        "else local[*]).")] = None,
+    id: Annotated[str | None, typer.Option(
+        "--id", help="The customer key of a single query: its recorded decisions apply.")
+    ] = None,
+    decisions: DecisionsOption = None,
+    audit: Annotated[bool | None, typer.Option(
+        "--audit/--no-audit", help="Write this screening to the audit trail (default: env "
+        "SANCTIONS_AUDIT).", show_default=False)] = None,
 ) -> None:
     """Screen a name (or a batch file) against every list; scores explain themselves.
 
     Exit status 0: no match at or above the threshold; 1: at least one; 2: usage, data or I/O
-    error (a batch with a match still exits 1 when some rows were bad: see stderr).
+    error (a batch with a match still exits 1 when some rows were bad: see stderr). A match
+    decided a false positive for the query's customer key (`id`, see `sanctions decide`) does
+    not count, until the entity's record changes.
     """
     from ..screening import screen as screen_one
+    from ..store.decisions import alarms
 
     single = input is None
     if single and name is None and imo is None:
         fail("give a NAME, --imo N or --input FILE")
     if not single and (name is not None or imo is not None):
         fail("give a NAME or --input FILE, not both")
+    if not single and id is not None:  # a file's rows carry their own keys (its id column)
+        fail("--id is for a single NAME; a batch takes each row's id column")
     for label, value in (("NAME", name), ("--type", type), ("--country", country),
                          ("--birth-date", birth_date), ("--imo", imo), ("--program", program),
                          *(("--source", s) for s in source)):
         if value is not None and not _encodable(value):
             fail(f"{label} is not valid UTF-8")
+    if engine == "spark":
+        if input is None:
+            fail("--engine spark screens a batch: give --input FILE")
+        from .screen_spark import run_spark
+
+        try:
+            hit, bad = run_spark(input, output, db, master, {
+                "source": list(source) or None, "program": program, "threshold": threshold,
+                "limit": limit})
+        except SanctionsError as exc:
+            fail(str(exc))
+        raise typer.Exit(EXIT_MATCH if hit else 2 if bad else 0)
     options: dict[str, Any] = {"source": list(source), "program": program, "threshold": threshold,
-               "limit": limit}
+               "limit": limit, "decisions": decisions, "audit": audit}
+    if format == "xlsx" and (output is None or output == STDIN) and sys.stdout.isatty():
+        fail("--format xlsx is a binary file: give --output FILE.xlsx (or pipe it)")
     matched = bad = False
     try:
         with ExitStack() as stack:
@@ -74,11 +107,11 @@ def screen(
             if single:
                 results: Iterator[dict[str, Any]] = iter([screen_one(
                     name, db=db, type=type, country=country, birth_date=birth_date, imo=imo,
-                    **options)])
+                    id=id, surface="cli", **options)])
             else:
                 assert input is not None
                 batch = stack.enter_context(BatchFile(input))
-                if format == "csv":
+                if format in ("csv", "xlsx"):
                     columns = batch.columns if batch.columns is not None else batch.json_columns()
                 results = _batch(db, input, batch.rows(), options)
             out = Output(None if output == STDIN else output, data=format != "table",
@@ -86,7 +119,7 @@ def screen(
             try:
                 writer = Writer(out, format, single, columns)
                 for result in results:
-                    matched |= bool(result["matches"])
+                    matched |= alarms(result)  # a decided false positive does not count
                     if result.get("error"):
                         bad = True
                         typer.echo(f"row {result.get('row', '?')}: {result['error']}", err=True)
@@ -127,7 +160,7 @@ def _batch(db: Path, input: Path, rows: Iterator[Row], options: dict[str, Any]
         progress = BatchProgress(f"screening {label}", count_rows(input))
         progress.start()
     try:
-        for result in screen_many(fields, db=db, **options):
+        for result in screen_many(fields, db=db, surface="cli", **options):
             yield result
             if progress:
                 progress.advance()

@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,9 +28,12 @@ from ..models import Record
 from ..sources import all_sources
 from ..sources.base import DATA_DIR, Report, Source, sha256_file
 from ..store import DEFAULT_DB, schema, write
-from . import history, housekeeping, link
+from ..store.index import write_index
+from ..store.index_write import remove_other_index_files
+from . import ftm, history, housekeeping, link
 from . import previous as prev_db
 from .housekeeping import LOCK_WAIT
+from .provenance import provenance, write_entity_files
 
 Progress = Callable[[str], None]
 
@@ -180,23 +184,28 @@ def import_source(
             return kind, None, "given with --file"
         return kind, as_of, note
 
-    as_of = max((a for _, a, _ in (describe(r) for r in paths) if a), default=None)
+    # the source is as old, and as official, as the file that supplied most of its records
+    prov, role_of = provenance(source, records, report,
+                               {r: describe(r)[:2] for r in paths})
+    write_entity_files(conn, records, role_of)
     conn.execute(
         "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             source.key, source.title, source.publisher, source.urls[0] if source.urls else None,
-            source.format, source.licence, source.kind, as_of, len(records), json.dumps(counts),
-            json.dumps(report.counts), source.description, imported_at,
+            source.format, source.licence, prov.kind, prov.as_of, len(records),
+            json.dumps(counts), json.dumps(report.counts), source.description, imported_at,
         ),
     )
     for role, path in paths.items():
         kind, file_as_of, note = describe(role)
+        use = prov.files[role]
         conn.execute(
-            "INSERT INTO source_files (source, role, path, as_of, kind, sha256, size, rows, note)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO source_files (source, role, path, as_of, kind, sha256, size, rows, note,"
+            " records, share) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 source.key, role, display_path(path, db_path or Path(DEFAULT_DB)), file_as_of,
                 kind, sha256_file(path), path.stat().st_size, report.rows.get(role), note,
+                use.records, round(use.share, 4),
             ),
         )
     return SourceResult(source.key, counts, report.counts, time.perf_counter() - start)
@@ -255,8 +264,11 @@ def build_locked(
     previous = prev_db.inspect(db_path)
     if previous.exists and not previous.readable:
         say(previous.note())
-    carried = prev_db.kept_sources(previous, keys) if sources is not None else []
+    # A build of every source still keeps the FtM files imported before (no snapshot of them)
+    carried = (prev_db.kept_sources(previous, keys) if sources is not None
+               else ftm.kept_imports(previous, keys))
     tmp = housekeeping.temp_path(db_path)
+    build_id = uuid.uuid4().hex  # names this build's index file (built_at may repeat)
     conn: sqlite3.Connection | None = None
     try:
         tmp.unlink(missing_ok=True)
@@ -290,13 +302,16 @@ def build_locked(
             conn.executemany(
                 "INSERT INTO build_info VALUES (?, ?)",
                 [("built_at", imported_at), ("version", __version__),
-                 ("schema_version", str(schema.SCHEMA_VERSION))],
+                 ("schema_version", str(schema.SCHEMA_VERSION)), ("build_id", build_id)],
             )
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
             raise SanctionsError(f"integrity check of the new database failed: {check}")
         conn.close()
+        # the matcher's index, written once here and opened (mapped) by every screening process
+        index_file = write_index(tmp, build_id, name_as=db_path)
         os.replace(tmp, db_path)
+        remove_other_index_files(db_path, keep=index_file)
     except BaseException as exc:
         if conn is not None:
             conn.close()

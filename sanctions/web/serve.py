@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .metadata import load_metadata
+from .serve_options import merge, passthrough
 
 SETTINGS = {
     "sql_time_limit_ms": "3000",
@@ -20,10 +22,11 @@ SETTINGS = {
 }
 
 
-def metadata_path(db_path: Path, config: dict[str, Any] | None = None) -> Path:
+def metadata_path(db_path: Path, config: dict[str, Any] | None = None,
+                  extra: dict[str, Any] | None = None) -> Path:
     """The metadata for this database, written as JSON for Datasette's --metadata; `config`:
-    the plugin's settings (sanctions.web.limits)."""
-    meta = load_metadata(db_path)
+    the plugin's settings (sanctions.web.limits); `extra`: the user's --metadata, merged in."""
+    meta = merge(load_metadata(db_path), extra) if extra else load_metadata(db_path)
     if config:
         meta.setdefault("plugins", {})["sanctions"] = config
     fd, tmp = tempfile.mkstemp(prefix="sanctions-metadata-", suffix=".json")
@@ -33,14 +36,22 @@ def metadata_path(db_path: Path, config: dict[str, Any] | None = None) -> Path:
 
 
 def datasette_args(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
-                   config: dict[str, Any] | None = None) -> list[str]:
+                   config: dict[str, Any] | None = None,
+                   decisions: Path | None = None, options: Sequence[str] = (),
+                   metadata: dict[str, Any] | None = None) -> list[str]:
+    """`options`: Datasette serve options passed through (--cors, --setting NAME VALUE, ...:
+    sanctions.web.serve_options); `metadata`: the user's, merged into the project's."""
     # -i: the database is rebuilt, never edited (a rebuild replaces the file, and the plugin
     # swaps to the new one: sanctions.web.live), so Datasette may count and cache freely.
-    args = ["serve", "-i", str(db_path), "--metadata", str(metadata_path(db_path, config)),
-            "--host", host, "--port", str(port)]
+    args = ["serve", "-i", str(db_path), "--metadata",
+            str(metadata_path(db_path, config, metadata)), "--host", host, "--port", str(port)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, value]
-    return args
+    if decisions is not None and decisions.is_file():
+        # The decisions and audit file, browsable: Datasette reads a mutable file read-only;
+        # only sanctions.web.decide writes it, with the token.
+        args.append(str(decisions))
+    return args + passthrough(options)  # a --setting given here wins over SETTINGS
 
 
 def register_plugin() -> None:
@@ -54,11 +65,12 @@ def register_plugin() -> None:
 
 
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
-          config: dict[str, Any] | None = None) -> None:
+          config: dict[str, Any] | None = None, decisions: Path | None = None,
+          options: Sequence[str] = (), metadata: dict[str, Any] | None = None) -> None:
     from datasette.cli import cli
 
     register_plugin()
-    args = datasette_args(db_path, host, port, config)
+    args = datasette_args(db_path, host, port, config, decisions, options, metadata)
     try:
         cli.main(args, standalone_mode=True)
     finally:  # the metadata file is ours: do not leave one in /tmp per run
