@@ -29,6 +29,7 @@ screened, that is when it could match a changed entity.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -161,13 +162,17 @@ def _rescreen(rows: Iterable[Mapping[str, Any]], since: str | ChangeSet, db: Pat
     rows = list(rows)
     # One batch at a time (sanctions.batch keeps its index in a global for the forked helpers):
     # the removed records' is screened in full first.
+    nothing: dict[str, Any] = {"matches": []}  # no removed records: nothing to compare with
     gone = iter(list(_screen(_removed_index(found.removed), list(_untyped(rows)), defaults,
-                             workers)) if found.removed else _screen(None, rows, {}, workers))
+                             workers)) if found.removed else itertools.repeat(nothing, len(rows)))
     changed = _screen(load_entities_index(db, found.screened) if found.screened else None,
                       rows, defaults, workers)
     known = Decisions(db, decisions)
     try:
         for result, other in zip(changed, gone, strict=True):
+            if not result["matches"] and not other["matches"]:
+                yield result  # most rows: nothing reached a changed or removed record
+                continue
             result = known.apply(result)
             matches = [m for m in (_mark(m, found) for m in result["matches"]) if m]
             if not other.get("error"):
@@ -181,7 +186,7 @@ def _screen(index: Index | None, rows: Sequence[Mapping[str, Any]], defaults: Ma
             workers: int) -> Iterator[dict[str, Any]]:
     """Every row's result against `index`, in order: the rows that could reach one of its
     entities are screened by the service; the others cannot match and are not screened."""
-    from .batch import run_batch
+    from .batch import CHUNK, run_batch
     from .rescreen_filter import reaching
 
     threshold = parse_options(defaults).threshold
@@ -189,8 +194,10 @@ def _screen(index: Index | None, rows: Sequence[Mapping[str, Any]], defaults: Ma
     view = [{**given, **r} for r in rows] if given else rows  # a default applies to every row
     reach = [False] * len(rows) if index is None else reaching(
         index, view, threshold if threshold is not None else DEFAULT_CONFIG.threshold, workers)
-    screened = run_batch(index, [r for r, ok in zip(rows, reach, strict=True) if ok], defaults,
-                         workers) if index is not None and any(reach) else iter(())
+    todo = [r for r, ok in zip(rows, reach, strict=True) if ok]
+    # a pool's helpers only take whole chunks: for one chunk or less, no pool to start
+    screened = run_batch(index, todo, defaults, workers if len(todo) > CHUNK else 1
+                         ) if index is not None and todo else iter(())
     for row, ok in zip(rows, reach, strict=True):
         if ok:
             yield next(screened)
