@@ -106,8 +106,10 @@ def test_datasette_options_pass_through_and_metadata_merges() -> None:
                           metadata={"title": "Our lists", "plugins": {"other": {"a": 1}}})
     assert args[-4:] == ["--cors", "--setting", "base_url", "/lists/"]
     meta = json.loads(Path(args[args.index("--metadata") + 1]).read_text())
-    assert meta == {**load_metadata(), "title": "Our lists",
-                    "plugins": {**load_metadata().get("plugins", {}), "other": {"a": 1}}}
+    # the project's links under base_url (tests/test_base_url.py), the user's merged in
+    project = load_metadata(base_url="/lists/")
+    assert meta == {**project, "title": "Our lists",
+                    "plugins": {**project.get("plugins", {}), "other": {"a": 1}}}
     for option, why in (("--reload", "--reload restarts Datasette's own command, not "
                                      "`sanctions serve`"),
                         ("--immutable", "the database is always served immutable"),

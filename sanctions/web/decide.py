@@ -105,19 +105,21 @@ async def decide(request: Request, datasette: Any) -> Response:
         except SanctionsError as exc:
             raise BadRequest(str(exc)) from None
         if is_form:
-            return _back(form, None)
+            return _back(datasette, form, None)
         return json_response({"ok": True, "decision": saved})
     except (BadRequest, LookupError) as exc:
         if is_form:
-            return _back(form, str(exc), getattr(exc, "status", 404))
+            return _back(datasette, form, str(exc), getattr(exc, "status", 404))
         return refused(exc)
 
 
-def _back(form: Mapping[str, str], problem: str | None, status: int = 400) -> Response:
-    """After the page's form: back to the screening it came from (a local path only)."""
+def _back(datasette: Any, form: Mapping[str, str], problem: str | None,
+          status: int = 400) -> Response:
+    """After the page's form: back to the screening it came from (a local path only; the page
+    writes it under base_url)."""
     target = form.get("return_to", "")
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/-/screen"
+        target = datasette.urls.path("-/screen")
     if problem is None:
         return Response.redirect(target, status=303)
     return Response.html(

@@ -22,11 +22,27 @@ SETTINGS = {
 }
 
 
+def base_url(options: Sequence[str]) -> str:
+    """The `--setting base_url` among Datasette's options (the last one wins, as in Datasette),
+    or "/".
+
+    >>> base_url(["--cors", "--setting", "base_url", "/lists/"])
+    '/lists/'
+    """
+    found = "/"
+    for i, arg in enumerate(options[:-2]):
+        if arg == "--setting" and options[i + 1] == "base_url":
+            found = options[i + 2]
+    return found
+
+
 def metadata_path(db_path: Path, config: dict[str, Any] | None = None,
-                  extra: dict[str, Any] | None = None) -> Path:
+                  extra: dict[str, Any] | None = None, base: str = "/") -> Path:
     """The metadata for this database, written as JSON for Datasette's --metadata; `config`:
-    the plugin's settings (sanctions.web.limits); `extra`: the user's --metadata, merged in."""
-    meta = merge(load_metadata(db_path), extra) if extra else load_metadata(db_path)
+    the plugin's settings (sanctions.web.limits); `extra`: the user's --metadata, merged in
+    as written; `base`: the base_url the project's own links are put under."""
+    project = load_metadata(db_path, base)
+    meta = merge(project, extra) if extra else project
     if config:
         meta.setdefault("plugins", {})["sanctions"] = config
     fd, tmp = tempfile.mkstemp(prefix="sanctions-metadata-", suffix=".json")
@@ -44,7 +60,8 @@ def datasette_args(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     # -i: the database is rebuilt, never edited (a rebuild replaces the file, and the plugin
     # swaps to the new one: sanctions.web.live), so Datasette may count and cache freely.
     args = ["serve", "-i", str(db_path), "--metadata",
-            str(metadata_path(db_path, config, metadata)), "--host", host, "--port", str(port)]
+            str(metadata_path(db_path, config, metadata, base_url(options))),
+            "--host", host, "--port", str(port)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, value]
     if decisions is not None and decisions.is_file():
