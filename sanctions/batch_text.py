@@ -23,7 +23,7 @@ from .errors import SanctionsError
 MAX_LINE_BYTES = 1 << 20  # a longer line is skipped unread (memory stays bounded): an error row
 MAX_FIELD_CHARS = 65_536  # a name is at most 300 characters; this leaves room for long notes
 MAX_RECORD_CHARS = 2 << 20  # a quote left open ends its row here, not at the end of the file
-QUERY_COLUMNS = ("name", "imo")  # a CSV needs one of these to be a screening batch
+QUERY_COLUMNS = ("name", "imo", "identifier")  # a CSV needs one of these to be a batch
 RESERVED = ("_row", "_error")  # how the batch marks a row for the service: never input fields
 
 Line = tuple[int, str, str | None]  # line number (1-based), text, what is wrong with it

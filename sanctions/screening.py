@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 
 from .countries import country_code
 from .errors import SanctionsError
+from .identifiers import identifier_key
 from .matching import DEFAULT_CONFIG, Entity, Index, Match, MatchConfig, Query, match
 from .models import ENTITY_TYPES
 from .normalize import normalize_name
@@ -33,7 +34,7 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 MAX_NAME_CHARS = 300  # no listed name is longer than about 250 characters
 # What a query may say: the fields of the name, then the options of the search.
-QUERY_FIELDS = ("id", "name", "type", "country", "birth_date", "imo")
+QUERY_FIELDS = ("id", "name", "type", "country", "birth_date", "imo", "identifier")
 OPTION_FIELDS = ("source", "program", "threshold", "limit")
 FIELDS = QUERY_FIELDS + OPTION_FIELDS
 _BIRTH = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -149,9 +150,10 @@ def make_query(fields: Mapping[str, Any]) -> Query:
         raise QueryError(f"imo must be 7 digits, not {_shown(imo)}")
     if len(name) > MAX_NAME_CHARS:
         raise QueryError(f"name is longer than {MAX_NAME_CHARS} characters")
-    if not imo and not name:
+    ident = _identifier(fields)
+    if not imo and not ident and not name:
         raise QueryError("name is required")
-    if not imo and not normalize_name(name):
+    if not imo and not ident and not normalize_name(name):
         raise QueryError("name has no letters or digits to match on")
     etype = _text(fields, "type")
     if etype is not None and etype.lower() not in ENTITY_TYPES:
@@ -165,7 +167,16 @@ def make_query(fields: Mapping[str, Any]) -> Query:
     if birth and not _BIRTH.match(birth):
         raise QueryError(f"birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not {_shown(birth)}")
     return Query(name, etype.lower() if etype else None, code, birth, imo,
-                 _sources(fields.get("source")), _text(fields, "program"))
+                 _sources(fields.get("source")), _text(fields, "program"), ident)
+
+
+def _identifier(fields: Mapping[str, Any]) -> str | None:
+    ident = _text(fields, "identifier")  # shorter keys hit unrelated numbers by chance
+    if ident and len(ident) > 64:
+        raise QueryError("identifier is longer than 64 characters")
+    if ident and len(identifier_key(ident)) < 5:
+        raise QueryError(f"identifier needs at least 5 letters or digits, not {_shown(ident)}")
+    return ident or None
 
 
 def parse(fields: Mapping[str, Any]) -> tuple[Query, Options]:
@@ -338,21 +349,22 @@ def options_in_force(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def screen(name: str | None = None, *, db: Path | str = DEFAULT_DB, type: str | None = None,
            country: str | None = None, birth_date: str | None = None, imo: str | None = None,
-           source: str | Iterable[str] | None = None, program: str | None = None,
-           threshold: float | None = None, limit: int = DEFAULT_LIMIT, id: str | None = None,
+           identifier: str | None = None, source: str | Iterable[str] | None = None,
+           program: str | None = None, threshold: float | None = None,
+           limit: int = DEFAULT_LIMIT, id: str | None = None,
            decisions: Path | str | bool | None = None, audit: bool | None = None,
            surface: str = "library") -> dict[str, Any]:
-    """Screen one name (or an IMO number) against every list; raises QueryError for an invalid
-    query and SanctionsError when there is no database. `id`: the customer key the decisions
-    are recorded under (see `screen_many` for `decisions` and `audit`).
+    """Screen one name (or IMO number or identifier) against every list; raises QueryError for
+    an invalid query and SanctionsError when there is no database. `id`: the customer key the
+    decisions are recorded under (see `screen_many` for `decisions` and `audit`).
 
     >>> screen("Nicolás Maduro", limit=1)["matches"][0]["band"]  # doctest: +SKIP
     'strong'
     """
     sources = source if source is None or isinstance(source, str) else list(source)
-    fields = {"name": name, "type": type, "country": country, "birth_date": birth_date,
-              "imo": imo, "source": sources, "program": program, "threshold": threshold,
-              "limit": limit, **({"id": id} if id is not None else {})}
+    fields = {"name": name, "type": type, "country": country, "birth_date": birth_date, "imo": imo,
+              "identifier": identifier, "source": sources, "program": program,
+              "threshold": threshold, "limit": limit, **({"id": id} if id is not None else {})}
     return screen_fields(fields, db, decisions=decisions, audit=audit, surface=surface)
 
 

@@ -36,7 +36,6 @@ MATCH_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 # Not here: the batch contract's decision columns. Decisions are recorded in a file beside the
 # database for one installation's customers (sanctions decide); a cluster run reports matches.
-QUERY_COLUMNS = ("id", "name", "type", "country", "birth_date", "imo")
 _INDEXES: dict[str, Any] = {}  # database path -> index, per Python worker
 
 
@@ -57,7 +56,8 @@ def output_names(columns: list[str]) -> list[str]:
 def screen(df: DataFrame, *, name_col: str | None = "name", id_col: str | None = "id",
            type_col: str | None = None, country_col: str | None = None,
            birth_date_col: str | None = None, imo_col: str | None = None,
-           db: Path | str = DEFAULT_DB, threshold: float | None = None, limit: int = 10,
+           identifier_col: str | None = None, db: Path | str = DEFAULT_DB,
+           threshold: float | None = None, limit: int = 10,
            source: list[str] | None = None, program: str | None = None,
            ship: bool = True, partitions: int | None = None) -> DataFrame:
     """Screen every row of `df`: its columns, then one row per match (rank 1, 2, ...) or one
@@ -72,7 +72,7 @@ def screen(df: DataFrame, *, name_col: str | None = "name", id_col: str | None =
                                   ("source", source), ("program", program)) if v is not None}
     parse({"name": "x", **defaults})  # a bad option is the caller's error, not every row's
     given = {"id": id_col, "name": name_col, "type": type_col, "country": country_col,
-             "birth_date": birth_date_col, "imo": imo_col}
+             "birth_date": birth_date_col, "imo": imo_col, "identifier": identifier_col}
     fields = {k: c for k, c in given.items() if c is not None}
     missing = sorted(c for c in fields.values() if c not in df.columns)
     if missing:

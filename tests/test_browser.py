@@ -122,7 +122,7 @@ def test_the_form_with_every_field(browser: Any, small_site: str, tmp_path: Path
     page.wait_for_selector("#results")
     assert page.url.endswith(
         "/-/screen?name=Nicolas+Maduro&type=person&country=Venezuela&birth_date=1962-11-23"
-        "&imo=&program=VENEZUELA&threshold=0.5&source=ofac_sdn&source=state_rewards")
+        "&imo=&identifier=&program=VENEZUELA&threshold=0.5&source=ofac_sdn&source=state_rewards")
     rows = page.locator("#matches tr.match")
     assert rows.count() == 1
     first = rows.first

@@ -93,7 +93,7 @@ def test_exit_codes(full_db: Path) -> None:
     code, _, err = run(full_db, "x", "--birth-date", "23/11/1962")
     assert code == 2 and "birth_date must be YYYY" in err
     code, _, err = run(full_db)
-    assert code == 2 and "give a NAME, --imo N or --input FILE" in err
+    assert code == 2 and "give a NAME, --imo N, --identifier ID or --input FILE" in err
 
 
 @pytest.mark.parametrize(
@@ -127,6 +127,33 @@ def test_batch_csv_streams_with_per_row_errors(full_db: Path, tmp_path: Path) ->
     assert results[1]["error"] == "name is required" and results[1]["matches"] == []
     assert results[2]["matches"] == []
     assert results[3]["matches"][0]["name"] == "NORD STAR"
+
+
+def test_identifier_option_alone_or_with_a_name(full_db: Path) -> None:
+    """Real numbers: ARTAVIL's MMSI (ofac_sdn:15036), a Lebanese national ID (ofac_sdn:33292)."""
+    result = screen_json(full_db, "--identifier", "572469210")
+    assert result["query"] == {"identifier": "572469210"}
+    assert [(m["entity_id"], m["score"]) for m in result["matches"]] == [("ofac_sdn:15036", 1.0)]
+    result = screen_json(full_db, "Ali al-Shair", "--identifier", "000013901514", "--limit", "1")
+    assert result["query"] == {"name": "Ali al-Shair", "identifier": "000013901514"}
+    assert result["matches"][0]["explanation"]["identifier"] == {
+        "score": 1.0, "detail": "000013901514 listed for this entity"}
+    code, _, err = run(full_db, "--identifier", "12-3")
+    assert (code, err) == (2, "error: identifier needs at least 5 letters or digits, not '12-3'\n")
+    code, _, err = run(full_db, "--identifier", "572469210", "--input", "x.csv")
+    assert (code, err) == (2, "error: give a NAME or --input FILE, not both\n")
+
+
+def test_batch_identifier_column(full_db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"  # a file with no name column: identifier is enough
+    src.write_text("id,identifier\nv,MMSI 572469210\np,001-1217345-5\nbad,1234\n")
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(full_db, "--input", str(src), "--output", str(out), "--format", "jsonl",
+                       "--limit", "1")
+    assert (code, err) == (1, "row 4: identifier needs at least 5 letters or digits, not '1234'\n")
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["query"]["id"], [m["entity_id"] for m in r["matches"]]) for r in results] == [
+        ("v", ["ofac_sdn:15036"]), ("p", ["ofac_sdn:26146"]), ("bad", [])]
 
 
 def test_batch_jsonl_and_csv_output(full_db: Path, tmp_path: Path) -> None:

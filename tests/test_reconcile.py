@@ -178,7 +178,8 @@ async def test_constraints_and_errors(ds: Datasette) -> None:
         'unknown type "Ship"; known: Person, Organization, Vessel, Airplane '
         "(or LegalEntity / Thing for any)")}
     assert answers["bad_pid"] == {"result": [], "error": (
-        'unknown property "colour"; known: country, birth_date, imo, source, program')}
+        'unknown property "colour"; known: country, birth_date, imo, identifier, source, '
+        'program')}
     assert answers["bad_date"] == {"result": [], "error": (
         "birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not '23/11/1962'")}
 

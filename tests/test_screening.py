@@ -114,6 +114,38 @@ def test_identifiers_in_query_or_field(small_db: Path) -> None:
     assert ids(screen("5892464", db=small_db))[0] == "ofac_sdn:22790"  # a cedula number
 
 
+# Real identifiers of the bundled lists: a Lebanese national ID, a Dominican cedula, a passport
+# (OFAC lists A10472263; UN's "A 10472263" is the same person, folded into OFAC's as related)
+# and a vessel's MMSI (ofac_sdn:15036, ARTAVIL).
+@pytest.mark.parametrize(("identifier", "entity", "listed"), [
+    ("000013901514", "ofac_sdn:33292", "000013901514"),
+    ("001-1217345-5", "ofac_sdn:26146", "00112173455"),
+    ("0011217345 5", "ofac_sdn:26146", "00112173455"),
+    ("A 10472263", "ofac_sdn:7936", "a10472263"),
+    ("572469210", "ofac_sdn:15036", "572469210"),
+    ("MMSI 572469210", "ofac_sdn:15036", "572469210"),
+])
+def test_an_identifier_alone_finds_its_entity(full_db: Path, identifier: str, entity: str,
+                                              listed: str) -> None:
+    result = screen(identifier=identifier, db=full_db, limit=3)
+    assert result["query"] == {"identifier": identifier}
+    first = result["matches"][0]
+    assert (first["entity_id"], first["score"], first["band"]) == (entity, 1.0, "exact")
+    assert first["explanation"]["identifier"] == {
+        "score": 1.0, "detail": f"{listed} listed for this entity"}
+
+
+def test_an_identifier_with_a_name_and_in_a_batch(full_db: Path) -> None:
+    with_name = screen("Ali al-Shair", identifier="000013901514", db=full_db, limit=1)
+    assert ids(with_name) == ["ofac_sdn:33292"]
+    assert with_name["matches"][0]["explanation"]["identifier"]["score"] == 1.0
+    rows = [{"id": "v1", "identifier": "572469210"}, {"id": "p1", "identifier": "12"},
+            {"id": "p2", "name": "Cesar Emilio Peralta", "identifier": "001-0972783-4"}]
+    out = list(screen_many(rows, db=full_db, workers=1, limit=1))
+    assert [ids(r) for r in out] == [["ofac_sdn:15036"], [], ["ofac_sdn:26139"]]
+    assert out[1]["error"] == "identifier needs at least 5 letters or digits, not '12'"
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -126,6 +158,9 @@ def test_identifiers_in_query_or_field(small_db: Path) -> None:
         ({"name": "x", "country": "Atlantis"}, "unknown country 'Atlantis'"),
         ({"name": "x", "birth_date": "23/11/1962"}, "birth_date must be YYYY, YYYY-MM or"),
         ({"name": "x", "imo": "12345"}, "imo must be 7 digits, not '12345'"),
+        ({"identifier": "A-12 3"}, "identifier needs at least 5 letters or digits, not 'A-12 3'"),
+        ({"identifier": "1" * 65}, "identifier is longer than 64 characters"),
+        ({"identifier": " "}, "name is required"),
     ],
 )
 def test_bad_queries_say_what_is_wrong(fields: dict, message: str) -> None:

@@ -121,7 +121,7 @@ def test_a_bad_input_is_one_line_and_never_a_match(tmp_path: Path, full_db: Path
     nameless.write_text("account,balance\n1,2\n", encoding="utf-8")
     for path, message in (
         (bad, "error: Spark failed: "),
-        (nameless, "error: accounts.csv has neither a name nor an imo column (its columns: "
+        (nameless, "error: accounts.csv has no name, imo or identifier column (its columns: "
                    "account, balance)"),
     ):
         res = CliRunner().invoke(app, ["screen", "--engine", "spark", "--input", str(path),

@@ -133,3 +133,28 @@ async def test_get_finds_a_vessel_by_imo_alone(ds: Datasette) -> None:
     assert data.pop("data_version")["build"] == "2026-06-03T00:00:00+00:00"
     assert data == {"query": {"imo": "9323596"}, "matches": [{**NORD_STAR, "explanation": {
         "identifier": {"score": 1.0, "detail": "9323596 listed for this entity"}}}]}
+
+
+async def test_an_identifier_alone_or_with_a_name_get_and_post(ds: Datasette) -> None:
+    # NORD STAR's MMSI and Maduro's cedula, as the fixture lists them
+    r = await ds.client.get("/-/screen.json?identifier=MMSI+352003296&limit=1")
+    assert r.status_code == 200
+    data = r.json()
+    data.pop("data_version")
+    assert data == {"query": {"identifier": "MMSI 352003296"}, "matches": [{
+        **NORD_STAR, "explanation": {
+            "identifier": {"score": 1.0, "detail": "352003296 listed for this entity"}}}]}
+    status, data = await post(ds, {"queries": [
+        {"id": "p", "name": "Nicolas Maduro", "identifier": "5892464", "limit": 1},
+        {"id": "v", "identifier": "352003296", "limit": 1},
+        {"id": "bad", "identifier": "V-12"}]})
+    assert status == 200
+    results = data["results"]
+    assert [[m["entity_id"] for m in r["matches"]] for r in results] == [
+        ["ofac_sdn:22790"], ["ofac_sdn:56706"], []]
+    assert results[0]["matches"][0]["explanation"]["identifier"] == {
+        "score": 1.0, "detail": "5892464 listed for this entity"}
+    assert results[2]["error"] == "identifier needs at least 5 letters or digits, not 'V-12'"
+    r = await ds.client.get("/-/screen.json?identifier=" + "1" * 65)
+    assert (r.status_code, r.json()) == (400, {
+        "ok": False, "status": 400, "error": "identifier is longer than 64 characters"})

@@ -106,6 +106,27 @@ async def test_several_names_are_merged_by_entity(ds: Datasette) -> None:
     assert data["responses"]["a"]["results"][0]["score"] == 1.0
 
 
+async def test_identifier_properties_become_the_identifier(ds: Datasette) -> None:
+    # the fixture's real numbers: NORD STAR's MMSI, Maduro's cedula
+    status, data = await post(ds, "/-/match?limit=1", {"queries": {
+        "mmsi": {"schema": "Vessel", "properties": {"mmsi": ["352003296"]}},
+        "id": {"schema": "Person", "properties": {"idNumber": ["5892464"]}},
+        # too short to compare (skipped), then a passport: the first usable value is screened
+        "passport": {"schema": "Person", "properties": {
+            "name": ["Nicolas Maduro"], "idNumber": ["12"], "passportNumber": ["5892464"]}},
+        "other": {"schema": "Person", "properties": {"taxNumber": ["99"]}},
+    }})
+    assert status == 200
+    responses = data["responses"]
+    found = {k: [(r["id"], r["score"], r["features"].get("identifier"))
+                 for r in v["results"]] for k, v in responses.items() if k != "other"}
+    assert found == {"mmsi": [("ofac_sdn:56706", 1.0, 1.0)],
+                     "id": [("ofac_sdn:22790", 1.0, 1.0)],
+                     "passport": [("ofac_sdn:22790", 1.0, 1.0)]}
+    assert (responses["other"]["status"], responses["other"]["error"]) == (
+        400, "name is required")
+
+
 async def test_a_bad_example_is_its_own_error(ds: Datasette) -> None:
     status, data = await post(ds, "/-/match", {"queries": {
         "ok": SHIP,

@@ -36,6 +36,9 @@ def screen(
     birth_date: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]].")] = None,
     imo: Annotated[str | None, typer.Option(help="Vessel IMO number (alone or with a name).")
                    ] = None,
+    identifier: Annotated[str | None, typer.Option(
+        help="Any listed ID number: passport, national ID, registration, tax number, MMSI... "
+        "(alone or with a name).")] = None,
     source: Annotated[list[str], typer.Option(help="Only this source key. Repeatable.")] = [],  # noqa: B006
     program: Annotated[str | None, typer.Option(help="Only entities under this program.")] = None,
     threshold: Annotated[float | None, typer.Option(
@@ -43,7 +46,8 @@ def screen(
     limit: Annotated[int, typer.Option(help="At most this many matches per query (1-100).")] = 10,
     format: Annotated[ScreenFormat, typer.Option("--format", help="Output format.")] = "table",
     input: Annotated[Path | None, typer.Option(
-        "--input", help="Batch: CSV with a header (id,name,type,country,birth_date,imo) "
+        "--input", help="Batch: CSV with a header (id,name,type,country,birth_date,imo,"
+        "identifier) "
         "or JSONL; - reads standard input.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write results here (- or none: standard output).")] = None,
@@ -73,14 +77,15 @@ def screen(
     from ..store.decisions import alarms
 
     single = input is None
-    if single and name is None and imo is None:
-        fail("give a NAME, --imo N or --input FILE")
-    if not single and (name is not None or imo is not None):
+    if single and name is None and imo is None and identifier is None:
+        fail("give a NAME, --imo N, --identifier ID or --input FILE")
+    if not single and (name is not None or imo is not None or identifier is not None):
         fail("give a NAME or --input FILE, not both")
     if not single and id is not None:  # a file's rows carry their own keys (its id column)
         fail("--id is for a single NAME; a batch takes each row's id column")
     for label, value in (("NAME", name), ("--type", type), ("--country", country),
-                         ("--birth-date", birth_date), ("--imo", imo), ("--program", program),
+                         ("--birth-date", birth_date), ("--imo", imo), ("--identifier", identifier),
+                         ("--program", program),
                          *(("--source", s) for s in source)):
         if value is not None and not _encodable(value):
             fail(f"{label} is not valid UTF-8")
@@ -107,7 +112,7 @@ def screen(
             if single:
                 results: Iterator[dict[str, Any]] = iter([screen_one(
                     name, db=db, type=type, country=country, birth_date=birth_date, imo=imo,
-                    id=id, surface="cli", **options)])
+                    identifier=identifier, id=id, surface="cli", **options)])
             else:
                 assert input is not None
                 batch = stack.enter_context(BatchFile(input))

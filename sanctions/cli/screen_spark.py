@@ -1,11 +1,11 @@
 """`sanctions screen --engine spark`: a batch file screened by Spark, locally or on a cluster.
 
 The input is Parquet, CSV (with a header) or JSON lines, by its suffix, with the batch columns
-(id, name, type, country, birth_date, imo; any other column is passed through); the output is
-written the same way (Parquet unless it ends in .csv or .jsonl/.json) as Spark writes it: a
-directory of part files. It is written beside its name and renamed into place when complete, so
-a failed run leaves the previous output as it was. Exit status as for every batch: 1 when a row
-has a match, 2 when none has and some row was bad.
+(id, name, type, country, birth_date, imo, identifier; any other column is passed through); the
+output is written the same way (Parquet unless it ends in .csv or .jsonl/.json) as Spark writes
+it: a directory of part files. It is written beside its name and renamed into place when
+complete, so a failed run leaves the previous output as it was. Exit status as for every batch:
+1 when a row has a match, 2 when none has and some row was bad.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import typer
 
 from ..errors import SanctionsError
 
-QUERY_COLUMNS = ("id", "name", "type", "country", "birth_date", "imo")
+QUERY_COLUMNS = ("id", "name", "type", "country", "birth_date", "imo", "identifier")
 _PY_ERROR = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")  # a Python traceback's last line
 DEFAULT_MASTER = "local[*]"
 
@@ -118,13 +118,13 @@ def _run(input: Path, output: Path | None, db: Path, master: str | None,
     spark = session(master)
     df = read(spark, input)
     present = {c: c if c in df.columns else None for c in QUERY_COLUMNS}
-    if present["name"] is None and present["imo"] is None:
-        raise SanctionsError(f"{input.name} has neither a name nor an imo column "
+    if present["name"] is None and present["imo"] is None and present["identifier"] is None:
+        raise SanctionsError(f"{input.name} has no name, imo or identifier column "
                              f"(its columns: {', '.join(df.columns)})")
     hits = spark_screen(
         df, name_col=present["name"], id_col=present["id"], type_col=present["type"],
         country_col=present["country"], birth_date_col=present["birth_date"],
-        imo_col=present["imo"], db=db, **options)
+        imo_col=present["imo"], identifier_col=present["identifier"], db=db, **options)
     write(hits, output)
     from pyspark.sql import functions as F
 

@@ -22,6 +22,10 @@ _DIGITS = re.compile(r"\d")
 _ID_TEXT = re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9./-]*[A-Za-z0-9]|\d")
 _IMO_TEXT = re.compile(r"\bimo\s*(?:no\.?|number|#)?\s*:?\s*(\d{7})\b", re.I)
 _MMSI_TEXT = re.compile(r"\bmmsi\s*:?\s*(\d{9})\b", re.I)
+# what a caller may write before an ID number ("MMSI 572469210", "Passport No. X123"); lists
+# store the bare number
+_SCHEME_WORDS = re.compile(r"^(?:(?:mmsi|imo|passport|national|id|no|nr|number)\b[\s.:#-]*)+",
+                           re.I)
 
 
 def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_CONFIG
@@ -32,6 +36,10 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     if query.imo:
         imos.add(re.sub(r"\D", "", query.imo))
     identifiers = imos | set(_MMSI_TEXT.findall(text))
+    if query.identifier:  # compared the way lists' identifiers are keyed
+        identifiers.add(identifier_key(query.identifier))
+        if len(bare := identifier_key(_SCHEME_WORDS.sub("", query.identifier))) >= 5:
+            identifiers.add(bare)
     text = _IMO_TEXT.sub(" ", _MMSI_TEXT.sub(" ", text))
     for chunk in _ID_TEXT.findall(text):  # "MSN 45-390", "A-1234567": as identifiers store them
         if len(key := identifier_key(chunk)) >= 5:

@@ -42,6 +42,7 @@ class Query:
     imo: str | None = None
     sources: tuple[str, ...] = ()
     program: str | None = None
+    identifier: str | None = None  # any listed ID number (MMSI, passport, national ID...)
 
 
 @dataclass(slots=True)

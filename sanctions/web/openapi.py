@@ -43,11 +43,14 @@ def _param(name: str, schema: dict[str, Any], description: str = "", where: str 
 
 
 SCREEN_PARAMS = [
-    _param("name", {"type": "string"}, "the name to screen (or give imo alone)"),
+    _param("name", {"type": "string"}, "the name to screen (or give imo or identifier alone)"),
     _param("type", {"enum": list(ENTITY_TYPES)}),
     _param("country", {"type": "string"}, "ISO code or name"),
     _param("birth_date", {"type": "string"}, "YYYY, YYYY-MM or YYYY-MM-DD"),
     _param("imo", {"type": "string"}, "a vessel's IMO number (7 digits)"),
+    _param("identifier", {"type": "string", "maxLength": 64},
+           "any listed ID number (passport, national ID, registration, tax number, MMSI...): "
+           "at least 5 letters or digits"),
     _param("source", {"type": "array", "items": {"type": "string"}},
            "only these sources' entities (repeat the parameter)", explode=True),
     _param("program", {"type": "string"}, "only entities under this program"),

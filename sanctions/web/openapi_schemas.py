@@ -55,6 +55,8 @@ QUERY_PROPS: dict[str, Any] = {
     "country": {**STR, "description": "ISO code or name"},
     "birth_date": {**STR, "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
     "imo": {**STR, "pattern": r"^(?i:imo\s*)?\d{7}$"},
+    "identifier": {**STR, "maxLength": 64,
+                   "description": "any listed ID number; at least 5 letters or digits"},
     "source": {"oneOf": [STR, {"type": "array", "items": STR}],
                "description": "source key(s): only their entities"},
     "program": {**STR, "description": "only entities under this program"},
@@ -134,8 +136,8 @@ SCHEMAS: dict[str, Any] = {
         "status": {**INT, "description": "the HTTP status, repeated"}}, closed=True),
     "EntityRef": ENTITY_REF,
     "Match": MATCH,
-    "Query": {**obj([], QUERY_PROPS), "description": "name or imo is required; any other "
-                                                     "field is passed through and echoed"},
+    "Query": {**obj([], QUERY_PROPS), "description": "name, imo or identifier is required; any "
+                                                     "other field is passed through and echoed"},
     "ScreenResult": SCREEN_RESULT,
     "ScreenBatch": obj(["queries"], {"queries": {
         "type": "array", "items": ref("Query"), "minItems": 1, "maxItems": 1000}}, closed=True),

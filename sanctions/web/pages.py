@@ -17,7 +17,8 @@ from .live import get_state, indexed_state
 from .state import State, entity_url
 from .upload import UPLOAD_LIMITS
 
-FORM_FIELDS = ("name", "type", "threshold", "limit", "country", "birth_date", "imo", "program")
+FORM_FIELDS = ("name", "type", "threshold", "limit", "country", "birth_date", "imo", "identifier",
+               "program")
 FEED_SIZE = 200
 
 
@@ -33,7 +34,7 @@ async def screen_page(request: Request, datasette: Any) -> Response:
     status = 200
     if state is None:
         context["error"], status = "No sanctions database is being served.", 404
-    elif form["name"]:
+    elif form["name"] or form["imo"] or form["identifier"]:  # each can be a query alone
         try:
             fields = query_fields(request.args)
             check(fields)
@@ -81,10 +82,11 @@ async def changes_atom(request: Request, datasette: Any) -> Response:
         "select id, at, source, source_as_of, change, entity_id, name, fields from changes"
         " where (:source = '' or source = :source) order by id desc limit :n",
         {"source": source, "n": FEED_SIZE})).rows
-    base = request.url.split("/-/")[0]
     entries = [{
         **dict(r),
-        "link": base + entity_url(datasette, state.database, r["entity_id"])
+        # entity_url is already under base_url: joined to the host, not to this page's path
+        "link": datasette.absolute_url(request, entity_url(datasette, state.database,
+                                                           r["entity_id"]))
         if r["entity_id"] else "",
         "summary": f"{r['entity_id'] or ''} {r['fields'] or ''} as of "
                    f"{r['source_as_of'] or '?'}".strip(),

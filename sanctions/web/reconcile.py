@@ -43,11 +43,13 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     "country": ("country", "Country (ISO code or name): nationality, address or flag"),
     "birth_date": ("birth_date", "Birth date (YYYY, YYYY-MM or YYYY-MM-DD)"),
     "imo": ("imo", "IMO number of a vessel (7 digits)"),
+    "identifier": ("identifier", "Any listed ID number: passport, national ID, registration, "
+                                 "tax number, MMSI..."),
     "source": ("source", "Only entities of this source (a source key, e.g. ofac_sdn)"),
     "program": ("program", "Only entities under this sanctions program (e.g. SDGT)"),
 }
 PID_ALIASES = {"birthDate": "birth_date", "imoNumber": "imo", "nationality": "country",
-               "jurisdiction": "country", "dataset": "source"}
+               "jurisdiction": "country", "dataset": "source", "idNumber": "identifier"}
 MATCH_BANDS = ("exact", "strong")
 # Candidates are listed from here (below the screening threshold, so a reviewer sees the near
 # misses); `match` is still decided by the band alone.

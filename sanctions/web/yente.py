@@ -18,6 +18,7 @@ from typing import Any
 from datasette.utils.asgi import Request, Response
 
 from .. import screening
+from ..identifiers import identifier_key
 from .api import (
     MAX_QUERIES,
     BadRequest,
@@ -43,6 +44,11 @@ TYPE_SCHEMA = {"person": "Person", "organization": "Organization", "vessel": "Ve
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 PART_PROPS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction")
+# FtM identifier properties, in the order the first value found becomes `identifier`: one per
+# query, as for the other fields (a second number would double the work for little gain)
+ID_PROPS = ("idNumber", "passportNumber", "registrationNumber", "taxNumber", "innCode",
+            "ogrnCode", "okpoCode", "vatCode", "leiCode", "dunsCode", "swiftBic", "mmsi",
+            "serialNumber")
 MAX_NAMES = 10  # names per example: each is one screening
 BODY_KEYS = {"queries", "weights", "config"}  # yente's; weights and config are ignored
 
@@ -79,6 +85,16 @@ def _first(props: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _identifier(props: Mapping[str, Any]) -> str | None:
+    # yente takes any number; one too short to compare (under 5 letters or digits) is skipped
+    # rather than failing the example, as the other properties we do not use are
+    for name in ID_PROPS:
+        for value in _values(props, name):
+            if len(value) <= 64 and len(identifier_key(value)) >= 5:
+                return value
+    return None
+
+
 def _queries(example: Any, options: Mapping[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(example, dict):
         raise screening.QueryError("an example must be an object with schema and properties")
@@ -97,7 +113,7 @@ def _queries(example: Any, options: Mapping[str, Any]) -> list[dict[str, Any]]:
         raise screening.QueryError(f"at most {MAX_NAMES} names per example, got {len(names)}")
     base = {"type": SCHEMA_TYPES[schema], "country": _first(props, COUNTRY_PROPS),
             "birth_date": _first(props, ("birthDate",)), "imo": _first(props, ("imoNumber",)),
-            **options}
+            "identifier": _identifier(props), **options}
     queries = [{"name": n, **base} for n in names] or [base]
     for q in queries:
         screening.parse(q)  # the service's own validation and error text
