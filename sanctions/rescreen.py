@@ -195,9 +195,11 @@ def _screen(index: Index | None, rows: Sequence[Mapping[str, Any]], defaults: Ma
     reach = [False] * len(rows) if index is None else reaching(
         index, view, threshold if threshold is not None else DEFAULT_CONFIG.threshold, workers)
     todo = [r for r, ok in zip(rows, reach, strict=True) if ok]
-    # a pool's helpers only take whole chunks: for one chunk or less, no pool to start
-    screened = run_batch(index, todo, defaults, workers if len(todo) > CHUNK else 1
-                         ) if index is not None and todo else iter(())
+    # the few rows that reach a changed entity: a share for each core (a pool's helpers take
+    # whole chunks), and no pool at all for a handful
+    share = max(1, -(-len(todo) // max(1, workers)))
+    screened = run_batch(index, todo, defaults, workers if len(todo) >= 64 else 1,
+                         min(CHUNK, share)) if index is not None and todo else iter(())
     for row, ok in zip(rows, reach, strict=True):
         if ok:
             yield next(screened)
