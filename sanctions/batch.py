@@ -25,8 +25,13 @@ Job = tuple[list[Mapping[str, Any]], Mapping[str, Any]]
 
 def _screen_chunk(job: Job) -> list[dict[str, Any]]:
     rows, defaults = job
-    index = _WORKER_INDEX
-    assert index is not None
+    assert _WORKER_INDEX is not None
+    return screen_rows(_WORKER_INDEX, rows, defaults)
+
+
+def screen_rows(index: Index, rows: list[Mapping[str, Any]], defaults: Mapping[str, Any]
+                ) -> list[dict[str, Any]]:
+    """Each row's result in this process, every token of the rows looked up at once."""
     queries = []
     for row in rows:
         try:

@@ -186,23 +186,17 @@ def _screen(index: Index | None, rows: Sequence[Mapping[str, Any]], defaults: Ma
             workers: int) -> Iterator[dict[str, Any]]:
     """Every row's result against `index`, in order: the rows that could reach one of its
     entities are screened by the service; the others cannot match and are not screened."""
-    from .batch import CHUNK, run_batch
-    from .rescreen_filter import reaching
+    from .rescreen_filter import screen_reaching
 
     threshold = parse_options(defaults).threshold
     given = {k: defaults[k] for k in ("birth_date", "country") if defaults.get(k)}
     view = [{**given, **r} for r in rows] if given else rows  # a default applies to every row
-    reach = [False] * len(rows) if index is None else reaching(
-        index, view, threshold if threshold is not None else DEFAULT_CONFIG.threshold, workers)
-    todo = [r for r, ok in zip(rows, reach, strict=True) if ok]
-    # the few rows that reach a changed entity: a share for each core (a pool's helpers take
-    # whole chunks), and no pool at all for a handful
-    share = max(1, -(-len(todo) // max(1, workers)))
-    screened = run_batch(index, todo, defaults, workers if len(todo) >= 64 else 1,
-                         min(CHUNK, share)) if index is not None and todo else iter(())
-    for row, ok in zip(rows, reach, strict=True):
-        if ok:
-            yield next(screened)
+    found = [None] * len(rows) if index is None else screen_reaching(
+        index, view, rows, threshold if threshold is not None else DEFAULT_CONFIG.threshold,
+        defaults, workers)
+    for row, screened in zip(rows, found, strict=True):
+        if screened is not None:
+            yield screened
             continue
         # Not screened: no match, and only a row that could not be read is an error here (a
         # row's fields are checked when it is screened; a full screen checks every one).

@@ -21,20 +21,35 @@ from .matching import DEFAULT_CONFIG, Index
 _DIGIT = re.compile(r"\d")
 _KEY_STARTS = {**dict.fromkeys("aeiouy", "a"), "c": "sk", "q": "k", "x": "k", "z": "s", "w": "v",
                "p": "pf", "k": "kh", "d": "dj"}
-_PART: tuple[Index, Sequence[Mapping[str, Any]], float] | None = None  # for forked helpers
+_PART: tuple[Any, ...] | None = None  # what the forked helpers screen
 
 
-def _part(span: tuple[int, int]) -> list[bool]:
+def _part(span: tuple[int, int]) -> list[dict[str, Any] | None]:
     assert _PART is not None
-    index, rows, threshold = _PART
-    return _reaching(index, rows[span[0]:span[1]], threshold)
+    index, view, rows, threshold, defaults = _PART
+    return _screen_part(index, view, rows, threshold, defaults, span)
 
 
-def reaching(index: Index, rows: Sequence[Mapping[str, Any]], threshold: float,
-             workers: int = 2) -> list[bool]:
-    """For each row, whether it could score `threshold` against an entity of `index` (a small
-    one: the changed entities), on every core: helpers are forked with the index and the rows,
-    and each takes a share of the rows."""
+def _screen_part(index: Index, view: Sequence[Mapping[str, Any]],
+                 rows: Sequence[Mapping[str, Any]], threshold: float,
+                 defaults: Mapping[str, Any], span: tuple[int, int]
+                 ) -> list[dict[str, Any] | None]:
+    from .batch import screen_rows
+
+    ok = _reaching(index, view[span[0]:span[1]], threshold)
+    todo = [r for r, hit in zip(rows[span[0]:span[1]], ok, strict=True) if hit]
+    done = iter(screen_rows(index, todo, defaults) if todo else [])
+    return [next(done) if hit else None for hit in ok]
+
+
+def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
+                    rows: Sequence[Mapping[str, Any]], threshold: float,
+                    defaults: Mapping[str, Any], workers: int = 2
+                    ) -> list[dict[str, Any] | None]:
+    """Each row's result against `index` when the row could reach `threshold` against one of
+    its entities (`view`: the rows as the bound sees them), else None; on every core: helpers
+    are forked with the index and the rows, and each finds and screens its share of them, so
+    one pool does both steps."""
     global _PART
     # The rows and the index live through the whole pass: keep the collector off them (its full
     # passes over every row cost up to a quarter of the time) and the forked helpers' copies
@@ -43,8 +58,8 @@ def reaching(index: Index, rows: Sequence[Mapping[str, Any]], threshold: float,
     try:
         if (workers <= 1 or len(rows) < 4000
                 or "fork" not in multiprocessing.get_all_start_methods()):
-            return _reaching(index, rows, threshold)
-        _PART = (index, rows, threshold)
+            return _screen_part(index, view, rows, threshold, defaults, (0, len(rows)))
+        _PART = (index, view, rows, threshold, defaults)
         step = -(-len(rows) // workers)
         spans = [(i, min(i + step, len(rows))) for i in range(0, len(rows), step)]
         with multiprocessing.get_context("fork").Pool(len(spans) - 1) as pool:
