@@ -236,6 +236,25 @@ def build(
                             inputs=inputs, accept_drop=accept_drop)
 
 
+def _build_time(db_path: Path) -> str:
+    """This build's time, to the second and later than the database's last build: the time is
+    the build's name in the change history (`rescreen --since BUILD`), so two builds within
+    one second must not share it."""
+    last = None
+    try:
+        with sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True) as conn:
+            last = conn.execute("SELECT value FROM build_info WHERE key = 'built_at'").fetchone()
+        conn.close()
+    except sqlite3.Error:
+        pass  # no database yet, or not a readable one: nothing to come after
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    deadline = time.monotonic() + 1.5  # a clock set back, or a stamp from the future: no wait
+    while last is not None and now <= str(last[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    return now
+
+
 def build_locked(
     db_path: Path,
     *,
@@ -248,7 +267,7 @@ def build_locked(
     """`build` for a caller that holds the database's lock (update)."""
     started = time.perf_counter()
     say = progress or (lambda _m: None)
-    imported_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    imported_at = _build_time(db_path)
     result = BuildResult(db_path)
     selected = list(sources) if sources is not None else all_sources()
     keys = {s.key for s in selected}
