@@ -14,6 +14,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from .fast import route_path
 from .guard import ASGIApp, Message, Scope
 
 HEADERS = {
@@ -36,7 +37,7 @@ def cors(datasette: Any, routes: Iterable[str]) -> Callable[[ASGIApp], ASGIApp]:
         async def with_cors(scope: Scope, receive: Callable[[], Awaitable[Message]],
                             send: Callable[[Message], Awaitable[None]]) -> None:
             if scope["type"] != "http" or not datasette.cors or not any(
-                    p.match(_path(datasette, scope)) for p in patterns):
+                    p.match(route_path(datasette, scope)) for p in patterns):
                 await app(scope, receive, send)
                 return
             if scope["method"] == "OPTIONS":
@@ -59,10 +60,3 @@ def cors(datasette: Any, routes: Iterable[str]) -> Callable[[ASGIApp], ASGIApp]:
 
     return wrap
 
-
-def _path(datasette: Any, scope: Scope) -> str:
-    path: str = scope["path"]
-    base_url = datasette.setting("base_url")
-    if base_url != "/" and path.startswith(base_url):
-        path = "/" + path[len(base_url):]
-    return path

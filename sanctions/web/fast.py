@@ -26,7 +26,7 @@ def fast_routes(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
     def wrap(app: ASGIApp) -> ASGIApp:
         async def routed(scope: Scope, receive: Callable[[], Awaitable[Message]],
                          send: Callable[[Message], Awaitable[None]]) -> None:
-            view = VIEWS.get(_path(datasette, scope)) if scope["type"] == "http" else None
+            view = VIEWS.get(route_path(datasette, scope)) if scope["type"] == "http" else None
             if view is None:
                 await app(scope, receive, send)
                 return
@@ -42,7 +42,8 @@ def fast_routes(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
     return wrap
 
 
-def _path(datasette: Any, scope: Scope) -> str:
+def route_path(datasette: Any, scope: Scope) -> str:
+    """The request's path as the plugin's routes see it: without the `base_url` prefix."""
     path: str = scope["path"]
     base_url = datasette.setting("base_url")
     if base_url != "/" and path.startswith(base_url):
