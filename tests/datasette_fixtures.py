@@ -209,7 +209,14 @@ def served(db: Path, timeout: float = 30.0, config: dict[str, Any] | None = None
         [sys.executable, *args], cwd=Path(__file__).resolve().parent.parent,
         stdout=subprocess.DEVNULL, stderr=stderr,
     )
-    url = f"http://127.0.0.1:{port}"
+    with ready(proc, f"http://127.0.0.1:{port}", timeout) as url:
+        yield url
+
+
+@contextmanager
+def ready(proc: subprocess.Popen[bytes], url: str, timeout: float) -> Iterator[str]:
+    """Yields `url` once the server `proc` answers 200 on /-/readyz (its stderr in the error
+    when it exits first); stops it afterwards, whatever happened."""
     try:
         deadline = time.monotonic() + timeout
         while True:

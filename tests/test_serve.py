@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from datasette_fixtures import free_port, served
+from datasette_fixtures import free_port, ready, served
 
 from sanctions.errors import SanctionsError
 from sanctions.web.metadata import METADATA, load_metadata
@@ -73,31 +72,8 @@ def serving(db: Path, *options: str, prefix: str = "/", timeout: float = 60.0) -
     proc = subprocess.Popen(
         [sys.executable, "-m", "sanctions.cli", "serve", "--db", str(db), "--port", str(port),
          *options], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}{prefix.rstrip('/')}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"sanctions serve exited: {proc.stderr.read().decode()}"
-                                   if proc.stderr else "sanctions serve exited")
-            try:
-                if httpx.get(url + "/-/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"sanctions serve did not answer on {url} in {timeout} s")
-            time.sleep(0.1)
+    with ready(proc, f"http://127.0.0.1:{port}{prefix.rstrip('/')}", timeout) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
 
 
 def test_datasette_options_pass_through_and_metadata_merges() -> None:
