@@ -62,12 +62,10 @@ def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappi
 
 
 def run_batch(index: Index, rows: Iterable[Mapping[str, Any]], defaults: Mapping[str, Any],
-              workers: int = 2, chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
-    """Each row's result, in order; `chunk` rows go to a process at a time (smaller for a
-    short list of rows, so that every core takes a share of it)."""
+              workers: int = 2) -> Iterator[dict[str, Any]]:
     global _WORKER_INDEX
     _WORKER_INDEX = index
-    jobs: Iterator[Job] = ((part, defaults) for part in _chunks(rows, chunk))
+    jobs: Iterator[Job] = ((chunk, defaults) for chunk in _chunks(rows, CHUNK))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             yield from _screen_chunk(job)
