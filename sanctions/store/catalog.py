@@ -4,6 +4,7 @@ entity-level changes each build recorded."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,16 @@ def dates_line(as_of: str | None, files: list[dict[str, Any]]) -> str:
     return f"{head}, with " + (", ".join(more[:-1]) + " and " if len(more) > 1 else "") + more[-1]
 
 
+def source_files(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """Each source's input files, in the order they were recorded (a connection whose rows
+    are sqlite3.Row); none from a database without the table."""
+    files: dict[str, list[dict[str, Any]]] = {}
+    if has_tables(conn, "source_files"):
+        for r in conn.execute("SELECT * FROM source_files ORDER BY id"):
+            files.setdefault(r["source"], []).append(dict(r))
+    return files
+
+
 def source_status(db_path: Path, today: date) -> list[dict[str, Any]]:
     """Every registered source, with what the database at `db_path` holds of it (if built)."""
     built: dict[str, dict[str, Any]] = {}
@@ -47,8 +58,7 @@ def source_status(db_path: Path, today: date) -> list[dict[str, Any]]:
     if Path(db_path).exists():
         with reading(db_path) as conn:
             built = {r["key"]: dict(r) for r in conn.execute("SELECT * FROM sources")}
-            for r in conn.execute("SELECT * FROM source_files ORDER BY id"):
-                files.setdefault(r["source"], []).append(dict(r))
+            files = source_files(conn)
     rows = []
     for s in all_sources():
         b = built.get(s.key)

@@ -26,7 +26,7 @@ from datasette.database import Database
 
 from ..errors import SanctionsError
 from ..sources import all_sources
-from ..store.catalog import dates_line
+from ..store.catalog import dates_line, source_files
 
 T = TypeVar("T")
 FileKey = tuple[int, int, int, int]  # st_dev, st_ino, st_mtime_ns, st_size
@@ -122,7 +122,7 @@ def open_version(ds: Any, path: str) -> Version:
         short = {s.key: s.short for s in all_sources()}  # labels come from the declarations
         sources = [dict(r) | {"short": short.get(r["key"]) or r["key"]} for r in reader.execute(
             "select key, title, as_of, kind from sources order by key")]
-        files = source_files(reader, tables)
+        files = source_files(reader)
         for s in sources:  # the footer's "2024-05-03, with 126 records (0.8%) from ..." line
             s["dates"] = dates_line(s["as_of"], files.get(s["key"], []))
         build = ({r[0]: r[1] for r in reader.execute("select key, value from build_info")}
@@ -143,14 +143,3 @@ def open_version(ds: Any, path: str) -> Version:
     db._cached_table_counts = counts
     return Version(db, key, sources, build, sha256, counts["entities"])
 
-
-def source_files(conn: sqlite3.Connection, tables: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """Each source's files with the records they supplied (none from an older database)."""
-    columns = ({r[1] for r in conn.execute("pragma table_info(source_files)")}
-               if "source_files" in tables else set())
-    if not {"records", "share"} <= columns:
-        return {}
-    files: dict[str, list[dict[str, Any]]] = {}
-    for r in conn.execute("select source, as_of, kind, records, share from source_files"):
-        files.setdefault(r["source"], []).append(dict(r))
-    return files
