@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -154,15 +154,21 @@ def _cell(value: Any) -> str:
 def header(columns: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
     """The input columns (a name taken by a match column gets an `input_` prefix), then the
     match columns, then `extra` ones (e.g. `sanctions rescreen`'s `change`)."""
-    taken = {*MATCH_COLUMNS, *extra}
+    return input_names(columns, {*MATCH_COLUMNS, *extra}) + list(MATCH_COLUMNS) + list(extra)
+
+
+def input_names(columns: Sequence[str], taken: Collection[str]) -> list[str]:
+    """The input columns as output columns: one whose name is `taken` (a match column's) or
+    already given gets an `input_` prefix, as often as needed."""
+    used = set(taken)
     out = []
     for column in columns:
         name = column
-        while name in taken:
+        while name in used:
             name = f"input_{name}"
-        taken.add(name)
+        used.add(name)
         out.append(name)
-    return out + list(MATCH_COLUMNS) + list(extra)
+    return out
 
 
 def _decision_cells(decision: dict[str, Any] | None) -> dict[str, Any]:

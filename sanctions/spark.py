@@ -42,15 +42,10 @@ _INDEXES: dict[str, Any] = {}  # database path -> index, per Python worker
 def output_names(columns: list[str]) -> list[str]:
     """The input columns (one a match column takes gets an `input_` prefix, as in the CSV),
     then the match columns."""
-    taken = {c for c, _ in MATCH_COLUMNS}
-    names = []
-    for column in columns:
-        name = column
-        while name in taken:
-            name = f"input_{name}"
-        taken.add(name)
-        names.append(name)
-    return names + [c for c, _ in MATCH_COLUMNS]
+    from .batch_files import input_names
+
+    matches = [c for c, _ in MATCH_COLUMNS]
+    return input_names(columns, matches) + matches
 
 
 def screen(df: DataFrame, *, name_col: str | None = "name", id_col: str | None = "id",
