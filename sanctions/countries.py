@@ -69,12 +69,14 @@ class _ByCategory(dict[int, int | None]):
 _BY_CATEGORY = _ByCategory()
 
 
-def _normalize(text: str) -> str | None:
-    """normality.normalize(text, latinize=True), as countrynames.util.normalize_name calls it."""
+def _normalize(text: str, latin: bool | None = None) -> str | None:
+    """normality.normalize(text, latinize=True), as countrynames.util.normalize_name calls it.
+    `latin`: whether the text as given was Latin (default: whether `text` is); upper-casing
+    Latin text can leave the script ('µ' → 'Μ'), and such text is not transliterated."""
     lowered = text.strip().lower()
     if not lowered:
         return None
-    if max(lowered) > _MAX_LATIN:
+    if not (latin if latin is not None else max(lowered) <= _MAX_LATIN):
         # Other scripts: anyascii (already a dependency) rather than normality's ICU, which
         # needs a compiled extension. Differs from countrynames only for non-Latin country
         # names, which no bundled list uses (tests/test_countries.py pins a few).
@@ -106,7 +108,8 @@ def _countrynames(text: str, table: _Table) -> str | None:
     upper = text.upper().strip()
     if upper in table.codes:
         return table.codes[upper]
-    name = _normalize(upper)
+    lowered = text.strip().lower()
+    name = _normalize(upper, latin=not lowered or max(lowered) <= _MAX_LATIN)
     return table.names.get(name) if name else None
 
 
