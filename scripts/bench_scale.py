@@ -2,7 +2,8 @@
 """The scale series: the bundled lists multiplied 1x, 5x, 30x, and what each size costs.
 
     python scripts/bench_scale.py [--db db/sanctions.db] [--sizes 1,5,30] [--queries 2000]
-                                  [--workers 2] [--out /tmp/sanctions-scale]
+                                  [--workers 2] [--out /tmp/sanctions-scale] [--runs 1]
+                                  [--reuse]
 
 Size k is the built database plus k - 1 synthetic copies of every entity and name: copy c
 of an entity gets the id `<id>~c` and each word of 4+ letters of its names one letter changed
@@ -12,7 +13,8 @@ headline cases (Tren de Aragua, Nicolás Maduro, IMO 9323596) must still come fi
 
 Per size, printed on one line:
 - db: seconds to write the multiplied database (a stand-in for parsing: not `sanctions build`);
-- index: seconds to build the index and write its file (what `build` adds for it);
+- index: seconds to build the index and write its file (what `build` adds for it), and of
+  them the file write alone, with the CPU seconds of both;
 - open: seconds to open the index file in a fresh process, imports done (median of 3);
 - rss: resident memory of that process after opening it and after the single queries;
 - single p50/p95: `screen_query` latency over 300 queries (listed names, half with a swap of
@@ -21,6 +23,8 @@ Per size, printed on one line:
 - batch: queries/s of `screen_many` over --queries rows on --workers processes, and the
   largest worker's peak RSS;
 - headline: whether the three headline cases come first.
+`--runs N` measures each size N times (each in a fresh process); `--reuse` keeps a multiplied
+database and its index file from an earlier run (no db/index figures then).
 The machine this runs on may be loaded: run it quiet for figures to quote, and repeat.
 """
 
@@ -143,37 +147,71 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=Path("/tmp/sanctions-scale"))
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--reuse", action="store_true")
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.queries, args.workers)))
         return
-    from sanctions.store.index import write_index
-    from sanctions.store.index_write import remove_other_index_files
-
     for k in (int(s) for s in args.sizes.split(",")):
         db = args.out / f"x{k}" / "sanctions.db"
-        t = time.perf_counter()
-        multiply(args.db, db, k)
-        made = time.perf_counter() - t
-        with sqlite3.connect(db) as conn:
-            build_id = conn.execute("SELECT value FROM build_info WHERE key = 'build_id'"
-                                    ).fetchone()[0]
-        t = time.perf_counter()
-        remove_other_index_files(db, keep=write_index(db, build_id))
-        indexed = time.perf_counter() - t
-        opens = sorted(open_seconds(db) for _ in range(3))
-        m = json.loads(subprocess.run(
-            [sys.executable, __file__, "--measure", str(db), "--queries", str(args.queries),
-             "--workers", str(args.workers)], check=True, capture_output=True, text=True
-        ).stdout.strip().splitlines()[-1])
-        print(f"{k:>3}x {m['names']:>9,} names {m['vocabulary']:>8,} tokens | db {made:5.1f} s"
-              f" | index {indexed:6.1f} s | open {opens[1]:.2f} s ({opens[0]:.2f}-{opens[2]:.2f})"
-              f" | rss {m['rss_open']:.0f} MB open, {m['rss_single']:.0f} MB after queries"
-              f" | single p50 {m['p50']:.1f} ms p95 {m['p95']:.1f} ms (CPU {m['cpu_p50']:.1f} /"
-              f" {m['cpu_p95']:.1f} ms)"
-              f" | batch {m['batch']:,.0f} q/s ({args.workers} workers, largest"
-              f" {m['worker_rss']:.0f} MB) | headline first: {m['headline']}", flush=True)
+        made = written = ""
+        if not (args.reuse and db.exists()):
+            t = time.perf_counter()
+            multiply(args.db, db, k)
+            made = f" | db {time.perf_counter() - t:5.1f} s"
+        if made or not index_ok(db):
+            written = index_once(db)
+        for _ in range(args.runs):
+            report(k, db, args, made + written)
+
+
+def index_ok(db: Path) -> bool:
+    """Whether the database's index file is there and of this code (else it is rewritten)."""
+    from sanctions.store.index import read_build_id
+    from sanctions.store.index_file import IndexFileError, open_index_file
+    from sanctions.store.index_write import index_path
+
+    with sqlite3.connect(db) as conn:
+        build_id = read_build_id(conn)
+    try:
+        open_index_file(index_path(db, str(build_id)), build_id)
+    except IndexFileError:
+        return False
+    return True
+
+
+def index_once(db: Path) -> str:
+    """Build the index of `db` in memory and write its file, as `build` does; the times."""
+    from sanctions.store.index import _write, build_index
+    from sanctions.store.index_write import remove_other_index_files
+
+    with sqlite3.connect(db) as conn:
+        build_id = conn.execute("SELECT value FROM build_info WHERE key = 'build_id'"
+                                ).fetchone()[0]
+    t, c = time.perf_counter(), time.process_time()
+    index = build_index(db)
+    t2, c2 = time.perf_counter(), time.process_time()
+    remove_other_index_files(db, keep=_write(index, db, build_id))
+    t3, c3 = time.perf_counter(), time.process_time()
+    return (f" | index {t3 - t:6.1f} s (file {t3 - t2:.1f} s; CPU {c3 - c:.0f} s, file "
+            f"{c3 - c2:.0f} s)")
+
+
+def report(k: int, db: Path, args: argparse.Namespace, made: str) -> None:
+    opens = sorted(open_seconds(db) for _ in range(3))
+    m = json.loads(subprocess.run(
+        [sys.executable, __file__, "--measure", str(db), "--queries", str(args.queries),
+         "--workers", str(args.workers)], check=True, capture_output=True, text=True
+    ).stdout.strip().splitlines()[-1])
+    print(f"{k:>3}x {m['names']:>9,} names {m['vocabulary']:>8,} tokens{made}"
+          f" | open {opens[1]:.2f} s ({opens[0]:.2f}-{opens[2]:.2f})"
+          f" | rss {m['rss_open']:.0f} MB open, {m['rss_single']:.0f} MB after queries"
+          f" | single p50 {m['p50']:.1f} ms p95 {m['p95']:.1f} ms (CPU {m['cpu_p50']:.1f} /"
+          f" {m['cpu_p95']:.1f} ms)"
+          f" | batch {m['batch']:,.0f} q/s ({args.workers} workers, largest"
+          f" {m['worker_rss']:.0f} MB) | headline first: {m['headline']}", flush=True)
 
 
 if __name__ == "__main__":

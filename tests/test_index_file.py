@@ -147,11 +147,11 @@ def test_a_forked_process_opens_its_own_connection(indexes: tuple[Index, Index])
             here, answers(stored, {"name": "Hamas"})]
 
 
-def test_bigram_narrowing_finds_what_the_scan_finds(full_db: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """Listed tokens near a query token, found through bigram postings, equal the ratio scan
+def test_gram_narrowing_finds_what_the_scan_finds(full_db: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listed tokens near a query token, found through the gram index, equal the ratio scan
     of the whole length slice, for dev-set words and their typos (swaps, substitutions,
-    insertions, deletions) and words with repeated bigrams."""
+    insertions, deletions) and words with repeated grams."""
     import random
 
     import sanctions.matching.index as retrieval

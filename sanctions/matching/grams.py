@@ -1,63 +1,75 @@
-"""Vocabulary look-ups that scale: IDF weights read on demand, and the vocabulary narrowed by
-padded bigrams before the ratio prefilter when a length slice is long."""
+"""Vocabulary look-ups that scale: IDF weights read on demand, and the listed words near a query
+word found through a gram index instead of a scan of the vocabulary.
+
+The bound: two words within optimal string alignment (OSA) distance d share at least
+max(len) + 1 - 2d of their padded, letter-sorted bigrams (`tables.pair_grams`): an alignment
+of cost d damages at most two of a word's grams per edit (a substitution or deletion the two
+spanning the letter, an insertion the one spanning the gap, a transposition the two beside the
+swapped pair, whose own gram keeps its letters), and every undamaged gram of one word is a
+gram of the other. Counting distinct grams, a word's repeated grams are counted off. With
+ordered bigrams a transposition damages three, and a 7-letter word would need only 2 shared
+grams of 8 to stay a candidate; with sorted pairs it needs 4.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
-from .tables import bigrams, idf_of
+from .tables import idf_of, pair_grams
 
 if TYPE_CHECKING:
     from .index import Index
 
+_NONE = np.zeros(0, dtype=np.int64)
 
-def bigram_near(index: Index, t: str, lo: int, hi: int, c: float, prefilter: int) -> np.ndarray:
-    """`Index.similar`'s ratio prefilter on the vocabulary slice [lo, hi), run on only the
-    tokens sharing enough padded bigrams with `t` to be within OSA similarity `c` of it: d
-    edits change at most 3d of a word's bigrams (a transposition three), so two words at
-    distance d share at least max(len) + 1 - 3d of them (t's repeated bigrams counted off, as
-    the postings hold each once). The same ids as the ratio over the whole slice, found by
-    reading the postings of t's few bigrams instead of comparing every token of the slice."""
-    grams = bigrams(t)
-    distinct = set(grams)
+
+def gram_near(index: Index, t: str, lo: int, hi: int, c: float) -> np.ndarray:
+    """Ids in the vocabulary slice [lo, hi) (tokens in length order) that may be within OSA
+    similarity `c` of `t`: a superset of those that are (the caller computes the similarity),
+    found by reading the postings of t's grams. A length for which the bound says nothing (a
+    word of a few letters) has its whole part of the slice returned."""
+    grams = pair_grams(t)
+    distinct = sorted(set(grams))
     dup = len(grams) - len(distinct)
     n = len(t)
-    starts = index.len_start
-    runs = []  # (first id, end, bigrams needed) per listed length in the slice
-    for m in range(len(starts) - 1):
-        a, b = max(int(starts[m]), lo), min(int(starts[m + 1]), hi)
-        if a < b:
-            big = max(n, m)
-            d = math.floor((1 - c) * big + 1e-6) + (big > 100)  # + slack for float rounding
-            need = big + 1 - 3 * d - dup
-            if need < 1:  # the bound says nothing for this length: scan the slice whole
-                return _ratio(index, t, np.arange(lo, hi), prefilter)
-            runs.append((a, b, need))
-    rows = [r for g in distinct if len(r := index.tables.bigram_ids(g))]
-    if not rows:
-        return np.zeros(0, dtype=np.int64)
-    flat = np.concatenate(rows)
-    flat = flat[(flat >= lo) & (flat < hi)] - lo
-    counts = np.bincount(flat, minlength=hi - lo)
-    near = [np.flatnonzero(counts[a - lo:b - lo] >= need) + a for a, b, need in runs]
-    return _ratio(index, t, np.concatenate(near) if near else np.zeros(0, np.int64), prefilter)
-
-
-def _ratio(index: Index, t: str, ids: np.ndarray, prefilter: int) -> np.ndarray:
-    if not len(ids):
-        return np.zeros(0, dtype=np.int64)
-    picked = ids.tolist()
-    words = list(itemgetter(*picked)(index.vocab_list)) if len(picked) > 1 else [
-        index.vocab_list[picked[0]]]  # itemgetter: the words in one C call
-    row = process.cdist([t], words, scorer=fuzz.ratio, dtype=np.uint8,
-                        score_cutoff=prefilter)[0]
-    return ids[np.flatnonzero(row)].astype(np.int64)
+    starts = index.len_starts
+    first, last, needs, whole = [], [], [], []  # per listed length in the slice
+    for m in range(max(math.ceil(n * c - 1e-9) - 1, 0),
+                   min(math.floor(n / c + 1e-9) + 2, len(starts) - 1)):
+        a, b = max(starts[m], lo), min(starts[m + 1], hi)
+        if a >= b:
+            continue
+        big = max(n, m)
+        d = math.floor((1 - c) * big + 1e-6) + (big > 100)  # + slack for float rounding
+        need = big + 1 - 2 * d - dup
+        if need < 1:
+            whole.append(np.arange(a, b, dtype=np.int64))
+        else:
+            first.append(a)
+            last.append(b)
+            needs.append(need)
+    if not needs:
+        return np.concatenate(whole) if whole else _NONE
+    lo, hi = first[0], last[-1]  # the lengths with a bound
+    rows = []
+    for g in distinct:
+        ids = index.tables.gram_ids(g)  # ascending: the part in the slice is one run of it
+        if len(ids) and (i := int(ids.searchsorted(lo))) < (j := int(ids.searchsorted(hi))):
+            rows.append(ids[i:j])
+    if len(rows) < min(needs):  # t's grams no word of these lengths holds count as 0
+        return np.concatenate(whole) if whole else _NONE
+    flat = np.concatenate(rows) if len(rows) > 1 else rows[0]
+    counts = np.bincount(flat - lo, minlength=hi - lo)
+    near = np.flatnonzero(counts >= min(needs))  # then each length's own need, on the few
+    if len(needs) > 1:  # (and a length with no bound between two with one: not counted)
+        run = np.searchsorted(np.asarray(last) - lo, near, side="right")
+        near = near[(counts[near] >= np.asarray(needs)[run])
+                    & (near >= np.asarray(first)[run] - lo)]
+    return np.concatenate([*whole, near + lo]).astype(np.int64, copy=False)
 
 
 class Idf(Mapping[str, float]):

@@ -1,17 +1,19 @@
 """Retrieval: the listed names in arrays, and the candidates a query can reach.
 
-Each query token is compared with every distinct listed token (rapidfuzz `cdist` over the
-vocabulary slice of compatible lengths; batches look up all their tokens at once), with the
-same similarity the scorer uses, so every listed token the scorer would pair with a query token
-is found. An inverted index turns those into names; a coarse IDF-weighted score (the share of
-the query a name covers, and of the name the query covers) keeps the best
-`MatchConfig.candidates`. The query is also tried with split words re-joined, and names that
-write a query word as several are added. `scripts/eval_matching.py --recall` checks retrieval
-against scoring every name.
+Each query token is paired with every listed token the scorer would pair it with: the listed
+tokens of compatible lengths that share enough letter-sorted bigrams with it to be within the
+similarity floor (`grams.gram_near`, a bound: the same tokens as comparing the whole vocabulary;
+a short slice is compared whole with rapidfuzz `cdist`), then the scorer's own OSA similarity.
+An inverted index turns those into names; a coarse IDF-weighted score (the share of the query a
+name covers, and of the name the query covers) keeps the best `MatchConfig.candidates`
+(`coarse`: work in proportion to the names reached, not to all names). The query is also tried
+with split words re-joined, and names that write a query word as several are added.
+`scripts/eval_matching.py --recall` checks retrieval against scoring every name.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Sequence
 
@@ -29,20 +31,23 @@ from ..normalize import (
     strip_vessel_prefix,
     vowel_fold,
 )
+from .coarse import Scratch, best_per_name, coarse_scores, merge, pool_of
 from .config import DEFAULT_CONFIG, MatchConfig
-from .grams import Idf, bigram_near
+from .grams import Idf, gram_near
 from .query import prepare
 from .tables import Tables, build_tables
 from .tokens import token_equivalence
 from .types import Entity, NameRow, Query, admits
 from .words import segment, starts
 
-_SPELLINGS = sorted(v for v in VARIANTS if v.isalpha())
+_SPELLINGS = sorted((v for v in VARIANTS if v.isalpha()), key=lambda v: (len(v), v))
+_SPELLING_LENS = [len(v) for v in _SPELLINGS]
 MAX_JOIN_TOKENS = 12  # longer queries are not tried with split words re-joined
 MAX_JOINED_NAMES = 50  # names added per query word that they write as several
-SCAN_MAX = 5_000  # vocabulary slices longer than this are narrowed by bigrams first
-BATCH_SCAN_MAX = 40_000  # ...or than this, for a batch's many tokens of one length
+SCAN_MAX = 300  # vocabulary slices longer than this are narrowed by grams first
+BATCH_SCAN_MAX = 1_000  # ...or than this, for a batch's many tokens of one length
 CACHE_TOKENS = 10_000  # query tokens whose lookups are kept (memory: ~10 MB)
+CACHE_WEIGHTS = 200_000  # token weights kept (memory: ~20 MB)
 PREFIX_RETRIEVAL = 0.8  # the coarse similarity of a word to the listed words it starts
 # Name particles often written joined to the next word: "Abdel Halim" / "Abdelhalim".
 _NOTHING = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))  # an empty index
@@ -65,6 +70,7 @@ class Index:
         lengths = np.fromiter((len(t) for t in self.vocab_list), dtype=np.int64,
                               count=len(self.vocab_list))
         self.len_start = np.searchsorted(lengths, np.arange(lengths.max(initial=0) + 2))
+        self.len_starts: list[int] = self.len_start.tolist()
         self.idf = Idf(self.vocab, tables.df, tables.n)
         self.max_idf = math.log(1 + tables.n)
         self.name_len = tables.name_len
@@ -79,6 +85,10 @@ class Index:
         self._sim_maps: dict[str, dict[str, float]] = {}
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._masks: dict[tuple[tuple[str, ...], str | None], np.ndarray] = {}
+        self._weights: dict[str, float] = {}
+        self._splits: dict[str, list[str] | None] = {}
+        self._weights_cfg: MatchConfig | None = None
+        self._scratch = Scratch(len(self.names))  # arrays over all names, kept zeroed
         self.cache_tokens = CACHE_TOKENS
         self.alpha_order = tables.alpha_order
         self.alpha_words = [self.vocab_list[j] for j in self.alpha_order]
@@ -101,8 +111,14 @@ class Index:
         return cls(build_tables(entities, names, toks, surnames, cfg))
 
     def weight(self, token: str, cfg: MatchConfig) -> float:
-        w = self.idf.get(token, self.max_idf)
-        return w * cfg.legal_form_weight if token in LEGAL_CLASSES else w
+        if cfg is not self._weights_cfg or len(self._weights) > CACHE_WEIGHTS:
+            self._weights = {}  # scoring asks for the same few words' weights again and again
+            self._weights_cfg = cfg
+        w = self._weights.get(token)
+        if w is None:
+            w = self.idf.get(token, self.max_idf)
+            w = self._weights[token] = w * cfg.legal_form_weight if token in LEGAL_CLASSES else w
+        return w
 
     def similar(self, tokens: Iterable[str], cfg: MatchConfig, workers: int = 1) -> None:
         """Find the listed tokens each query token would pair with in scoring (cached)."""
@@ -130,30 +146,19 @@ class Index:
             # a long slice: only the tokens sharing enough bigrams (one cdist for many tokens
             # of a batch costs less per token, so batches switch later)
             if hi - lo > (SCAN_MAX if len(group) < 8 else BATCH_SCAN_MAX):
-                found = [bigram_near(self, t, lo, hi, c, prefilter) for t in group]
+                # a superset of the tokens within c (the same as the ratio would keep, and
+                # more): the OSA below keeps the same ones
+                found = [gram_near(self, t, lo, hi, c) for t in group]
             else:
                 scores = process.cdist(group, self.vocab_list[lo:hi], scorer=fuzz.ratio,
                                        dtype=np.uint8, score_cutoff=prefilter, workers=workers)
                 found = [np.flatnonzero(row) + lo for row in scores]
-            for pos, t in enumerate(group):
-                if not t.isalpha():  # numbers only ever match themselves
-                    found[pos] = found[pos][[self.vocab_list[i] == t for i in found[pos]]]
-            pairs = [(t, self.vocab_list[i]) for t, ids in zip(group, found, strict=True)
-                     for i in ids.tolist()]
-            # the scorer's own similarity (token_similarity without initials), in one call
-            sims = np.round(process.cpdist([a for a, _ in pairs], [b for _, b in pairs],
-                                           scorer=OSA.normalized_similarity, dtype=np.float32,
-                                           workers=workers), 4) if pairs else np.zeros(0)
-            spellings = [v for v in _SPELLINGS if c * n - 1e-9 <= len(v) <= n / c + 1e-9]
+            spellings = _SPELLINGS[bisect.bisect_left(_SPELLING_LENS, math.ceil(c * n - 1e-9)):
+                                   bisect.bisect_right(_SPELLING_LENS, math.floor(n / c + 1e-9))]
             spelled = process.cdist(group, spellings, scorer=OSA.normalized_similarity,
                                     dtype=np.float32, score_cutoff=c - 1e-6, workers=workers)
-            start = 0
             for g, (t, ids) in enumerate(zip(group, found, strict=True)):
-                s = sims[start:start + len(ids)]
-                start += len(ids)
-                near = {j: (1.0 if self.vocab_list[j] == t else float(x))
-                        for j, x in zip(ids.tolist(), s.tolist(), strict=True)
-                        if x >= c - 1e-6 or self.vocab_list[j] == t}
+                near = self._near(t, ids, c, workers)
                 for k in np.flatnonzero(spelled[g]) if t.isalpha() else ():
                     # 'ahemd' is a typo of 'ahmed', which is listed as 'ahmad'
                     if (j := self.vocab.get(VARIANTS[spellings[k]])) is not None:
@@ -164,6 +169,24 @@ class Index:
                 order = sorted(near)
                 self._similar[t] = (np.array(order, dtype=np.int64),
                                     np.array([near[j] for j in order], dtype=np.float32))
+
+    def _near(self, t: str, ids: np.ndarray, c: float, workers: int) -> dict[int, float]:
+        """Of the candidate vocabulary ids, those within OSA similarity c of t (rounded as
+        the scorer rounds), with it; t itself at 1.0. Numbers only ever match themselves."""
+        own = self.vocab.get(t)
+        if not t.isalpha():
+            return {own: 1.0} if own is not None and own in ids else {}
+        if not len(ids):
+            return {}
+        # the scorer's own similarity (token_similarity without initials), in one call
+        sims = np.round(process.cdist([t], [self.vocab_list[i] for i in ids.tolist()],
+                                      scorer=OSA.normalized_similarity, dtype=np.float32,
+                                      workers=workers)[0], 4)
+        keep = sims >= c - 1e-6
+        near = dict(zip(ids[keep].tolist(), sims[keep].tolist(), strict=True))
+        if own is not None and own in near:
+            near[own] = 1.0
+        return near
 
     def equivalent_ids(self, t: str) -> set[int]:
         """Vocabulary ids of the spellings of the same name, and of the same romanisation key
@@ -181,6 +204,8 @@ class Index:
         self._similar.clear()
         self._sim_maps.clear()
         self._postings.clear()
+        self._weights = {}
+        self._splits.clear()
 
     def sims(self, token: str, cfg: MatchConfig) -> dict[str, float]:
         """Listed tokens similar to a query token, with their similarity (from `similar`)."""
@@ -250,10 +275,16 @@ class Index:
         return alts
 
     def split(self, token: str) -> list[str] | None:
-        """An unlisted word that is listed words written together (`words.segment`)."""
+        """An unlisted word that is listed words written together (`words.segment`; kept
+        with the token cache: a batch asks for each word's split twice)."""
         if token in self.vocab or not token.isalpha() or not 5 <= len(token) <= 40:
             return None
-        return segment(token, self.vocab)
+        if token not in self._splits:
+            if len(self._splits) >= self.cache_tokens:
+                self._splits.clear()
+            self._splits[token] = segment(token, self.vocab)
+        found = self._splits[token]
+        return None if found is None else list(found)
 
     def joined_names(self, tokens: Sequence[str]) -> set[int]:
         """Names that write a query word as two or more ("thievesinlaw": THIEVES-IN-LAW)."""
@@ -285,21 +316,15 @@ class Index:
         found = self._postings.get(token)
         if found is None:
             ids, sims = self._similar.get(token, _NOTHING)
-            if cut := [j for j in self.prefixed(token) if j not in set(ids.tolist())]:
+            if cut := [j for j in self.prefixed(token) if j not in ids]:
                 # a word cut short: retrieved at the credit the scorer may give it
                 ids = np.concatenate([ids, np.array(cut, dtype=np.int64)])
                 sims = np.concatenate([sims, np.full(len(cut), PREFIX_RETRIEVAL,
                                                      dtype=np.float32)])
-            order = np.argsort(-sims, kind="stable")
-            rows = [self.tables.postings(j) for j in ids[order].tolist()]
-            if rows:
-                flat = np.concatenate(rows)
-                vals = np.repeat(sims[order], [len(r) for r in rows])
-                # most similar first: np.unique keeps each name's first, best, occurrence
-                names, first = np.unique(flat, return_index=True)
-                found = (names, vals[first])
-            else:
-                found = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+            best = self._scratch.take()
+            found = best_per_name([self.tables.postings(j) for j in ids.tolist()],
+                                  sims.tolist(), best)
+            self._scratch.give(best)
             self._postings[token] = found
         return found
 
@@ -314,55 +339,16 @@ class Index:
         if not alts:
             return np.zeros(0, dtype=np.int64)
         self.similar([t for a in alts for t in a], cfg)
-        acc = np.zeros(len(self.names), dtype=np.float32)
-        scores: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for a in alts:
-            total = 0.0
-            touched = []
-            for t in dict.fromkeys(a):
-                w = self.weight(t, cfg)
-                total += w
-                rows, vals = self.postings(t)
-                if len(rows):
-                    acc[rows] += w * vals  # rows are unique per token
-                    touched.append(rows)
-            if not touched:
-                continue
-            # the names touched, ascending: every one got a positive weight (np.unique of the
-            # postings gives the same, sorting millions of ids at a large list's scale)
-            hit = np.flatnonzero(acc) if len(touched) > 1 else touched[0]
-            got = acc[hit]
-            acc[hit] = 0  # reset for the next alternative, without touching the rest
-            cov = got / total
-            # ties broken towards names of the query's length
-            coarse = (0.5 * cov + 0.5 * np.minimum(got / self.name_weight[hit], 1.0)
-                      - 0.01 * np.abs(self.name_len[hit] - len(a)))
-            scores.append((hit, cov, coarse))
+        acc = self._scratch.take()
+        scores = coarse_scores(alts, cfg, self.weight, self.postings, self.name_weight,
+                               self.name_len, acc)
+        self._scratch.give(acc)
         if not scores:
             return np.zeros(0, dtype=np.int64)
-        hits = np.concatenate([h for h, _, _ in scores])
-        cov = np.concatenate([c for _, c, _ in scores])
-        coarse = np.concatenate([c for _, _, c in scores])
         if len(scores) > 1:  # a name reached by several alternatives: its best of each
-            order = np.lexsort((-coarse, hits))
-            hits, cov, coarse = hits[order], cov[order], coarse[order]
-            first = np.flatnonzero(np.r_[True, hits[1:] != hits[:-1]])
-            cov = np.maximum.reduceat(cov, first)
-            hits, coarse = hits[first], coarse[first]
-        # The pool depends on the query alone: never on `limit`, nor on a source filter (which
-        # only removes names from it), so the best match is the same for any of them.
-        floor = cfg.min_candidates
-        keep = np.arange(len(hits))
-        if len(hits) > floor:
-            k = max(floor, min(cfg.candidates, int((cov >= cfg.min_coverage).sum())))
-            if len(hits) > k:
-                keep = np.argpartition(-coarse, k)[:k]
-        pool = hits[keep]
-        if mask is not None:
-            pool = pool[mask[pool]]
-            if not len(pool):  # nothing of the filtered lists in the pool: their best few
-                ok = mask[hits]
-                hits, coarse = hits[ok], coarse[ok]
-                pool = hits[np.argpartition(-coarse, floor)[:floor]] if len(hits) > floor else hits
+            best_cov, best_coarse = self._scratch.take(), self._scratch.take()
+            scores = [merge(scores, best_cov, best_coarse)]
+            self._scratch.give(best_cov, best_coarse)
+        pool = pool_of(*scores[0], cfg, mask)
         self.tables.prefetch(pool.tolist())  # a stored index reads the pool's rows at once
         return pool

@@ -22,10 +22,21 @@ from .types import Entity, NameRow
 _EMPTY = np.zeros(0, dtype=np.int32)
 
 
-def bigrams(token: str) -> list[str]:
-    """The token's bigrams, padded at both ends: each edit changes at most three of them."""
+def pair_grams(token: str) -> list[str]:
+    """The token's padded bigrams with their two letters in sorted order ('^m', 'am', 'da',
+    ...): a transposition ('ab' -> 'ba') keeps the pair it swaps, so every edit of the optimal
+    string alignment distance changes at most two of them (`sanctions.matching.grams`)."""
     padded = f"^{token}$"
-    return [padded[i:i + 2] for i in range(len(padded) - 1)]
+    return [a + b if a <= b else b + a for a, b in zip(padded, padded[1:], strict=False)]
+
+
+def csr(lists: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of ints as one (indptr int64, indices int32) pair: row k is
+    indices[indptr[k]:indptr[k + 1]]."""
+    indptr = np.zeros(len(lists) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(x) for x in lists])
+    indices = np.fromiter((i for x in lists for i in x), dtype=np.int32, count=int(indptr[-1]))
+    return indptr, indices
 
 
 def _no_prefetch(_names: Iterable[int]) -> None:
@@ -56,12 +67,15 @@ class Tables:
     by_key: Mapping[str, Sequence[int]]  # romanisation / vowel-fold key -> vocabulary ids
     alpha_order: Sequence[int]  # vocabulary ids in alphabetical order
     prefetch: Callable[[Iterable[int]], None] = _no_prefetch  # names about to be scored
-    # padded bigram ("^m", "ma", ..., "o$") -> vocabulary ids holding it, ascending (int32)
-    bigram_ids: Callable[[str], np.ndarray] = lambda _g: _EMPTY
-    # only in memory (what the file writer reads): the postings as one CSR array pair
+    # `pair_grams` gram -> the vocabulary ids holding it, ascending (int32)
+    gram_ids: Callable[[str], np.ndarray] = lambda _g: _EMPTY
+    # the postings as one CSR array pair (built here, or read from the file at open), and the
+    # gram table likewise: its keys in order, with their rows (what the file writer reads)
     indptr: np.ndarray | None = None
     indices: np.ndarray | None = None
-    bigrams: dict[str, np.ndarray] | None = None
+    gram_keys: list[str] | None = None
+    gram_indptr: np.ndarray | None = None
+    gram_indices: np.ndarray | None = None
     # opened from a file: which, and of which build (worker processes open the same one)
     path: str | None = None
     build_id: str | None = None
@@ -86,10 +100,7 @@ def build_tables(entities: list[Entity], names: list[NameRow], name_tokens_: lis
     # that could reach the similarity floor
     vocab_list = sorted(by_token, key=lambda t: (len(t), t))
     postings = [by_token[t] for t in vocab_list]
-    indptr = np.zeros(len(postings) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(p) for p in postings])
-    indices = np.fromiter((i for p in postings for i in p), dtype=np.int32,
-                          count=int(indptr[-1]))
+    indptr, indices = csr(postings)
     df = np.diff(indptr)
     n = max(len(names), 1)
     name_len = np.array([len(t) for t in name_tokens_], dtype=np.float32)
@@ -134,9 +145,10 @@ def build_tables(entities: list[Entity], names: list[NameRow], name_tokens_: lis
     alpha_order = sorted(range(len(vocab_list)), key=vocab_list.__getitem__)
     by_gram: dict[str, list[int]] = {}
     for j, t in enumerate(vocab_list):
-        for gram in set(bigrams(t)):
+        for gram in set(pair_grams(t)):
             by_gram.setdefault(gram, []).append(j)
-    grams = {gram: np.array(ids, dtype=np.int32) for gram, ids in by_gram.items()}
+    gram_keys = sorted(by_gram)
+    gram_indptr, gram_indices = csr([by_gram[g] for g in gram_keys])
     return Tables(
         entities=entities, names=names, tokens=name_tokens_, surnames=surname_tokens,
         vocab_list=vocab_list, df=df,
@@ -145,5 +157,17 @@ def build_tables(entities: list[Entity], names: list[NameRow], name_tokens_: lis
         name_entity=np.array([row.entity for row in names], dtype=np.int32),
         joined=joined, by_identifier=by_identifier, names_of=names_of,
         cluster_members=cluster_members, by_group=by_group, by_key=by_key,
-        alpha_order=alpha_order, indptr=indptr, indices=indices, bigrams=grams,
-        bigram_ids=lambda g: grams.get(g, _EMPTY))
+        alpha_order=alpha_order, indptr=indptr, indices=indices, gram_keys=gram_keys,
+        gram_indptr=gram_indptr, gram_indices=gram_indices,
+        gram_ids=csr_lookup(gram_keys, gram_indptr, gram_indices))
+
+
+def csr_lookup(keys: Sequence[str], indptr: np.ndarray, indices: np.ndarray
+               ) -> Callable[[str], np.ndarray]:
+    """key -> its row of a CSR pair (a view, no copy); empty for a key not there."""
+    row = {k: i for i, k in enumerate(keys)}
+
+    def get(key: str) -> np.ndarray:
+        i = row.get(key)
+        return _EMPTY if i is None else indices[indptr[i]:indptr[i + 1]]
+    return get

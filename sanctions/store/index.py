@@ -152,6 +152,7 @@ def _weigh_as_whole(index: Index, idf: Mapping[str, float], max_idf: float,
     index.vocab = _Listed(index.vocab, words)
     index.idf = idf  # type: ignore[assignment]
     index.max_idf = max_idf
+    index.clear_cache()  # no weight read from the part's own statistics is kept
     index.name_weight = np.array(
         [max(sum(index.weight(t, DEFAULT_CONFIG) for t in set(toks)), 1e-6)
          for toks in index.tokens], dtype=np.float32)

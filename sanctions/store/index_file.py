@@ -5,14 +5,17 @@
     >>> from sanctions.screening import screen_query, make_query  # doctest: +SKIP
     >>> screen_query(index, make_query({"name": "Tren de Aragua"}))  # doctest: +SKIP
 
-Opening reads the vocabulary and a few per-name arrays (float32/int32, 12 bytes a name); a query
-reads only the rows it touches: the postings of the listed tokens similar to its own, then the
-names, tokens and entities of its candidates. SQLite maps the file (`mmap_size`), so every
-process that opens it - the server's workers, batch helpers, Spark executors (ship the one file,
-e.g. with `SparkContext.addFile`, and call `open_index_file(SparkFiles.get(name))` in the
-executor) - shares one copy of its pages. A connection is never carried across `fork`: a
-forked process opens its own on first use. `sanctions.store.index.load_index(db)` finds the file
-for a database and falls back to building the index in memory when it is missing or stale.
+Opening reads the vocabulary, a few per-name arrays (float32/int32, 12 bytes a name) and the
+postings and gram index as flat int32 arrays (about 4 bytes per name-token pair and per
+token-gram pair: ~40 MB at 1.5M names), which retrieval slices with no query to the file; a
+query reads only the rows of its candidates: their names, tokens and entities. SQLite maps the
+file (`mmap_size`), so every process that opens it - the server's workers, batch helpers, Spark
+executors (ship the one file, e.g. with `SparkContext.addFile`, and call
+`open_index_file(SparkFiles.get(name))` in the executor) - shares one copy of those rows' pages;
+batch helpers forked after opening share the arrays too. A connection is never carried across
+`fork`: a forked process opens its own on first use. `sanctions.store.index.load_index(db)`
+finds the file for a database and falls back to building the index in memory when it is
+missing or stale.
 """
 
 from __future__ import annotations
@@ -29,13 +32,12 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..matching import Entity, Index, NameRow
-from ..matching.tables import Tables
+from ..matching.tables import Tables, csr_lookup
 from .index_write import FORMAT, SEP, code_fingerprint
 
 MMAP_BYTES = 1 << 36  # map the whole file, however large
 CACHE_ROWS = 200_000  # name and entity rows kept per process (cleared past it)
 K = TypeVar("K")
-_NONE = np.zeros(0, dtype=np.int32)
 
 
 class IndexFileError(Exception):
@@ -127,11 +129,16 @@ class _Names:
 class _View(Sequence[Any]):
     def __init__(self, names: _Names, part: int) -> None:
         self.names, self.part = names, part
+        self.cache = names.cache  # the same dict (cleared, never replaced)
 
     def __len__(self) -> int:
         return self.names.n
 
     def __getitem__(self, i: Any) -> Any:
+        # scoring reads a candidate's rows many times: the fast way (a slice is unhashable)
+        row = None if i.__class__ is slice else self.cache.get(i)
+        if row is not None:
+            return row[self.part]
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         return self.names.get(i if i >= 0 else i + len(self))[self.part]
@@ -146,6 +153,9 @@ class _Entities(Sequence[Entity]):
         return self.n
 
     def __getitem__(self, i: Any) -> Any:
+        e = None if i.__class__ is slice else self.cache.get(i)
+        if e is not None:
+            return e
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         i = i if i >= 0 else i + self.n
@@ -226,22 +236,22 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
         blobs = {k: (d, b) for k, d, b in f.all("SELECT name, dtype, data FROM arrays")}
         arr = {k: np.frombuffer(b, dtype=d) for k, (d, b) in blobs.items() if d != "text"}
         vocab = blobs["vocab"][1].decode()
+        gram_keys = _split(blobs["gram_keys"][1].decode())
+        indptr, indices = arr["indptr"], arr["indices"]
+        gram_indptr, gram_indices = arr["gram_indptr"], arr["gram_indices"]
     except (sqlite3.Error, KeyError, ValueError, UnicodeDecodeError) as exc:
         raise IndexFileError(f"{path} is unreadable ({exc})") from exc
     vocab_list = vocab.split(SEP) if vocab else []
     n_names, n_entities = int(meta["names"]), int(meta["entities"])
-    if len(vocab_list) != len(arr["df"]) or len(arr["name_len"]) != n_names:
+    if (len(vocab_list) != len(arr["df"]) or len(arr["name_len"]) != n_names
+            or len(indptr) != len(vocab_list) + 1 or indptr[-1] != len(indices)
+            or len(gram_indptr) != len(gram_keys) + 1 or gram_indptr[-1] != len(gram_indices)):
         raise IndexFileError(f"{path} is inconsistent (truncated?)")
     names = _Names(f, n_names)
     entities = _Entities(f, n_entities)
 
     def postings(j: int) -> np.ndarray:
-        row = f.one("SELECT rows FROM postings WHERE id = ?", (j,))
-        return np.frombuffer(row[0], dtype=np.int32)
-
-    def bigram_ids(gram: str) -> np.ndarray:
-        row = f.one("SELECT rows FROM bigrams WHERE k = ?", (gram,))
-        return np.frombuffer(row[0], dtype=np.int32) if row else _NONE
+        return indices[indptr[j]:indptr[j + 1]]
 
     def prefetch(ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -253,7 +263,9 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
         surnames=_View(names, 2), vocab_list=vocab_list, df=arr["df"], postings=postings,
         name_len=arr["name_len"], name_weight=arr["name_weight"],
         name_entity=arr["name_entity"], alpha_order=arr["alpha_order"].tolist(),
-        prefetch=prefetch, bigram_ids=bigram_ids, path=str(path), build_id=meta.get("build_id"),
+        prefetch=prefetch, path=str(path), build_id=meta.get("build_id"),
+        indptr=indptr, indices=indices, gram_keys=gram_keys, gram_indptr=gram_indptr,
+        gram_indices=gram_indices, gram_ids=csr_lookup(gram_keys, gram_indptr, gram_indices),
         joined=_Lists(f, "joined"), by_identifier=_Lists(f, "by_identifier"),
         names_of=_Lists(f, "names_of"), cluster_members=_Lists(f, "cluster_members"),
         by_group=_Lists(f, "by_group"), by_key=_Lists(f, "by_key"))

@@ -22,7 +22,7 @@ import numpy as np
 from ..matching import Entity, Index
 from ..matching.tables import Tables
 
-FORMAT = "sanctions-index 2"
+FORMAT = "sanctions-index 3"
 SUFFIX = ".index"
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -31,14 +31,12 @@ CREATE TABLE arrays (name TEXT PRIMARY KEY, dtype TEXT NOT NULL, data BLOB NOT N
 CREATE TABLE names (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, name TEXT NOT NULL,
     kind TEXT NOT NULL, tokens TEXT NOT NULL, surnames TEXT NOT NULL);
 CREATE TABLE entities (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE postings (id INTEGER PRIMARY KEY, rows BLOB NOT NULL);
 CREATE TABLE joined (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE by_identifier (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE names_of (k INTEGER PRIMARY KEY, rows BLOB NOT NULL);
 CREATE TABLE cluster_members (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE by_group (k INTEGER PRIMARY KEY, rows BLOB NOT NULL);
 CREATE TABLE by_key (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE bigrams (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 """
 LIST_TABLES = ("joined", "by_identifier", "names_of", "cluster_members", "by_group", "by_key")
 SEP = "\n"  # between tokens of the vocabulary and of a name: never inside a token
@@ -102,6 +100,7 @@ def write_index_file(index: Index, path: Path, build_id: str) -> Path:
 
 def _write(conn: sqlite3.Connection, t: Tables, build_id: str) -> None:
     assert t.indptr is not None and t.indices is not None, "write an index built in memory"
+    assert t.gram_keys is not None and t.gram_indptr is not None and t.gram_indices is not None
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.executescript(_TABLES)
@@ -113,7 +112,12 @@ def _write(conn: sqlite3.Connection, t: Tables, build_id: str) -> None:
               "name_weight": _blob(t.name_weight, "float32"),
               "name_entity": _blob(t.name_entity, "int32"),
               "alpha_order": _blob(np.asarray(t.alpha_order), "int32"),
-              "vocab": ("text", SEP.join(t.vocab_list).encode())}
+              "vocab": ("text", SEP.join(t.vocab_list).encode()),
+              # the postings and the gram index, whole: read at open, sliced per token
+              "indptr": _blob(t.indptr, "int64"), "indices": _blob(t.indices, "int32"),
+              "gram_keys": ("text", SEP.join(t.gram_keys).encode()),
+              "gram_indptr": _blob(t.gram_indptr, "int64"),
+              "gram_indices": _blob(t.gram_indices, "int32")}
     conn.executemany("INSERT INTO arrays VALUES (?, ?, ?)",
                      [(k, d, b) for k, (d, b) in arrays.items()])
     conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?)", (
@@ -121,13 +125,6 @@ def _write(conn: sqlite3.Connection, t: Tables, build_id: str) -> None:
          SEP.join(sorted(t.surnames[i]))) for i, row in enumerate(t.names)))
     conn.executemany("INSERT INTO entities VALUES (?, ?)",
                      ((i, entity_json(e)) for i, e in enumerate(t.entities)))
-    indptr, indices = t.indptr, t.indices
-    conn.executemany("INSERT INTO postings VALUES (?, ?)", (
-        (j, indices[indptr[j]:indptr[j + 1]].astype(np.int32).tobytes())
-        for j in range(len(t.vocab_list))))
-    assert t.bigrams is not None
-    conn.executemany("INSERT INTO bigrams VALUES (?, ?)",
-                     ((g, ids.astype(np.int32).tobytes()) for g, ids in t.bigrams.items()))
     for name in LIST_TABLES:
         table: Mapping[object, Sequence[int]] = getattr(t, name)
         conn.executemany(f"INSERT INTO {name} VALUES (?, ?)",

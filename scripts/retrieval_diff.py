@@ -1,0 +1,75 @@
+#!/usr/bin/env python
+"""Dump what retrieval hands to scoring, and what screening answers, for a fixed query set: run
+it before and after a change to retrieval and diff the two files (they must be equal).
+
+    python scripts/retrieval_diff.py --db db/sanctions.db --out /tmp/before.jsonl
+    ... change retrieval ...
+    python scripts/retrieval_diff.py --db db/sanctions.db --out /tmp/after.jsonl
+    cmp /tmp/before.jsonl /tmp/after.jsonl
+
+Queries: every query of eval/dev_2.csv and the first --customers names of eval/customers.csv.
+Per query one line: the candidate names retrieval reaches (per alternative list, sorted), the
+listed words (with their similarity) each query word pairs with, and `screen_many`'s answer at
+the default threshold and at threshold 0 (limit 5), scores and explanations included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def queries(customers: int) -> list[dict[str, str]]:
+    out = []
+    with (ROOT / "eval" / "dev_2.csv").open(encoding="utf-8", newline="") as f:
+        out += [{"name": r["query"], "type": r["type"]} for r in csv.DictReader(f)]
+    with (ROOT / "eval" / "customers.csv").open(encoding="utf-8", newline="") as f:
+        for i, r in enumerate(csv.DictReader(f)):
+            if i >= customers:
+                break
+            out.append({"name": r["name"], "type": r["type"]})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", type=Path, default=ROOT / "db" / "sanctions.db")
+    ap.add_argument("--customers", type=int, default=3000)
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+
+    from sanctions.matching import DEFAULT_CONFIG as CFG
+    from sanctions.matching import prepare
+    from sanctions.screening import get_index, make_query, screen_many
+
+    index = get_index(args.db)
+    qs = queries(args.customers)
+    rows = [{"id": str(i), **{k: v for k, v in q.items() if v}} for i, q in enumerate(qs)]
+    default = list(screen_many(rows, db=args.db, workers=1, decisions=False, audit=False))
+    low = list(screen_many(rows, db=args.db, workers=1, decisions=False, audit=False,
+                           threshold=0, limit=5))
+    with args.out.open("w", encoding="utf-8") as out:
+        for q, r0, r1 in zip(qs, default, low, strict=True):
+            query = make_query({k: v for k, v in q.items() if v})
+            p = prepare(query, index, CFG)
+            pools = []
+            for alts in (p.alternatives, p.vessel_alternatives):
+                pools.append(sorted(index.retrieve(alts, CFG).tolist()))
+            words = sorted({t for alts in (p.alternatives, p.vessel_alternatives)
+                            for a in alts for t in a})
+            sims = {t: sorted(index.sims(t, CFG).items()) for t in words}
+            for r in (r0, r1):
+                r.pop("data_version", None)
+            out.write(json.dumps({"q": q, "alts": p.alternatives, "pools": pools, "sims": sims,
+                                  "default": r0, "low": r1}, ensure_ascii=False,
+                                 sort_keys=True) + "\n")
+    print(f"{len(qs)} queries -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
