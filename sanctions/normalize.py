@@ -116,7 +116,8 @@ def _legal_forms() -> dict[tuple[str, ...], str]:
         # one class per kind of company: "OOO" is Russian for "LLC", "AO" for "JSC"
         "llc": ["llc", "l l c", "limited liability company", "ooo", "tov",
                 "limited liability co", "ltd liability co", "ltd liability company",
-                "obshchestvo s ogranichennoy otvetstvennostyu", "fz llc", "fzllc"],
+                "obshchestvo s ogranichennoy otvetstvennostyu", "fz llc", "fzllc",
+                "doo", "d o o"],  # d.o.o.: the Croatian, Serbian, Bosnian, Slovene LLC
         "ltd": ["ltd", "limited", "pvt ltd", "private limited", "pty ltd"],
         "co": ["co", "company"],
         "corp": ["corp", "corporation"],
@@ -191,8 +192,22 @@ def _hangul(ch: str) -> str:
     return f" {_HANGUL_LEAD[lead]}{_HANGUL_VOWEL[vowel]}{_HANGUL_TAIL[tail]} "
 
 
+# Greek letter pairs that write one sound in names taken from other languages ('Λουκασένκο',
+# 'Αλεξάντερ': Lukashenko, Alexander), where anyascii writes the letters one by one.
+_GREEK = re.compile("[\u0370-\u03ff]")
+_GREEK_PAIRS = [(re.compile(a, re.I), b) for a, b in (
+    (r"ου", "u"), (r"\bμπ", "b"), (r"μπ", "mb"), (r"(?<=[αεηιοωυάέήίόύώ])ντ", "nd"),
+    (r"ντ", "d"), (r"γκ", "g"), (r"γγ", "ng"))]
+
+
 def _read(text: str) -> str:
-    """Hangul syllables and Chinese characters one by one, the rest through anyascii."""
+    """Hangul syllables and Chinese characters one by one, Greek letter pairs as one sound,
+    the rest through anyascii."""
+    if _GREEK.search(text):
+        text = unicodedata.normalize("NFC", "".join(
+            ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)))
+        for rx, rep in _GREEK_PAIRS:
+            text = rx.sub(rep, text)
     if not any(ch >= "\u3400" for ch in text):
         return anyascii(text)
     out = []
@@ -281,6 +296,10 @@ _ROMANISATIONS = [(re.compile(a), b) for a, b in (
     (r"tsch", "ch"), (r"sch", "sh"), (r"tch", "ch"), (r"sz", "sh"), (r"cz", "ch"), (r"rz", "zh"),
     (r"w", "v"), (r"ou", "u"), (r"(.)\1", r"\1"))]
 _GLUED_FORM = re.compile(r"(?:ooo|oao|zao|pao|tov|ojsc|cjsc|pjsc|jsc|llc)(?=[a-z])")
+# a legal form glued to the end of a name or between two of its words (four letters or more
+# before it, and after it if anything)
+_GLUED_AFTER = re.compile(r"(?<=[a-z]{4})(company|co)?(limited|ltd|llc|ooo|doo|inc|corp|gmbh|"
+                          r"jsc|plc|llp|srl|sarl|bhd|fzco|fze)(?=[a-z]{4,}|$)")
 _ROMANISED = re.compile(r"tsch|tch|sz|cz|rz|ou|[oe]w(?:a|icz|itsch)?$")
 # Arabic letters written plainly or with their seat ('السعادى' for 'السعادي', 'اغا' for 'آغا')
 _ARABIC_FOLDS = ((re.compile("ى$"), "ي"), (re.compile("ه$"), "ة"), (re.compile("^ا"), "آ"),
@@ -302,6 +321,10 @@ def spelling_variants(word: str) -> list[str]:
     v = word.casefold()
     if (glued := _GLUED_FORM.match(v)) and len(v) - glued.end() >= 4:
         return [f"{glued.group()} {v[glued.end():]}"]  # 'OAONOVATEK': OAO NOVATEK written as one
+    if glued_after := [f"{v[:m.start(k)]} {' '.join(filter(None, m.groups()[k - 1:]))} "
+                       f"{v[m.end():]}".strip() for m in _GLUED_AFTER.finditer(v)
+                       for k in ((1, 2) if m.group(1) else (2,))]:  # 'tobacco' keeps its 'co'
+        return glued_after  # 'SURGUTMEBELOOO', 'KOMINVEXDOOBEOGRAD'
     if not _ROMANISED.search(v):  # a typo is no romanisation: 'kiwaa' stays, no 'kiva'
         return []
     for rx, rep in _ROMANISATIONS:

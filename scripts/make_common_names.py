@@ -1,69 +1,88 @@
 #!/usr/bin/env python
-"""Write common.tsv: given names and surnames common in many countries, from Faker's lists.
+"""Write common.tsv: given names and surnames that many people bear, from two sources that
+have nothing to do with the Faker lists the customer file is generated from.
 
-    pip install faker        # a dev/test dependency; the table is bundled
-    python scripts/make_common_names.py
+    pip install names==0.3.0     # its 1990 US Census name files (public domain)
+    python scripts/make_common_names.py --db <a built database>
 
-Faker's person providers carry, per locale, the first and last names most often borne there
-(most lists are drawn from national statistics offices' frequency tables). A word that several
-locales list ('maria', 'garcia', 'kim', 'ali') says little about who someone is: two people
-who share only such words are namesakes more often than not. Output: one line per normalised
-word (`sanctions.normalize.name_tokens`) listed by at least MIN_LOCALES locales, with the
-number of locales. Read by `sanctions.normalize.common_names`.
+- **The lists themselves**: a word that the person names of MIN_LISTED or more different
+  listed people (clusters) of MIN_COUNTRIES or more countries carry ('muhammad', 'sergei',
+  'kim', 'hernandez', 'maria') is one that two people share by chance; it says little about
+  which of them a customer is.
+- **The 1990 US Census** name frequency files, as the `names` package ships them: surnames
+  borne by at least CENSUS_LAST percent of the population, first names by at least
+  CENSUS_FIRST percent of either sex ('smith', 'meyer', 'david', 'linda').
+
+Output: one line per normalised word (`sanctions.normalize.name_tokens`), with the number of
+listed people who bear it and whether the Census lists it. Read by
+`sanctions.normalize.common_names`.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 from collections import defaultdict
 from pathlib import Path
 
-import faker
-import faker.providers.person as person
+import names
 
 from sanctions.normalize import name_tokens
+from sanctions.screening import get_index
 
 OUT = Path(__file__).resolve().parent.parent / "sanctions" / "data" / "names" / "common.tsv"
-MIN_LOCALES = 2  # one locale's list reaches far down its own tail ('raman' in en_IN only)
+MIN_LISTED = 3  # different listed people bearing the word
+MIN_COUNTRIES = 2  # ...of at least this many countries between them
+CENSUS_LAST = 0.005  # percent of the population: about the 2,750 commonest US surnames
+CENSUS_FIRST = 0.01  # percent of one sex: about the 1,300 commonest first names
+CENSUS_FILES = (("dist.all.last", CENSUS_LAST), ("dist.male.first", CENSUS_FIRST),
+                ("dist.female.first", CENSUS_FIRST))
 
 
-def locale_names() -> dict[str, set[str]]:
-    """word -> the locales whose person provider lists it as a first or last name."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for m in pkgutil.iter_modules(person.__path__):
-        try:
-            provider = importlib.import_module(f"{person.__name__}.{m.name}").Provider
-        except (ImportError, AttributeError):
-            continue
-        for attr in dir(provider):
-            if not attr.startswith(("first_names", "last_names")):
-                continue
-            values = getattr(provider, attr)
-            if isinstance(values, dict):  # some lists are {name: frequency}
-                values = list(values)
-            if not isinstance(values, list | tuple):
-                continue
-            for name in values:
-                for t in name_tokens(str(name)):
-                    if len(t) > 1 and t.isalpha():
-                        found[t].add(m.name)
+def listed_people(db: Path) -> dict[str, int]:
+    """word -> how many listed people (clusters) carry it in one of their names, for words
+    whose bearers are of MIN_COUNTRIES countries or more: a family's name ('maduro',
+    'putin', 'makhlouf') is listed many times over and is no common name."""
+    idx = get_index(db)
+    bearers: dict[str, set[str]] = defaultdict(set)
+    countries: dict[str, set[str]] = defaultdict(set)
+    for n, row in enumerate(idx.names):
+        e = idx.entities[row.entity]
+        if e.type == "person":
+            for t in idx.tokens[n]:
+                if len(t) > 1 and t.isalpha() and t.isascii():
+                    bearers[t].add(e.cluster or e.id)
+                    countries[t].update(e.countries)
+    return {t: len(people) for t, people in bearers.items()
+            if len(countries[t]) >= MIN_COUNTRIES}
+
+
+def census() -> set[str]:
+    """Words of the commonest US surnames and first names (1990 Census, public domain)."""
+    folder = Path(names.__file__).parent
+    found: set[str] = set()
+    for file, floor in CENSUS_FILES:
+        for line in (folder / file).read_text(encoding="ascii").splitlines():
+            name, percent = line.split()[:2]
+            if float(percent) >= floor:
+                found.update(t for t in name_tokens(name) if len(t) > 1)
     return found
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path, required=True, help="a built database (the lists)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    found = locale_names()
-    rows = sorted((t, len(locs)) for t, locs in found.items() if len(locs) >= MIN_LOCALES)
+    listed, us = listed_people(args.db), census()
+    words = sorted({t for t, n in listed.items() if n >= MIN_LISTED} | us)
     with args.out.open("w", encoding="utf-8") as f:
-        f.write(f"# word\tlocales: Faker {faker.VERSION} person names, in {MIN_LOCALES}+ "
-                "locales; scripts/make_common_names.py\n")
-        for t, n in rows:
-            f.write(f"{t}\t{n}\n")
-    print(f"wrote {len(rows)} words to {args.out}")
+        f.write(f"# word\tlisted people bearing it ({MIN_LISTED}+ counts)\tin the 1990 US "
+                "Census commonest names (1/0); scripts/make_common_names.py\n")
+        for t in words:
+            f.write(f"{t}\t{listed.get(t, 0)}\t{int(t in us)}\n")
+    print(f"wrote {len(words)} words to {args.out} "
+          f"({sum(1 for t in words if listed.get(t, 0) >= MIN_LISTED)} from the lists, "
+          f"{len(us)} from the Census)")
 
 
 if __name__ == "__main__":

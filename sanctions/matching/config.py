@@ -27,6 +27,8 @@ class MatchConfig:
     legal_form_weight: float = 0.15  # weight of "ltd", "llc", ... relative to a name token
     family_name_weight: float = 1.3  # listed surname tokens (before the comma) count more
     joined_factor: float = 0.97  # "alqaida" vs "al qaida": the re-joined score, discounted
+    consonant_reading_factor: float = 0.9  # an abjad query read by its consonants
+    misread_vowel_factor: float = 0.8  # ...per word whose written vowels the reading lacks
     joined_min_similarity: float = 0.85  # unpaired words, joined, must spell the same this well
     no_surname_factor: float = 0.85  # a person's listed surname nowhere in the query
     common_name_factor: float = 0.9  # common names only, and the listed name says more

@@ -11,8 +11,16 @@ import re
 from typing import TYPE_CHECKING
 
 from ..identifiers import identifier_key, imo_is_valid
-from ..normalize import clean_text, name_tokens, reading, spelling_variants, strip_vessel_prefix
+from ..normalize import (
+    LEGAL_CLASSES,
+    clean_text,
+    name_tokens,
+    reading,
+    spelling_variants,
+    strip_vessel_prefix,
+)
 from .config import DEFAULT_CONFIG, MatchConfig
+from .consonants import JOINING, abjad_words, consonant_readings, is_abjad, joined, misread_words
 from .types import Prepared, Query
 
 if TYPE_CHECKING:
@@ -65,8 +73,42 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     p.vessel_alternatives = (p.alternatives if vessel_tokens == tokens
                              else idx.alternatives(vessel_tokens, cfg) if idx
                              else [vessel_tokens])
+    if idx is not None and _HANZI.search(text) and (hanzi := hanzi_joined(text)) != tokens:
+        same = p.vessel_alternatives is p.alternatives
+        p.alternatives = [*p.alternatives, hanzi]  # '卢卡申科' LU KA SHEN KE: LUKASHENKA
+        p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
+    if idx is not None and tokens and is_abjad(text):
+        written = abjad_words(text)
+        read = [(r, misread_words(written, r, same))
+                for r, same in consonant_readings(written, idx)]
+        if 2 <= len(written) == len(text.split()) <= 3 and all(map(is_abjad, text.split())) and (
+                any(w.key in JOINING for w in written)):
+            one = [joined(written)]  # 'حزب الله' for HIZBALLAH: the words as one
+            read += [(r, misread_words(one, r, same))
+                     for r, same in consonant_readings(one, idx, False)]
+        if read:
+            p.read_from = len(p.alternatives)
+            p.alternatives = p.vessel_alternatives = [*p.alternatives, *(r for r, _ in read)]
+            p.read_factors = [cfg.consonant_reading_factor * cfg.misread_vowel_factor ** n
+                              for _, n in read]
+            p.reading += "; read by its consonants as " + ", ".join(
+                repr(" ".join(r)) for r, _ in read)
     return p
 
+
+
+_HANZI = re.compile("[\u3400-\u9fff]{3,}")
+
+
+def hanzi_joined(text: str) -> list[str]:
+    """The tokens with each run of three or more Chinese characters as one word: the press
+    writes a foreign name one character a syllable ('卢卡申科'), which reads as a listed name
+    only joined."""
+    out: list[str] = []
+    for word in text.split():
+        toks = name_tokens(word)
+        out += ["".join(toks)] if _HANZI.fullmatch(word) else toks
+    return out
 
 
 def listed_spellings(text: str, idx: Index) -> tuple[str, str]:
@@ -79,7 +121,9 @@ def listed_spellings(text: str, idx: Index) -> tuple[str, str]:
             continue
         for v in spelling_variants(w):
             vt = name_tokens(v)
-            if vt and all(t in idx.vocab for t in vt):
+            # a legal form split off may leave listed words glued ('goldendragonshipping ltd')
+            glued = any(t in LEGAL_CLASSES for t in vt)
+            if vt and all(t in idx.vocab or (glued and idx.split(t)) for t in vt):
                 words[k] = v
                 said.append(f"{w} as {v}")
                 break

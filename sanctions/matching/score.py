@@ -73,10 +73,12 @@ def name_score(p: Prepared, idx: Index, n_i: int, etype: str, cfg: MatchConfig,
             continue  # a re-joined form that cannot win: no listed word like its new word
         a = align(idx, tokens, n_i, etype, cfg, syllables)
         s, detail = feature_name(a)
-        s *= cfg.joined_factor if k else 1.0
+        read = 0 < p.read_from <= k
+        s *= p.read_factors[k - p.read_from] if read else cfg.joined_factor if k else 1.0
         if best is None or s > best[0]:
-            how = "" if not k else (" (split words joined)" if len(tokens) < len(q)
-                                    else " (joined words split)")
+            how = ("" if not k else f" (read by its consonants as {' '.join(tokens)!r})"
+                   if read else " (split words joined)" if len(tokens) < len(q)
+                   else " (joined words split)")
             best = (s, detail + how, a)
     if best is None:  # an identifier-only query ("IMO 9323596") has no name to explain
         return 0.0, align(idx, q, n_i, etype, cfg)

@@ -66,6 +66,8 @@ class Prepared:
     alternatives: list[list[str]] = field(default_factory=list)  # tokens, then re-joined forms
     vessel_alternatives: list[list[str]] = field(default_factory=list)
     reading: str = ""  # how a query in another script was read ("" for Latin text)
+    read_from: int = 0  # alternatives from here on are consonant readings (`consonants`)
+    read_factors: list[float] = field(default_factory=list)  # each reading's factor
 
 
 

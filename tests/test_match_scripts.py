@@ -1,0 +1,97 @@
+"""Queries in scripts the lists do not write a name in: an abjad read by its consonants
+(`sanctions.matching.consonants`), Chinese characters of a foreign name, Greek letter pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanctions.matching import DEFAULT_CONFIG, Entity, Index, NameRow, Query, match
+from sanctions.matching.consonants import abjad_words, consonant_key
+from sanctions.normalize import name_tokens
+
+
+def scripts_index() -> Index:
+    """Real rows of the bundled lists: the people and groups the press writes in other
+    scripts, and listed names that share their consonants."""
+    rows = [
+        ("ofac_sdn:4695", "organization", "HAMAS"),
+        ("ofac_sdn:4697", "organization", "HIZBALLAH"),
+        ("ofac_sdn:44970", "organization", "JOINT STOCK COMPANY HMS GROUP"),
+        ("ofac_sdn:26945", "person", "KHAMENEI, Ali Husseini"),
+        ("uk_sanctions:GIM0013", "person", "SALIH Hemin Ali"),
+        ("ofac_sdn:21765", "person", "HAMANI, Hamma"),
+        ("ofac_sdn:10481", "person", "SOLEIMANI, Qasem"),
+        ("ofac_sdn:23343", "person", "KADYROV, Ramzan Akhmatovich"),
+        ("ofac_sdn:9760", "person", "LUKASHENKA, Alyaksandr Ryhorovich"),
+        ("ofac_sdn:20441", "person", "KHATTAB, Omar"),
+        ("uk_sanctions:BIH0004", "organization", "Mania d.o.o."),
+    ]
+    entities = [Entity(i, i.split(":")[0], i.split(":")[1], t, n) for i, t, n in rows]
+    return Index.build(entities, [NameRow(k, e.name, "primary") for k, e in enumerate(entities)])
+
+
+IDX = scripts_index()
+
+
+@pytest.mark.parametrize(("query", "expected", "score"), [
+    ("علي خامنئي", "ofac_sdn:26945", 0.8426),  # Arabic
+    ("علی خامنه‌ای", "ofac_sdn:26945", 0.8426),  # Persian, a final he before the suffix
+    ("עלי חמינאי", "ofac_sdn:26945", 0.8426),  # Hebrew
+    ("قاسم سليماني", "ofac_sdn:10481", 0.9),
+    ("رمضان قديروف", "ofac_sdn:23343", 0.8481),
+    ("حزب الله", "ofac_sdn:4697", 0.9),  # two words the list writes as one
+    ("חיזבאללה", "ofac_sdn:4697", 0.9),
+    ("حماس", "ofac_sdn:4695", 0.9),  # before HMS GROUP, whose 'hms' is spelt as read
+])
+def test_an_abjad_query_is_read_by_its_consonants(query: str, expected: str,
+                                                  score: float) -> None:
+    m = match(IDX, Query(query), limit=1)[0]
+    assert (m.entity.id, m.score) == (expected, score)
+    assert "read by its consonants as" in m.explanation["reading"]["detail"]
+    assert "read by its consonants as" in m.explanation["name"]["detail"]
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("עומר חטיב", "ofac_sdn:20441"),  # Omer Khatib: KHATTAB has no long 'i' after the t
+    ("חמאס קבוצה", "ofac_sdn:4695"),  # a word more than HAMAS
+])
+def test_consonants_alone_do_not_alarm(query: str, listed: str) -> None:
+    got = {m.entity.id: m.score for m in match(IDX, Query(query), limit=5)}
+    assert got.get(listed, 0.0) < DEFAULT_CONFIG.threshold, got
+
+
+def test_the_vowels_an_abjad_writes_decide_between_readings() -> None:
+    """'خامنئي' ends in a long vowel and has none after the m: KHAMENEI, not HEMIN."""
+    ranked = [(m.entity.id, m.score) for m in match(IDX, Query("علي خامنئي"), limit=2)]
+    assert ranked == [("ofac_sdn:26945", 0.8426), ("uk_sanctions:GIM0013", 0.6674)]
+
+
+def test_consonant_keys() -> None:
+    assert [consonant_key(w) for w in ("khamenei", "kadyrov", "hizballah", "wali", "ali")] == [
+        "hmn", "kdrb", "hdblh", "wl", "l"]
+    [ali, khamenei] = abjad_words("علي خامنئي")
+    assert (ali.key, ali.first_vowel, ali.last_vowel) == ("l", True, True)
+    assert (khamenei.key, khamenei.first_vowel, khamenei.last_vowel) == ("hmn", False, True)
+
+
+def test_a_latin_query_is_not_read_by_its_consonants() -> None:
+    m = match(IDX, Query("Hamas"), limit=1)[0]
+    assert (m.entity.id, m.score, "reading" in m.explanation) == ("ofac_sdn:4695", 1.0, False)
+
+
+def test_chinese_characters_of_a_foreign_name_are_read_as_one_word() -> None:
+    m = match(IDX, Query("卢卡申科"), limit=1)[0]
+    assert m.entity.id == "ofac_sdn:9760"
+    assert m.explanation["name"]["detail"].startswith("lukashenke=lukashenka")
+
+
+def test_greek_letter_pairs_read_as_one_sound() -> None:
+    assert name_tokens("Αλεξάντερ Λουκασένκο") == ["aleksandr", "lukasenko"]
+    assert name_tokens("Ντόναλντ Μπους") == ["donald", "bus"]
+    assert match(IDX, Query("Αλεξάντερ Λουκασένκο"), limit=1)[0].entity.id == "ofac_sdn:9760"
+
+
+def test_doo_is_a_legal_form() -> None:
+    assert name_tokens("Mania d.o.o.") == name_tokens("mania doo") == ["mania", "llc"]
+    m = match(IDX, Query("mania doo", type="organization"), limit=1)[0]
+    assert (m.entity.id, m.score) == ("uk_sanctions:BIH0004", 1.0)
