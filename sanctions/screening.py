@@ -13,176 +13,31 @@ best-scoring record of the cluster, with the others under `related`.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from .countries import country_code
 from .errors import SanctionsError
-from .identifiers import identifier_key
 from .matching import DEFAULT_CONFIG, Entity, Index, Match, MatchConfig, Query, match
-from .models import ENTITY_TYPES
-from .normalize import normalize_name
-from .sources import source_keys, source_priority
+from .queries import (  # noqa: F401 (the service's validation, re-exported)
+    DEFAULT_LIMIT,
+    FIELDS,
+    MAX_LIMIT,
+    MAX_NAME_CHARS,
+    OPTION_FIELDS,
+    QUERY_FIELDS,
+    Options,
+    QueryError,
+    _sources,
+    hold_sources,
+    make_query,
+    parse,
+    parse_options,
+)
+from .sources import source_priority
 from .store import DEFAULT_DB
-
-MAX_LIMIT = 100
-DEFAULT_LIMIT = 10
-MAX_NAME_CHARS = 300  # no listed name is longer than about 250 characters
-# What a query may say: the fields of the name, then the options of the search.
-QUERY_FIELDS = ("id", "name", "type", "country", "birth_date", "imo", "identifier")
-OPTION_FIELDS = ("source", "program", "threshold", "limit")
-FIELDS = QUERY_FIELDS + OPTION_FIELDS
-_BIRTH = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_IMO = re.compile(r"(?i)(imo\s*)?\d{7}")
-_DIGITS = re.compile(r"[+-]?\d+")
-_HUGE = 10**30
-
-
-class QueryError(SanctionsError):
-    """A query that cannot be screened: the message says which field and why."""
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """How to search: at most `limit` matches scoring at least `threshold` (None: default)."""
-
-    threshold: float | None = None
-    limit: int = DEFAULT_LIMIT
-
-
-# --- validation: the one place a query is checked ------------------------------------------
-
-
-def _text(fields: Mapping[str, Any], key: str) -> str | None:
-    value = fields.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise QueryError(f"{key} must be a string")
-    _check_text(value, key)
-    return value.strip() or None
-
-
-def _shown(value: str) -> str:
-    """A client's value quoted in an error: whole when short, else its start (an error is one
-    short line, whatever was sent)."""
-    return repr(value) if len(value) <= 40 else repr(value[:40]) + "..."
-
-
-def _check_text(value: str, key: str) -> None:
-    """Refuse a lone surrogate (valid JSON, "\\ud800", but not text): echoed back, it could not
-    be encoded, and a web answer would break off mid-response."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise QueryError(f"{key} is not valid text (it has an unpaired surrogate)") from None
-
-
-def _sources(value: Any) -> tuple[str, ...]:
-    """`source` as one key, a list of keys, or comma-separated keys."""
-    if value is None or value == "" or value == []:  # none: no need to load the registry
-        return ()
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list | tuple) or not all(isinstance(s, str) for s in items):
-        raise QueryError("source must be a source key or a list of them")
-    for s in items:
-        _check_text(s, "source")
-    keys = tuple(dict.fromkeys(k.strip() for s in items for k in s.split(",") if k.strip()))
-    known = source_keys()
-    for key in keys:
-        if key not in known:
-            raise QueryError(f"unknown source {_shown(key)}; known: {', '.join(known)}")
-    return keys
-
-
-def _number(value: Any, key: str, kind: type[float] | type[int]) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise QueryError(f"{key} must be a number")
-    # An integer too long for int() or float() (a 4,000-digit limit) is out of range, not "not
-    # a number" and not an OverflowError: stand in a big one with the same sign.
-    text = value.strip() if isinstance(value, str) else ""
-    if _DIGITS.fullmatch(text) and len(text.lstrip("+-").lstrip("0")) > 30:
-        value = -_HUGE if text.startswith("-") else _HUGE
-    elif isinstance(value, int) and abs(value) > _HUGE:
-        value = -_HUGE if value < 0 else _HUGE
-    try:
-        number = kind(value.strip() if isinstance(value, str) else value)
-    except (TypeError, ValueError, OverflowError):
-        raise QueryError(f"{key} must be {'an integer' if kind is int else 'a number'}") from None
-    if isinstance(value, float) and kind is int and value != number:
-        raise QueryError(f"{key} must be an integer")
-    if isinstance(number, float) and not math.isfinite(number):  # an int is finite
-        raise QueryError(f"{key} must be a finite number")
-    return number
-
-
-def parse_options(fields: Mapping[str, Any]) -> Options:
-    """`threshold` (0 to 1) and `limit` (1 to MAX_LIMIT), as numbers or as text."""
-    threshold = _number(fields.get("threshold"), "threshold", float)
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise QueryError("threshold must be between 0 and 1")
-    limit = _number(fields.get("limit"), "limit", int)
-    if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-    return Options(threshold, DEFAULT_LIMIT if limit is None else int(limit))
-
-
-def make_query(fields: Mapping[str, Any]) -> Query:
-    """Validate one query's fields (CLI options, a batch row, a web request or library call).
-
-    >>> make_query({"name": "Nicolas Maduro", "country": "Venezuela"}).country
-    'VE'
-    >>> make_query({"name": "x", "birth_date": "23/11/1962"})
-    Traceback (most recent call last):
-    ...
-    sanctions.screening.QueryError: birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not '23/11/1962'
-    """
-    name = _text(fields, "name") or ""
-    imo = _text(fields, "imo")
-    if imo and not _IMO.fullmatch(imo):
-        raise QueryError(f"imo must be 7 digits, not {_shown(imo)}")
-    if len(name) > MAX_NAME_CHARS:
-        raise QueryError(f"name is longer than {MAX_NAME_CHARS} characters")
-    ident = _identifier(fields)
-    if not imo and not ident and not name:
-        raise QueryError("name is required")
-    if not imo and not ident and not normalize_name(name):
-        raise QueryError("name has no letters or digits to match on")
-    etype = _text(fields, "type")
-    if etype is not None and etype.lower() not in ENTITY_TYPES:
-        raise QueryError(f"type must be one of {', '.join(ENTITY_TYPES)}, not {_shown(etype)}")
-    country = _text(fields, "country")
-    code = country_code(country) if country else None
-    if country and code is None:
-        raise QueryError(
-            f"unknown country {_shown(country)} (use an ISO code such as VE, or a name)")
-    birth = _text(fields, "birth_date")
-    if birth and not _BIRTH.match(birth):
-        raise QueryError(f"birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not {_shown(birth)}")
-    return Query(name, etype.lower() if etype else None, code, birth, imo,
-                 _sources(fields.get("source")), _text(fields, "program"), ident)
-
-
-def _identifier(fields: Mapping[str, Any]) -> str | None:
-    ident = _text(fields, "identifier")  # shorter keys hit unrelated numbers by chance
-    if ident and len(ident) > 64:
-        raise QueryError("identifier is longer than 64 characters")
-    if ident and len(identifier_key(ident)) < 5:
-        raise QueryError(f"identifier needs at least 5 letters or digits, not {_shown(ident)}")
-    return ident or None
-
-
-def parse(fields: Mapping[str, Any]) -> tuple[Query, Options]:
-    """A whole request: the query and its options."""
-    return make_query(fields), parse_options(fields)
-
 
 # --- the index ---------------------------------------------------------------------------------
 
@@ -227,6 +82,7 @@ def load_index(db_path: Path | str) -> Index:
     from .store.version import read_data_version
 
     version = read_data_version(db_path)  # read first: a swap in between shows as a new file
+    hold_sources(version.get("sources", {}) if version else ())  # an FtM key: a known source
     index = load(db_path)
     _VERSIONS[index] = version
     return index
@@ -325,6 +181,8 @@ def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB, *,
     swaps its index itself). The result carries `data_version` (unless `version` is False: a
     caller that puts it elsewhere) and, when the query has an `id`, the decisions recorded for
     it (see `screen_many` for `decisions` and `audit`)."""
+    if index is None and fields.get("source"):  # loaded first: it may hold an FtM source's key
+        index = get_index(db)
     query, options = parse(fields)
     index = index if index is not None else get_index(db)
     matches = screen_query(index, query, threshold=options.threshold, limit=options.limit)
@@ -387,6 +245,8 @@ def screen_many(rows: Iterable[Mapping[str, Any]], *, db: Path | str = DEFAULT_D
     unknown = sorted(set(defaults) - set(FIELDS))
     if unknown:
         raise QueryError(f"unknown option(s) {', '.join(unknown)}")
+    if defaults.get("source"):  # loaded first: it may hold an FtM source's key
+        get_index(db)
     parse({"name": "x", **defaults})  # a bad default is the caller's error, not every row's
     from .batch import run_batch
 

@@ -58,8 +58,9 @@ def screen(df: DataFrame, *, name_col: str | None = "name", id_col: str | None =
     """Screen every row of `df`: its columns, then one row per match (rank 1, 2, ...) or one
     row with no match (and `error` when the row is not a valid query). `*_col`: the columns
     holding each query field (None: not given). `ship=False`: `db` is a path every executor
-    can read. `partitions`: spread the rows over this many tasks (default: two per core of the
-    cluster, when the input has fewer)."""
+    can read. `partitions`: spread the rows over this many tasks (default: one per core of the
+    cluster, when the input has fewer: each task's Python worker opens the index file once and
+    screens an equal share, so no core waits on another's second task)."""
     from .errors import SanctionsError
     from .screening import parse
 
@@ -84,7 +85,7 @@ def screen(df: DataFrame, *, name_col: str | None = "name", id_col: str | None =
     if ship:
         spark.sparkContext.addFile(str(path.resolve()))
     where = path.name if ship else str(path.resolve())
-    want = partitions or 2 * spark.sparkContext.defaultParallelism
+    want = partitions or spark.sparkContext.defaultParallelism
     if df.rdd.getNumPartitions() < want:
         df = df.repartition(want)
     names = output_names(list(df.columns))

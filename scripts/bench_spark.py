@@ -1,16 +1,18 @@
 """Spark throughput in local mode with 1 and 2 workers, and the speed-up between them.
 
     python scripts/bench_spark.py [--rows 1000000] [--db db/sanctions.db] [--repeat 1]
-                                  [--workers 1 2] [--partitions 8]
+                                  [--workers 1 2] [--partitions 0]
 
 Writes N synthetic customers to a Parquet file (first and last names recombined from
 eval/customers.csv, companies from its company names with a number: they look like a bank's
 customers and few of them match), then for each worker count starts Spark with `local[W]`
 and screens them with `sanctions.spark.screen`, writing to Spark's `noop` sink so that only the
 screening is timed (from the job's start to its end: shipping the index file, every worker
-opening it, screening every row). The Spark session's start is not counted. Prints queries per
-second per run, the range over `--repeat` runs, and the speed-up of the last count over the
-first (median over median). Needs the `spark` extra and Java.
+opening it, screening every row). The Spark session's start is not counted. The rows are
+spread over one task per worker unless `--partitions` says otherwise: each worker's Python
+process opens the index file once (it is shipped once, with `addFile`) and screens its share.
+Prints queries per second per run, the range over `--repeat` runs, and the speed-up of the last
+count over the first (median over median). Needs the `spark` extra and Java.
 """
 
 from __future__ import annotations
@@ -76,8 +78,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "db" / "sanctions.db")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--partitions", type=int, default=8,
-                        help="tasks per run, the same for every worker count")
+    parser.add_argument("--partitions", type=int, default=0,
+                        help="tasks per run (default 0: one per worker, as sanctions.spark "
+                        "does by default)")
     args = parser.parse_args()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     import pandas as pd
@@ -91,7 +94,7 @@ def main() -> None:
         for workers in args.workers:
             rates = []
             for n in range(args.repeat):
-                seconds = run(rows, args.db, workers, args.partitions)
+                seconds = run(rows, args.db, workers, args.partitions or workers)
                 rates.append(args.rows / seconds)
                 print(f"local[{workers}] run {n + 1}: {seconds:.1f} s, {rates[-1]:,.0f} q/s",
                       flush=True)

@@ -315,3 +315,26 @@ def test_error_lines_are_capped() -> None:
     err = SourceError("uk_sanctions", "bad value: " + "A" * 10_000_000 + "\nsecond line",
                       "/srv/secret/path/FCDO.ods")
     assert str(err) == "uk_sanctions (FCDO.ods): bad value: " + "A" * (MAX_LINE - 12) + "…"
+
+
+def test_a_duplicate_in_a_later_chunk_is_refused_and_the_database_kept(un_copy: Path) -> None:
+    """Records are written a chunk at a time, yet a source id repeated chunks later refuses the
+    whole source with every duplicate counted, and the published database is untouched."""
+    from sanctions.errors import ValidationError
+    from sanctions.ingest.load import CHUNK
+    from sanctions.models import Record
+
+    def parse(paths, report):  # noqa: ANN001, ANN202 - a source's parse, as declared
+        for n in range(CHUNK * 2 + 10):
+            yield Record(source="ofac_cons", source_id=str(n), type="person", name=f"P {n}")
+        for n in (CHUNK + 5, 3, 3):  # 3 twice more: one duplicate id, counted once
+            yield Record(source="ofac_cons", source_id=str(n), type="person", name=f"P {n}")
+
+    source = _small(CONS, parse=parse)
+    before = un_copy.read_bytes()
+    with pytest.raises(ValidationError) as err:
+        build(un_copy, sources=[source], files={})
+    assert str(err.value) == (f"ofac_cons: validation failed: 2 duplicate source ids "
+                              f"({CHUNK + 5}, 3)")  # sorted as text
+    assert un_copy.read_bytes() == before
+    assert sorted(p.name for p in un_copy.parent.iterdir() if p.name.endswith(".tmp")) == []

@@ -162,3 +162,81 @@ def test_a_key_of_a_bundled_source_is_refused() -> None:
     res = CliRunner().invoke(app, ["build", "--ftm", f"ofac_sdn={SAMPLE}"])
     assert (res.exit_code, res.output.strip().splitlines()[-1]) == (
         2, "error: --ftm ofac_sdn: 'ofac_sdn' is a bundled source; choose another key")
+
+
+def _records(path: Path) -> list[str]:
+    return sorted(map(repr, parse_file("sample", path, Report(), "x")))
+
+
+def test_parts_before_their_entity_attach_as_after_it(tmp_path: Path) -> None:
+    """The parse streams (one record held at a time), yet a sanction or document that comes
+    before the entity it names attaches as one that follows it does."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    listed = [li for li in lines if json.loads(li)["schema"] in ("Person", "Organization",
+                                                                 "Vessel", "Airplane")]
+    assert len(listed) == 6
+    last = tmp_path / "entities_last.ftm.json"
+    last.write_text("".join([li for li in lines if li not in listed] + listed[::-1]),
+                    encoding="utf-8")
+    assert _records(last) == _records(SAMPLE)
+
+
+def test_a_part_naming_a_referent_attaches_to_the_first_record_holding_it(
+        tmp_path: Path) -> None:
+    entities = [
+        {"id": "pass-1", "schema": "Passport", "properties": {
+            "holder": ["state-rewards-nicolas-maduro-moros"], "number": ["P123456"]}},
+        {"id": "a", "schema": "Person", "properties": {"name": ["Nicolas Maduro"]},
+         "referents": ["state-rewards-nicolas-maduro-moros"]},
+        {"id": "b", "schema": "Person", "properties": {"name": ["Nicolas Maduro Moros"]},
+         "referents": ["state-rewards-nicolas-maduro-moros"]},
+        {"id": "s-1", "schema": "Sanction", "properties": {"entity": ["nobody"],
+                                                           "program": ["X"]}},
+    ]
+    path = tmp_path / "refs.ftm.json"
+    path.write_text("".join(json.dumps(e) + "\n" for e in entities), encoding="utf-8")
+    report = Report()
+    a, b = parse_file("refs", path, report, "x")
+    assert [(i.scheme, i.value) for i in a.identifiers] == [("passport", "P123456")]
+    assert b.identifiers == []
+    assert report.counts == {"Sanction entities naming no imported entity": 1}
+    assert report.rows == {"entities": 4}
+
+
+def test_a_database_with_an_ftm_import_lists_it_in_sources(ftm_db: Path) -> None:
+    """`sanctions sources` reads the database's catalog: the FtM key is listed with its file,
+    date (the entities' newest last_seen) and counts, after every registered source."""
+    res = CliRunner().invoke(app, ["sources", "--db", str(ftm_db), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["key"]: r for r in json.loads(res.output)}
+    sample = rows["sample"]
+    assert list(rows)[-1] == "sample"
+    assert {k: sample[k] for k in ("title", "publisher", "url", "as_of", "kind", "dates",
+                                   "entity_count", "counts")} == {
+        "title": "FollowTheMoney file (sample)", "publisher": "as given", "url": None,
+        "as_of": "2026-11-30", "kind": "compiled",
+        "dates": "2026-11-30, from ftm_sample.ftm.json", "entity_count": 6,
+        "counts": {"aircraft": 1, "organization": 2, "person": 2, "vessel": 1}}
+    assert [{k: f[k] for k in ("role", "path", "as_of", "kind", "rows", "records")}
+            for f in sample["files"]] == [
+        {"role": "entities", "path": "ftm_sample.ftm.json", "as_of": "2026-11-30",
+         "kind": "compiled", "rows": 40, "records": 6}]
+    table = CliRunner().invoke(app, ["sources", "--db", str(ftm_db)], env={"COLUMNS": "200"})
+    line = next(li for li in table.output.splitlines() if li.startswith("sample"))
+    assert line.split()[:8] == ["sample", "FollowTheMoney", "file", "(sample);", "from",
+                                "ftm_sample.ftm.json", "2026-11-30", line.split()[7]]
+    assert "compiled" in line and line.rstrip().endswith("as given")
+
+
+def test_screening_takes_the_ftm_key_as_a_source(ftm_db: Path) -> None:
+    from sanctions.screening import QueryError
+
+    top = screen("Nicolas Maduro", source="sample", db=ftm_db, limit=1)["matches"]
+    assert [m["entity_id"] for m in top] == ["sample:ofac-sdn-22790"]
+    res = CliRunner().invoke(app, ["screen", "Nicolas Maduro", "--source", "sample", "--db",
+                                   str(ftm_db), "--format", "json"])
+    assert res.exit_code == 1, res.output  # 1: a match
+    assert json.loads(res.output)["matches"][0]["entity_id"] == "sample:ofac-sdn-22790"
+    with pytest.raises(QueryError) as err:
+        screen("Nicolas Maduro", source="nosuch", db=ftm_db)
+    assert str(err.value).startswith("unknown source 'nosuch'; known: ")

@@ -17,14 +17,14 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
-from ..errors import SanctionsError, SourceError, ValidationError
-from ..models import Record
+from ..errors import SanctionsError, SourceError
 from ..sources import all_sources
 from ..sources.base import DATA_DIR, Report, Source, sha256_file
 from ..store import DEFAULT_DB, schema, write
@@ -33,6 +33,9 @@ from ..store.index_write import remove_other_index_files
 from . import ftm, history, housekeeping, link
 from . import previous as prev_db
 from .housekeeping import LOCK_WAIT
+from .load import load_records
+from .load import parse_records as parse_records  # update.py checks a download with these
+from .load import validate as validate
 from .provenance import provenance, write_entity_files
 
 Progress = Callable[[str], None]
@@ -66,6 +69,8 @@ class SourceResult:
     counts: dict[str, int]
     notes: dict[str, int]
     seconds: float
+    parse_seconds: float = 0.0  # in the parser (reading and mapping the files)
+    write_seconds: float = 0.0  # writing records to the database
 
     @property
     def total(self) -> int:
@@ -78,53 +83,13 @@ class BuildResult:
     sources: list[SourceResult] = field(default_factory=list)
     seconds: float = 0.0
     carried: dict[str, int] = field(default_factory=dict)  # kept from the previous database
+    # phase -> (start, end) in seconds from the build's start, in the order they ran: where a
+    # build's time goes (scripts/bench_build.py prints it with the memory each phase reached)
+    phases: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(s.total for s in self.sources) + sum(self.carried.values())
-
-
-def parse_records(source: Source, paths: Mapping[str, Path], report: Report) -> list[Record]:
-    """Every record of a file set; parsing stops as soon as there are more than the source can
-    hold, so a runaway file costs neither the time nor the memory of parsing it all."""
-    most = source.expected.total[1]
-    records: list[Record] = []
-    try:
-        for record in source.parse(dict(paths), report):
-            records.append(record)
-            if len(records) > most:
-                raise ValidationError(source.key, f"more than {most:,} entities, the most "
-                                      "expected; parsing stopped")
-    except SanctionsError:
-        raise
-    except Exception as exc:  # a parser bug must still name the source, not print a traceback
-        raise SourceError(source.key, f"parser failed: {exc.__class__.__name__}: {exc}") from exc
-    return records
-
-
-def validate(source: Source, records: Sequence[Record]) -> dict[str, int]:
-    """Check parsed records against the source's declared expectations; return counts by type."""
-    counts: dict[str, int] = {}
-    for r in records:
-        counts[r.type] = counts.get(r.type, 0) + 1
-    total = len(records)
-    lo, hi = source.expected.total
-    if not lo <= total <= hi:
-        raise ValidationError(source.key, f"{total} entities, expected between {lo} and {hi}")
-    for etype, minimum in source.expected.min_by_type.items():
-        if counts.get(etype, 0) < minimum:
-            raise ValidationError(
-                source.key, f"{counts.get(etype, 0)} {etype} entities, expected at least {minimum}"
-            )
-    seen: set[str] = set()
-    dupes: set[str] = set()
-    for r in records:
-        (dupes if r.source_id in seen else seen).add(r.source_id)
-    if dupes:
-        first = sorted(dupes)[:3]
-        raise ValidationError(source.key, f"{len(dupes)} duplicate source ids "
-                              f"({', '.join(first)}{', ...' if len(dupes) > 3 else ''})")
-    return counts
 
 
 def check_roles(selected: Sequence[Source], files: Mapping[str, Mapping[str, Path]]) -> None:
@@ -167,14 +132,10 @@ def import_source(
     for role, path in paths.items():
         if not path.is_file():
             raise SourceError(source.key, f"{role} file is missing", str(path))
-    records = parse_records(source, paths, report)
-    counts = validate(source, records)
+    loaded = load_records(conn, source, paths, report)
+    records, counts = loaded.kept, loaded.counts
     if previous is not None:
         prev_db.check_drop(source, len(records), previous, accept)
-    try:
-        write.write_records(conn, records)
-    except ValueError as exc:
-        raise ValidationError(source.key, str(exc)) from exc
 
     def describe(role: str) -> tuple[str, str | None, str]:
         if given:
@@ -208,7 +169,8 @@ def import_source(
                 use.records, round(use.share, 4),
             ),
         )
-    return SourceResult(source.key, counts, report.counts, time.perf_counter() - start)
+    return SourceResult(source.key, counts, report.counts, time.perf_counter() - start,
+                        loaded.parse_seconds, loaded.write_seconds)
 
 
 def build(
@@ -269,6 +231,7 @@ def build_locked(
     say = progress or (lambda _m: None)
     imported_at = _build_time(db_path)
     result = BuildResult(db_path)
+    phase = _Phases(result, started)
     selected = list(sources) if sources is not None else all_sources()
     keys = {s.key for s in selected}
     files = files or {}
@@ -301,7 +264,7 @@ def build_locked(
                 paths = dict(given.paths)
             else:
                 paths = {**source.snapshot_paths(), **files.get(source.key, {})}
-            with conn:
+            with phase(f"import {source.key}"), conn:
                 res = import_source(conn, source, paths, imported_at, given, previous=previous,
                                     accept=accept_drop, overridden=files.get(source.key, {}),
                                     db_path=db_path)
@@ -309,26 +272,32 @@ def build_locked(
             by_type = ", ".join(f"{n:,} {t}" for t, n in sorted(res.counts.items()))
             say(f"{source.key}: {res.total:,} entities ({by_type}) in {res.seconds:.1f} s")
         for key in carried:
-            with conn:
+            with phase(f"carry {key}"), conn:
                 result.carried[key] = prev_db.carry(conn, previous, [key])
             say(f"{key}: {result.carried[key]:,} entities kept from the previous database")
-        schema.create_indexes(conn)
+        with phase("indexes"):
+            schema.create_indexes(conn)
         for step in POST_IMPORT_STEPS:
-            if note := step(conn, db_path if previous.readable else None):
+            with phase(step.__name__):
+                note = step(conn, db_path if previous.readable else None)
+            if note:
                 say(note)
-        write.enable_fts(conn)
+        with phase("fts"):
+            write.enable_fts(conn)
         with conn:
             conn.executemany(
                 "INSERT INTO build_info VALUES (?, ?)",
                 [("built_at", imported_at), ("version", __version__),
                  ("schema_version", str(schema.SCHEMA_VERSION)), ("build_id", build_id)],
             )
-        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        with phase("integrity check"):
+            check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
             raise SanctionsError(f"integrity check of the new database failed: {check}")
         conn.close()
         # the matcher's index, written once here and opened (mapped) by every screening process
-        index_file = write_index(tmp, build_id, name_as=db_path)
+        with phase("index file"):
+            index_file = write_index(tmp, build_id, name_as=db_path)
         os.replace(tmp, db_path)
         remove_other_index_files(db_path, keep=index_file)
     except BaseException as exc:
@@ -340,3 +309,18 @@ def build_locked(
         raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Phases:
+    """Times the build's phases into `BuildResult.phases`."""
+
+    def __init__(self, result: BuildResult, started: float) -> None:
+        self.result, self.started = result, started
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter() - self.started
+        try:
+            yield
+        finally:
+            self.result.phases[name] = (start, time.perf_counter() - self.started)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..errors import SanctionsError
 from ..sources import source_keys
 from ..sources.base import Source
-from ..sources.ftm import FORMAT, ROLE, ftm_source
+from ..sources.ftm import FORMAT, ROLE, file_date, ftm_source
 from ..store import schema
 from . import previous as prev_db
 
@@ -37,7 +37,8 @@ def ftm_inputs(files: Mapping[str, Path]) -> tuple[list[Source], dict[str, Input
             sources.append(ftm_source(key))
         except ValueError as exc:
             raise SanctionsError(str(exc)) from None
-        inputs[key] = Input({ROLE: Path(path)}, as_of=None, kind="compiled",
+        # the file's own date (its entities' newest last_seen), else undated: never today's
+        inputs[key] = Input({ROLE: Path(path)}, as_of=file_date(Path(path)), kind="compiled",
                             note="given with --ftm")
     return sources, inputs
 

@@ -27,15 +27,18 @@ MAX_ID_GROUP = 6
 MAX_BLOCK = 16
 
 
-def _pairs(groups: Iterable[list[str]], limit: int, out: set[tuple[str, str]],
-           lists: Lists | None = None) -> None:
-    """Every pair within each group of 2..limit ids; across lists only, when `lists` given."""
+def _pairs(groups: Iterable[list[str]], limit: int, out: set[tuple[str, str]], lists: Lists,
+           across: bool = False) -> None:
+    """Every pair within each group of 2..limit ids; across lists only, when `across`. Never
+    two records of one resolved list (an FtM file: its publisher resolved them)."""
+    ents, resolved = lists.ents, lists.resolved
     for ids in groups:
         if 1 < len(ids) <= limit:
             ids = sorted(set(ids))
             for i, a in enumerate(ids):
+                la = ents[a].list
                 for b in ids[i + 1:]:
-                    if lists is None or lists.ents[a].list != lists.ents[b].list:
+                    if la != ents[b].list or not (across or la in resolved):
                         out.add((a, b))
 
 
@@ -70,11 +73,11 @@ def candidates(lists: Lists, judged: Iterable[tuple[str, str]]) -> set[tuple[str
                     block.append(e.id)
                     block = regime_near[(e.type, regime, ">", *sorted(w[-3:] for w in words))]
                     block.append(e.id)
-    _pairs(lists.index.values(), MAX_NAME_GROUP, out)
-    _pairs(numbers.values(), MAX_ID_GROUP, out)
-    _pairs(near.values(), MAX_BLOCK, out)
-    _pairs(regime_near.values(), MAX_BLOCK, out, lists)  # a regime says nothing within a list
-    _pairs(ofac.values(), 2, out)
+    _pairs(lists.index.values(), MAX_NAME_GROUP, out, lists)
+    _pairs(numbers.values(), MAX_ID_GROUP, out, lists)
+    _pairs(near.values(), MAX_BLOCK, out, lists)
+    _pairs(regime_near.values(), MAX_BLOCK, out, lists, across=True)  # says nothing within a list
+    _pairs(ofac.values(), 2, out, lists)
     for a, b in judged:
         if a in ents and b in ents and a != b:
             out.add((min(a, b), max(a, b)))

@@ -20,7 +20,8 @@ from functools import lru_cache
 from ..countries import country_code
 from ..dates import birth_bounds
 from ..identifiers import identifier_key
-from .link_names import KIND_RANK, PRIMARY, name_forms, signature
+from ..sources.ftm import FORMAT as FTM_FORMAT
+from .link_names import KIND_RANK, PRIMARY, name_forms, near_names, signature
 
 # Identifier types specific enough that a shared value says "the same entity" (with a name that
 # agrees), and a different value of the same type says "perhaps not".
@@ -114,8 +115,13 @@ class Lists:
     ents: dict[str, Ent]
     index: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (type, key) -> ids
     df: dict[str, int] = field(default_factory=dict)  # word -> primary names using it
+    # Lists whose records are never paired with each other: an FtM file's entities, which its
+    # publisher has already resolved (an entity's `referents` are the records it merged).
+    # Linking them with each other would also cost time growing with the square of the file.
+    resolved: frozenset[str] = frozenset()
 
     _near: dict[tuple[str, str], list[tuple[str, str]]] | None = None
+    _holders: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
 
     def near_index(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
         """(type, signature) -> (id, key) of every name of two words or more, made once."""
@@ -125,6 +131,17 @@ class Lists:
                 for sig, keys in e.near_keys().items():
                     self._near[(e.type, sig)].extend((e.id, k) for k in keys)
         return self._near
+
+    def near_holders(self, etype: str, key: str, lst: str) -> list[str]:
+        """Records of this type on list `lst` with a name as near to `key` (or the same),
+        worked out once per key and list: many pairs ask it of one name."""
+        found = self._holders.get((etype, key, lst))
+        if found is None:
+            ents = self.ents
+            found = [h for h, k in self.near_index().get((etype, signature(key)), ())
+                     if ents[h].list == lst and (k == key or near_names(k, key))]
+            self._holders[(etype, key, lst)] = found
+        return found
 
     def others(self, e: Ent, key: str, but: tuple[str, ...]) -> list[str]:
         """Other records of e's list and type that hold this name."""
@@ -146,7 +163,9 @@ def load(conn: sqlite3.Connection) -> tuple[dict[str, Ent], Lists]:
         r[0]: Ent(r[0], r[1], r[2], json.loads(r[3]))
         for r in conn.execute("SELECT id, source, type, programs FROM entities")
     }
-    lists = Lists(ents)
+    resolved = frozenset(k for (k,) in conn.execute("SELECT key FROM sources WHERE format = ?",
+                                                    (FTM_FORMAT,)))
+    lists = Lists(ents, resolved=frozenset(LIST_OF.get(k, k) for k in resolved))
     index: dict[tuple[str, str], list[str]] = defaultdict(list)
     df: dict[str, int] = defaultdict(int)
     for eid, kind, name, normalized in conn.execute(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from math import exp
 
 from .link_data import Ent, Lists
-from .link_names import ALIAS, PRIMARY, RANK_WORD, WEAK, distinct_tokens, near_names, signature
+from .link_names import ALIAS, PRIMARY, RANK_WORD, WEAK, distinct_tokens, near_names
 
 SAME = 3.0  # at or above: the same entity
 MAX_BIRTH_GAP = 5  # years: birth dates further apart rule a pair out
@@ -176,9 +176,7 @@ def _nearest(x: Ent, y: Ent) -> tuple[float, str, str]:
 
 def _near_rivals(lists: Lists, x: Ent, y: Ent, kx: str) -> list[str]:
     """Records of y's list, other than y, with a name as near to x's name kx."""
-    return [h for h, k in lists.near_index().get((x.type, signature(kx)), ())
-            if h != y.id and h != x.id and lists.ents[h].list == y.list
-            and (k == kx or near_names(k, kx))]
+    return [h for h in lists.near_holders(x.type, kx, y.list) if h != y.id and h != x.id]
 
 
 def _uniqueness(d: Decision, x: Ent, y: Ent, lists: Lists, kx: str, ky: str, n: int) -> None:

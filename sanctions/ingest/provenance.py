@@ -16,9 +16,19 @@ import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from ..models import Record
 from ..sources.base import Report, Source
+
+
+class Written(Protocol):
+    """A record as provenance needs it (a `Record`, or the build's `load.Kept`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def source_id(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ def default_role(source: Source, roles: Sequence[str]) -> str:
     return main if main in roles else roles[0]
 
 
-def provenance(source: Source, records: Sequence[Record], report: Report,
+def provenance(source: Source, records: Sequence[Written], report: Report,
                described: Mapping[str, tuple[str, str | None]]) -> tuple[Provenance, list[str]]:
     """(the source's provenance, each record's file role in `records` order). `described`:
     role -> (kind, as_of) of every file of the set, as the build describes them."""
@@ -70,7 +80,7 @@ def provenance(source: Source, records: Sequence[Record], report: Report,
     return Provenance(files, as_of, kind), role_of
 
 
-def write_entity_files(conn: sqlite3.Connection, records: Sequence[Record],
+def write_entity_files(conn: sqlite3.Connection, records: Sequence[Written],
                        role_of: Sequence[str]) -> None:
     conn.executemany("INSERT INTO entity_files (entity_id, role) VALUES (?, ?)",
                      [(r.id, role) for r, role in zip(records, role_of, strict=True)])

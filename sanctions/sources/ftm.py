@@ -15,8 +15,10 @@ last line) is refused with one line naming the source, the file and the line.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,77 +35,151 @@ KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MOST = 20_000_000
 
 
-def _lines(key: str, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, entity) for every non-blank line; refuses the file at its first bad line."""
+def _raw_lines(key: str, path: Path) -> Iterator[tuple[int, int, bytes]]:
+    """(line number, byte offset, bytes) of every non-blank line; refuses an HTML page or an
+    empty file."""
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below; read as bytes to name bad lines
     except OSError as exc:
         raise SourceError(key, f"cannot read file: {exc.strerror}", str(path)) from exc
     with fh:
         seen = False
+        offset = 0
         for number, raw in enumerate(fh, 1):
+            at, offset = offset, offset + len(raw)
             if not raw.strip():
                 continue
             if not seen and raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
                 raise SourceError(key, "file is an HTML page, not FtM entities", str(path))
             seen = True
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise SourceError(key, f"line {number:,} is not valid UTF-8 (byte "
-                                  f"{raw[exc.start:exc.end].hex(' ').upper()}); refused rather "
-                                  "than guessing the encoding", str(path)) from exc
-            try:
-                entity = json.loads(text)
-            except json.JSONDecodeError as exc:
-                last = not raw.endswith(b"\n")
-                raise SourceError(key, f"line {number:,} is not a JSON object ({exc.msg})"
-                                  + ("; the file looks truncated" if last else ""),
-                                  str(path)) from exc
-            if not (isinstance(entity, dict) and isinstance(entity.get("id"), str)
-                    and entity["id"] and isinstance(entity.get("schema"), str)
-                    and isinstance(entity.get("properties", {}), dict)):
-                raise SourceError(key, f"line {number:,} is not an FtM entity (it needs an "
-                                  "\"id\", a \"schema\" and \"properties\")", str(path))
-            entity.setdefault("properties", {})
-            yield number, entity
+            yield number, at, raw
         if not seen:
             raise SourceError(key, "file is empty", str(path))
 
 
+def _entity(key: str, path: Path, number: int, raw: bytes) -> dict[str, Any]:
+    """The entity on a line; refuses the file at a line that is not one."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(key, f"line {number:,} is not valid UTF-8 (byte "
+                          f"{raw[exc.start:exc.end].hex(' ').upper()}); refused rather "
+                          "than guessing the encoding", str(path)) from exc
+    try:
+        entity = json.loads(text)
+    except json.JSONDecodeError as exc:
+        last = not raw.endswith(b"\n")
+        raise SourceError(key, f"line {number:,} is not a JSON object ({exc.msg})"
+                          + ("; the file looks truncated" if last else ""),
+                          str(path)) from exc
+    if not (isinstance(entity, dict) and isinstance(entity.get("id"), str)
+            and entity["id"] and isinstance(entity.get("schema"), str)
+            and isinstance(entity.get("properties", {}), dict)):
+        raise SourceError(key, f"line {number:,} is not an FtM entity (it needs an "
+                          "\"id\", a \"schema\" and \"properties\")", str(path))
+    entity.setdefault("properties", {})
+    return entity
+
+
+# A line can only hold an attached schema if it has the schema's name in it, or a \u escape
+# that could spell it: the first pass decodes only such lines.
+_MAYBE_ATTACHED = re.compile(b"|".join([*(s.encode() for s in ATTACHED), rb"\\u"]))
+
+
+@dataclass
+class _Parts:
+    """The first pass: where each Sanction/Identification/Passport line is and whom it names.
+    Only offsets are kept (OpenSanctions has more sanctions than entities), and each part is
+    read again when the entity it names is reached."""
+
+    at: list[tuple[int, int]] = field(default_factory=list)  # part -> (offset, length)
+    schema: list[str] = field(default_factory=list)  # part -> its schema
+    lines: set[int] = field(default_factory=set)  # line numbers of parts
+    naming: dict[str, list[int]] = field(default_factory=dict)  # id -> parts naming it
+    used: set[int] = field(default_factory=set)
+
+
+def _first_pass(key: str, path: Path) -> _Parts:
+    parts = _Parts()
+    for number, at, raw in _raw_lines(key, path):
+        if not _MAYBE_ATTACHED.search(raw):
+            continue
+        entity = _entity(key, path, number, raw)
+        if entity["schema"] not in ATTACHED:
+            continue
+        n = len(parts.at)
+        parts.at.append((at, len(raw)))
+        parts.schema.append(entity["schema"])
+        parts.lines.add(number)
+        for ref in dict.fromkeys(referenced(entity)):
+            parts.naming.setdefault(ref, []).append(n)
+    return parts
+
+
 def parse_file(key: str, path: Path, report: Report, authority: str) -> Iterator[Record]:
-    """Every listed entity of the file as a record, its sanctions and documents attached."""
-    records: dict[str, Record] = {}
-    by_ref: dict[str, str] = {}  # an id or referent -> the record's id
-    parts: list[dict[str, Any]] = []
-    for _number, entity in _lines(key, path):
-        report.row(ROLE)
-        schema = entity["schema"]
-        if schema in SCHEMATA:
+    """Every listed entity of the file as a record, its sanctions and documents attached, in
+    the file's order. Two passes, so that no more than one record is held at a time: the first
+    finds the parts (which may come before or after their entity), the second maps each entity
+    and attaches the parts that name it (by its id or one of its referents, each id going to
+    the first record that claims it)."""
+    parts = _first_pass(key, path)
+    ids: set[str] = set()
+    claimed: set[str] = set()  # ids (named by parts) that a record has claimed
+    with open(path, "rb") as fh:
+        for number, _at, raw in _raw_lines(key, path):
+            report.row(ROLE)
+            if number in parts.lines:
+                continue  # a part, read by the first pass
+            entity = _entity(key, path, number, raw)
+            schema = entity["schema"]
+            if schema not in SCHEMATA:
+                report.count(f"{schema} entities (not imported)")
+                continue
             record = to_record(key, entity)
             if record is None:
                 report.count(f"{schema} entities without a name (left out)")
                 continue
-            if record.source_id in records:
+            if record.source_id in ids:
                 raise SourceError(key, f"the entity id {record.source_id!r} is on two lines",
                                   str(path))
-            records[record.source_id] = record
+            ids.add(record.source_id)
+            mine: set[int] = set()
             for ref in [record.source_id, *(p.value for p in record.properties
                                             if p.key == "ftm_referent")]:
-                by_ref.setdefault(ref, record.source_id)
-        elif schema in ATTACHED:
-            parts.append(entity)
-        else:
-            report.count(f"{schema} entities (not imported)")
-    for part in parts:
-        targets = {by_ref[i] for i in referenced(part) if i in by_ref}
-        if not targets:
-            report.count(f"{part['schema']} entities naming no imported entity")
-        for target in sorted(targets):
-            attach(records[target], part)
-    for record in records.values():
-        finish(record, authority)
-        yield record
+                if ref in parts.naming and ref not in claimed:
+                    claimed.add(ref)
+                    mine.update(parts.naming[ref])
+            for n in sorted(mine):
+                offset, length = parts.at[n]
+                attach(record, json.loads(os.pread(fh.fileno(), length, offset)))
+            parts.used |= mine
+            finish(record, authority)
+            yield record
+    for n, schema in enumerate(parts.schema):
+        if n not in parts.used:
+            report.count(f"{schema} entities naming no imported entity")
+
+
+_LAST_SEEN = re.compile(rb'"last_seen": ?"(\d{4}-\d{2}-\d{2})')
+
+
+def file_date(path: Path) -> str | None:
+    """The newest `last_seen` day of the file's entities: when the publisher last saw them,
+    so the day its data is as of (OpenSanctions stamps every entity); None when no entity says.
+    A scan of the bytes, about a second a GB; an unreadable file is left to the parse to refuse.
+    """
+    newest = b""
+    tail = b""
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 24):
+                block = tail + block
+                for m in _LAST_SEEN.finditer(block):
+                    newest = max(newest, m.group(1))
+                tail = block[-40:]  # a stamp cut by the block's end is found whole next time
+    except OSError:
+        return None
+    return newest.decode() if newest else None
 
 
 def ftm_source(key: str, *, title: str | None = None, publisher: str = "as given") -> Source:

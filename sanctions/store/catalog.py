@@ -52,7 +52,9 @@ def source_files(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
 
 
 def source_status(db_path: Path, today: date) -> list[dict[str, Any]]:
-    """Every registered source, with what the database at `db_path` holds of it (if built)."""
+    """Every registered source, with what the database at `db_path` holds of it (if built),
+    then every source the database holds that no module declares (an FtM file imported with
+    `sanctions build --ftm KEY=PATH`): the database's catalog is the truth of what it holds."""
     built: dict[str, dict[str, Any]] = {}
     files: dict[str, list[dict[str, Any]]] = {}
     if Path(db_path).exists():
@@ -60,28 +62,59 @@ def source_status(db_path: Path, today: date) -> list[dict[str, Any]]:
             built = {r["key"]: dict(r) for r in conn.execute("SELECT * FROM sources")}
             files = source_files(conn)
     rows = []
-    for s in all_sources():
+    registered = all_sources()
+    for s in registered:
         b = built.get(s.key)
         as_of = b["as_of"] if b else s.as_of
-        rows.append({
-            "key": s.key,
-            "title": s.title,
-            "publisher": s.publisher,
-            "url": s.urls[0] if s.urls else None,
-            # the date and kind of the file that supplied most records (ingest/provenance.py)
-            "as_of": as_of,
-            "age_days": age_days(as_of, today),
-            "kind": b["kind"] if b else s.main_file.kind,
+        rows.append(_row(s.key, b, files.get(s.key, []), today, {
+            "title": s.title, "publisher": s.publisher, "url": s.urls[0] if s.urls else None,
+            "as_of": as_of, "kind": b["kind"] if b else s.main_file.kind,
             "dates": dates_line(as_of, files.get(s.key, [])) if b else as_of,
-            "newest_file": max((f["as_of"] for f in files.get(s.key, []) if f["as_of"]),
-                               default=None) if b else s.newest,
-            "entity_count": b["entity_count"] if b else None,
-            "counts": json.loads(b["counts"]) if b else None,
-            "notes": json.loads(b["notes"]) if b else None,
-            "imported_at": b["imported_at"] if b else None,
-            "files": [{k: f.get(k) for k in FILE_FIELDS} for f in files.get(s.key, [])],
-        })
+            "newest_file": None if b else s.newest}))
+    keys = {s.key for s in registered}
+    for key, b in built.items():
+        if key not in keys:
+            rows.append(_row(key, b, files.get(key, []), today, {
+                "title": b["title"], "publisher": b["publisher"], "url": b["url"],
+                "as_of": b["as_of"], "kind": b["kind"],
+                "dates": _given_line(b["as_of"], files.get(key, []))}))
     return rows
+
+
+def _row(key: str, b: dict[str, Any] | None, files: list[dict[str, Any]], today: date,
+         described: dict[str, Any]) -> dict[str, Any]:
+    """One source's row: `described` (title, publisher, url, as_of, kind, dates) and what the
+    database holds of it (`b`, its `sources` row, None when not built)."""
+    as_of = described["as_of"]
+    return {
+        "key": key,
+        "title": described["title"],
+        "publisher": described["publisher"],
+        "url": described["url"],
+        # the date and kind of the file that supplied most records (ingest/provenance.py)
+        "as_of": as_of,
+        "age_days": age_days(as_of, today),
+        "kind": described["kind"],
+        "dates": described["dates"],
+        "newest_file": max((f["as_of"] for f in files if f["as_of"]), default=None) if b
+        else described.get("newest_file"),
+        "entity_count": b["entity_count"] if b else None,
+        "counts": json.loads(b["counts"]) if b else None,
+        "notes": json.loads(b["notes"]) if b else None,
+        "imported_at": b["imported_at"] if b else None,
+        "files": [{k: f.get(k) for k in FILE_FIELDS} for f in files],
+    }
+
+
+def _given_line(as_of: str | None, files: list[dict[str, Any]]) -> str:
+    """The dates line of a source the user gave as a file: its date and the file, which no
+    declaration names (the sources table's title cell shows it).
+
+    >>> _given_line("2026-11-29", [{"path": "entities.ftm.json"}])
+    '2026-11-29, from entities.ftm.json'
+    """
+    names = ", ".join(f["path"] for f in files if f.get("path"))
+    return f"{as_of or 'undated'}" + (f", from {names}" if names else "")
 
 
 def list_changes(

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict
+from operator import attrgetter
 from typing import Any
 
 from ..countries import country_code
@@ -33,6 +34,11 @@ def _names(record: Record) -> list[tuple[str, str, str, str | None]]:
         if n.name and (n.kind, n.name) not in rows and ("primary", n.name) not in rows:
             rows[(n.kind, n.name)] = (n.name, n.kind, normalize_name(n.name), n.quality)
     return list(rows.values())
+
+
+# (table, record field, the item's columns as a tuple) for each child table
+_CHILD_ROWS = [(table, attr, attrgetter(*cols) if len(cols) > 1 else (lambda i, c=cols[0]: (
+    getattr(i, c),))) for table, (attr, cols) in CHILD_TABLES.items()]
 
 
 def write_records(conn: sqlite3.Connection, records: Iterable[Record]) -> dict[str, int]:
@@ -63,10 +69,10 @@ def write_records(conn: sqlite3.Connection, records: Iterable[Record]) -> dict[s
              d.status, d.reference)
             for d in r.designations
         )
-        for table, (attr, cols) in CHILD_TABLES.items():
-            children[table].extend(
-                (eid, *(getattr(item, c) for c in cols)) for item in getattr(r, attr)
-            )
+        for table, attr, row in _CHILD_ROWS:
+            items = getattr(r, attr)
+            if items:  # most records have none of most children: the common case costs least
+                children[table].extend((eid, *row(item)) for item in items)
     try:
         conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 13)})", entities)
     except sqlite3.IntegrityError as exc:
