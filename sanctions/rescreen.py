@@ -29,7 +29,6 @@ screened, that is when it could match a changed entity.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,31 +125,39 @@ def rescreen(rows: Iterable[Mapping[str, Any]], *, since: str | ChangeSet,
     env SANCTIONS_AUDIT): every row re-screened goes to its audit trail, reported or not.
     `defaults` as for screen_many (threshold, limit, source, program...)."""
     from .store.audit import AuditWriter, audit_enabled
+    from .store.entities import StaleNotes
     from .store.version import read_data_version
 
     dv = read_data_version(db)
+    notes = StaleNotes(db, dv)  # a record from an older file of its list, as a screen says
     threshold = parse_options(defaults).threshold
     # what the audit records it ran with: the options as applied, and what it compared with
     options = {**defaults, "threshold": DEFAULT_CONFIG.threshold if threshold is None
                else threshold, "since": since.since if isinstance(since, ChangeSet) else since}
     writer = AuditWriter(db, decisions, "rescreen", options) if audit_enabled(audit) else None
     try:
-        for result in _rescreen(rows, since, db, decisions, workers, defaults):
+        for row, result in _rescreen(rows, since, db, decisions, workers, defaults):
+            if result is None:  # not screened, no match: built only for the audit trail
+                if writer is None:
+                    continue
+                result = _unscreened(row)
             if "error" not in result:
                 result["data_version"] = dv
             if writer is not None:
                 writer.write(result, dv)
             if result["matches"] or result.get("error"):
-                yield result
+                yield notes.note(result)
     finally:
+        notes.close()
         if writer is not None:
             writer.close()  # what was screened is audited, even when the caller stops early
 
 
 def _rescreen(rows: Iterable[Mapping[str, Any]], since: str | ChangeSet, db: Path | str,
               decisions: Path | str | None, workers: int, defaults: dict[str, Any]
-              ) -> Iterator[dict[str, Any]]:
-    """Every row's result against the change, reported or not."""
+              ) -> Iterator[tuple[Mapping[str, Any], dict[str, Any] | None]]:
+    """Every row with its result against the change, reported or not: None for a row that was
+    not screened (it cannot match a changed record) and is no error."""
     from .store.decisions import Decisions
     from .store.index import load_entities_index
 
@@ -162,30 +169,31 @@ def _rescreen(rows: Iterable[Mapping[str, Any]], since: str | ChangeSet, db: Pat
     rows = list(rows)
     # One batch at a time (sanctions.batch keeps its index in a global for the forked helpers):
     # the removed records' is screened in full first.
-    nothing: dict[str, Any] = {"matches": []}  # no removed records: nothing to compare with
-    gone = iter(list(_screen(_removed_index(found.removed), list(_untyped(rows)), defaults,
-                             workers)) if found.removed else itertools.repeat(nothing, len(rows)))
+    gone = (_screen(_removed_index(found.removed), list(_untyped(rows)), defaults, workers)
+            if found.removed else [None] * len(rows))
     changed = _screen(load_entities_index(db, found.screened) if found.screened else None,
                       rows, defaults, workers)
     known = Decisions(db, decisions)
     try:
-        for result, other in zip(changed, gone, strict=True):
-            if not result["matches"] and not other["matches"]:
-                yield result  # most rows: nothing reached a changed or removed record
+        for row, result, other in zip(rows, changed, gone, strict=True):
+            if (result is None or not result["matches"]) and (
+                    other is None or not other["matches"]):
+                yield row, result  # most rows: nothing reached a changed or removed record
                 continue
-            result = known.apply(result)
+            result = known.apply(result or _unscreened(row))
             matches = [m for m in (_mark(m, found) for m in result["matches"]) if m]
-            if not other.get("error"):
+            if other is not None and not other.get("error"):
                 matches += [{**m, "change": "removed"} for m in other["matches"]]
-            yield {**result, "matches": matches}
+            yield row, {**result, "matches": matches}
     finally:
         known.close()
 
 
 def _screen(index: Index | None, rows: Sequence[Mapping[str, Any]], defaults: Mapping[str, Any],
-            workers: int) -> Iterator[dict[str, Any]]:
-    """Every row's result against `index`, in order: the rows that could reach one of its
-    entities are screened by the service; the others cannot match and are not screened."""
+            workers: int) -> list[dict[str, Any] | None]:
+    """Each row's result against `index`, in order: the rows that could reach one of its
+    entities are screened by the service; the others cannot match and are not screened (None,
+    or the row's error when it could not be read)."""
     from .rescreen_filter import screen_reaching
 
     threshold = parse_options(defaults).threshold
@@ -194,18 +202,20 @@ def _screen(index: Index | None, rows: Sequence[Mapping[str, Any]], defaults: Ma
     found = [None] * len(rows) if index is None else screen_reaching(
         index, view, rows, threshold if threshold is not None else DEFAULT_CONFIG.threshold,
         defaults, workers)
-    for row, screened in zip(rows, found, strict=True):
-        if screened is not None:
-            yield screened
-            continue
-        # Not screened: no match, and only a row that could not be read is an error here (a
-        # row's fields are checked when it is screened; a full screen checks every one).
-        result = {"query": {k: v for k, v in row.items() if k not in ("_row", "_error")},
-                  "matches": []}
-        if "_error" in row:
-            result.update({"error": row["_error"], **({"row": row["_row"]} if "_row" in row
-                                                      else {})})
-        yield result
+    # only a row that could not be read is an error here (a row's fields are checked when it is
+    # screened; a full screen checks every one)
+    return [_unscreened(row) if screened is None and "_error" in row else screened
+            for row, screened in zip(rows, found, strict=True)]
+
+
+def _unscreened(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The result of a row that was not screened: no match, and its error if it had one."""
+    result = {"query": {k: v for k, v in row.items() if k not in ("_row", "_error")},
+              "matches": []}
+    if "_error" in row:
+        result.update({"error": row["_error"], **({"row": row["_row"]} if "_row" in row
+                                                  else {})})
+    return result
 
 
 def _mark(match: dict[str, Any], found: ChangeSet) -> dict[str, Any] | None:

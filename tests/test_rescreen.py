@@ -258,3 +258,74 @@ def test_the_prefilter_keeps_every_hit_of_the_eval_sets(
     assert len(full) > 30
     assert got >= full
     assert all(e in change.changed for _, e, _ in got - full)
+
+
+# Names whose reading has a catch: apostrophes, ligatures, full-width letters, combining marks,
+# Hangul and Chinese characters read one by one, Greek letter pairs, legal forms (folded across
+# words, misspelt), particles, vessel prefixes, punctuation only.
+TRICKY = ["O'Brien Ltd", "José ﬁnance Ａｂｃ", "김정은", "习近平 Xi", "Aḥmad\u0301 al-Qā'ida",
+          "Λουκασένκο Αλεξάντερ", "ΜΠΑΜΠΗΣ Ντόρα", "straße", "İstanbul", "a \u0301b", "ǅemal",
+          "limited liability company", "joint stokc company Alfa", "Ab`d ʿAli", "M/T Nord Star",
+          "", "  ", "---", "Мухаммад Ҳасан", "عبد الله", "שמעון פרס", "Nguyễn Tấn Dũng"]
+
+
+def test_file_tokens_are_the_matchers(history: tuple[Path, Path, str, str]) -> None:
+    """sanctions.matching.reach reads a whole file at once; every name must come out as
+    name_tokens reads it: the customers of 14 locales, every listed name, and the tricky ones
+    (a change to name_tokens that reads text otherwise than a character at a time, or Greek
+    only, fails here: reach.query_tokens must follow it)."""
+    import sqlite3
+
+    from sanctions.matching.reach import _phonetic_keys, query_tokens
+    from sanctions.normalize import name_tokens, phonetic_key
+
+    root = Path(__file__).resolve().parent.parent / "eval"
+    with (root / "customers.csv").open(encoding="utf-8", newline="") as fh:
+        names = [r["name"] for r in csv.DictReader(fh)]
+    with sqlite3.connect(history[0]) as conn:
+        names += [r[0] for r in conn.execute("SELECT name FROM names")]
+    names += TRICKY
+    tokens = query_tokens(names)
+    assert tokens == [name_tokens(n) for n in names]
+    assert query_tokens(TRICKY[:3]) == [["obrien", "ltd"], ["jose", "finance", "abc"],
+                                        ["kim", "jong", "un"]]
+    # and their romanisation keys, worked out for all the words at once
+    words = sorted({t for toks in tokens for t in toks})
+    assert _phonetic_keys(words) == [phonetic_key(t) for t in words]
+
+
+def test_an_identifier_or_a_digit_is_always_screened(history: tuple[Path, Path, str, str]
+                                                     ) -> None:
+    from sanctions.rescreen_filter import _reaching
+    from sanctions.store.index import load_entities_index
+
+    index = load_entities_index(history[0], {f"un_sc:{d}" for d in ADDED})
+    rows = [{"name": "John Smith"}, {"name": "John Smith", "identifier": "A 10472263"},
+            {"name": "John Smith", "imo": "9323596"}, {"name": "John Smith 2"},
+            {"name": "John Smith", "_error": "bad row"}, {"name": None},
+            {"name": ADDED["110441"]}]
+    assert _reaching(index, rows, 0.8) == [False, True, True, True, True, True, True]
+
+
+def test_the_bound_holds_for_abbreviations_and_respellings() -> None:
+    """Queries that score through a word the listed name abbreviates ('pty'), a respelling
+    ('holdingslimited'), a joined or split word: reached whenever the matcher scores them at
+    the threshold; a name sharing only 'and' is not."""
+    from sanctions.matching import Entity, Index, NameRow, Query
+    from sanctions.matching.reach import reaching
+    from sanctions.matching.score import match
+
+    listed = ["SPI INTERNATIONAL PROPRIETARY LTD", "OLDERFREY HOLDINGS LIMITED",
+              "ABDUL RAHMAN AL HASAN", "HUGHES AND PATTON SHIPPING"]
+    index = Index.build([Entity(f"x:{i}", "x", str(i), "organization", n)
+                         for i, n in enumerate(listed)],
+                        [NameRow(i, n, "primary") for i, n in enumerate(listed)])
+    queries = ["LTD PTY INTERNATIONAL SPI", "OLDERFREY HOLDINGSLIMITED", "Abdulrahman al Hasan",
+               "Olderfrey Holdings", "Hughes and Sons Ltd", "Baker, Hughes and Patton",
+               "Smith Holdings Limited", "Kamala and Sons"]
+    scored = [max((m.score for m in match(index, Query(q))), default=0.0) >= 0.8
+              for q in queries]
+    assert scored == [True, True, True, True, False, False, False, False]
+    reached = reaching(index, queries, [0.0] * len(queries), 0.8)
+    assert all(r for r, s in zip(reached, scored, strict=True) if s)
+    assert reached[-1] is False  # 'and' alone weighs too little

@@ -226,3 +226,36 @@ async def test_match_never_500(ds: Datasette, body: Any, params: list[tuple[str,
         assert {resp["status"] for resp in data["responses"].values()} <= {200, 400}
     else:
         assert data["ok"] is False and "\n" not in data["error"] and len(data["error"]) < 400
+
+
+async def test_decisions_apply_under_the_examples_keys(db_path: Any, tmp_path: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An example's key is its customer key: a decided false positive is marked and is no
+    `match`, as in /-/screen.json; another key's same query still alarms."""
+    import shutil
+
+    from datasette_fixtures import register_plugin
+
+    from sanctions.store.decisions import record_decision
+    from sanctions.web.metadata import load_metadata
+
+    monkeypatch.delenv("SANCTIONS_DECISIONS", raising=False)
+    monkeypatch.delenv("SANCTIONS_AUDIT", raising=False)
+    db = tmp_path / "sanctions.db"
+    shutil.copy(db_path, db)
+    saved = record_decision("cust-1", "ofac_sdn:56706", "false_positive", by="ana",
+                            note="a ferry", db=db)
+    register_plugin()
+    served = Datasette(immutables=[str(db)], metadata=load_metadata(db))
+    await served.invoke_startup()
+    nord = {"schema": "Vessel", "properties": {"name": ["NORD STAR"]}}
+    status, data = await post(served, "/-/match", {"queries": {"cust-1": nord, "cust-2": nord}})
+    assert status == 200
+    decided, other = (data["responses"][k]["results"][0] for k in ("cust-1", "cust-2"))
+    assert (decided["id"], decided["score"], decided["match"]) == ("ofac_sdn:56706", 1.0, False)
+    assert decided["decision"] == {
+        "decision": "false_positive", "by": "ana", "at": saved["at"], "note": "a ferry",
+        "entity_id": "ofac_sdn:56706", "status": "current", "alarm": False}
+    assert (other["id"], other["match"], "decision" in other) == ("ofac_sdn:56706", True, False)
+    answer = (await served.client.get("/-/screen.json?name=NORD+STAR&id=cust-1")).json()
+    assert answer["matches"][0]["decision"] == decided["decision"]

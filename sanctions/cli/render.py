@@ -11,21 +11,9 @@ from typing import Any, TextIO
 from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
-from .common import format_score
+from ..display import format_score
 
 
 def _money(amount: int | None) -> str:
@@ -187,42 +175,12 @@ class ScreenPrinter:
                 console.print(escape(
                     f"decided: {m['entity_id']} {d['decision']} ({d['status']}) by {d['by']} "
                     f"on {d['at']}" + (f": {d['note']}" if d.get("note") else "")))
+        for m in r["matches"]:  # as the entity pages say it: check the publisher
+            if m.get("stale"):
+                console.print(escape(f"older file: {m['entity_id']} is {m['stale']}"))
 
 
 def print_screen(results: list[dict[str, Any]], out: TextIO) -> None:
     printer = ScreenPrinter(out)
     for r in results:
         printer.print(r)
-
-
-class _Rate(ProgressColumn):
-    """Rows per second (rich's own speed columns speak of bytes)."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("- rows/s" if speed is None else f"{speed:,.0f} rows/s")
-
-
-class BatchProgress:
-    """The batch bar on stderr: rows done (of how many, when the input's size is known), rate
-    and time left; a spinner and the elapsed time when it is not (standard input)."""
-
-    def __init__(self, label: str, total: int | None, console: Console | None = None) -> None:
-        columns: list[str | ProgressColumn] = [TextColumn("{task.description}")]
-        if total is None:
-            columns += [SpinnerColumn(), TextColumn("{task.completed:,} rows"), _Rate(),
-                        TimeElapsedColumn()]
-        else:
-            columns += [BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn()]
-        self.progress = Progress(*columns, console=console or Console(stderr=True),
-                                 transient=True)
-        self.task = self.progress.add_task(escape(label), total=total)
-
-    def start(self) -> None:
-        self.progress.start()
-
-    def advance(self) -> None:
-        self.progress.advance(self.task)
-
-    def stop(self) -> None:
-        self.progress.stop()

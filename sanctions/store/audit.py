@@ -35,6 +35,7 @@ from .decisions import (
     now,
     open_writable,
 )
+from .entities import StaleNotes
 
 AUDIT_ENV = "SANCTIONS_AUDIT"
 FLUSH_ROWS = 5000
@@ -124,10 +125,12 @@ def reviewed(results: Iterator[dict[str, Any]], db: Path | str,
              decisions: Path | str | bool | None = None, audit: bool | None = None,
              surface: str = "library", options: Mapping[str, Any] | None = None
              ) -> Iterator[dict[str, Any]]:
-    """Screening results with their customer keys' decisions applied (`decisions`: the file,
-    default beside `db`; False: none) and, when auditing is on, audited as they stream past
-    (sanctions.screening calls this for every screen and batch)."""
+    """Screening results with their records' `stale` notes (entities.StaleNotes), their
+    customer keys' decisions applied (`decisions`: the file, default beside `db`; False: none)
+    and, when auditing is on, audited as they stream past (sanctions.screening calls this for
+    every screen and batch)."""
     path = None if isinstance(decisions, bool) else decisions
+    results = StaleNotes(db, data_version).note_all(results)  # from an older file of its list
     if decisions is not False:
         found = Decisions(db, path)
         results = found.apply_all(results) if found else results

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,10 +85,14 @@ def record_file(conn: sqlite3.Connection, entity_id: str, source: str) -> dict[s
     file = found[0]
     newer = conn.execute("SELECT max(as_of) FROM source_files WHERE source = ? AND records > 0",
                          (source,)).fetchone()[0]
-    file["stale"] = (f"from the {file['as_of']} file; {source} has records from files up to "
-                     f"{newer}, so this record may have changed or been removed since"
+    file["stale"] = (_stale(file["as_of"], source, newer)
                      if file["as_of"] and newer and newer > file["as_of"] else None)
     return file
+
+
+def _stale(as_of: str, source: str, newer: str) -> str:
+    return (f"from the {as_of} file; {source} has records from files up to {newer}, so this "
+            f"record may have changed or been removed since")
 
 
 def citations(record: dict[str, Any]) -> list[dict[str, str]]:
@@ -164,3 +170,88 @@ def show(entity_id: str, db: Path | str = DEFAULT_DB) -> dict[str, Any]:
                      for r in records for d in r["designations"]],
         "rewards": [{"entity_id": r["id"], **w} for r in records for w in r["rewards"]],
     }
+
+
+def stale_of(db_path: Path | str, ids: Iterable[str]) -> dict[str, str]:
+    """Of these records, those that come from an older file than their source's newest that
+    supplies records, with the sentence `record_file` gives them as `stale`."""
+    with reading(db_path, immutable=True) as conn:
+        return _stale_of(conn, ids)
+
+
+def _stale_of(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+    ids = sorted(set(ids))
+    if not ids or not has_tables(conn, "entity_files", "source_files"):
+        return {}
+    rows = conn.execute(
+        "WITH newest AS (SELECT source, max(as_of) AS newer FROM source_files"
+        " WHERE records > 0 GROUP BY source)"
+        " SELECT e.entity_id, f.as_of, f.source, n.newer FROM entity_files e"
+        " JOIN entities r ON r.id = e.entity_id"
+        " JOIN source_files f ON f.source = r.source AND f.role = e.role"
+        " JOIN newest n ON n.source = r.source"
+        f" WHERE f.as_of < n.newer AND e.entity_id IN ({','.join('?' * len(ids))})",
+        ids).fetchall()
+    return {eid: _stale(as_of, source, newer) for eid, as_of, source, newer in rows}
+
+
+class StaleNotes:
+    """Marks each match of screening results whose record comes from an older file than its
+    list's newest with `stale` (the sentence the entity pages show): one look-up per result
+    with a record not seen before, on one connection for the whole stream. Only when `db` is
+    the database the results were screened against (its build is the data version's): never
+    a note from another build."""
+
+    def __init__(self, db: Path | str, data_version: Mapping[str, Any] | None) -> None:
+        self.db = db
+        self.build = (data_version or {}).get("build")
+        self.conn: sqlite3.Connection | None = None
+        self.same: bool | None = None if self.build else False
+        self.known: dict[str, str | None] = {}
+        self.stack = ExitStack()
+
+    def note_all(self, results: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        try:
+            for result in results:
+                yield self.note(result)
+        finally:
+            self.close()
+
+    def note(self, result: dict[str, Any]) -> dict[str, Any]:
+        matches = result.get("matches") or []
+        if not matches or self.same is False:
+            return result
+        todo = {m["entity_id"] for m in matches} - self.known.keys()
+        if todo:
+            conn = self._open()
+            if conn is None:
+                return result
+            self.known.update(dict.fromkeys(todo))
+            self.known.update(_stale_of(conn, todo))
+        for m in matches:
+            if self.known.get(m["entity_id"]):
+                m["stale"] = self.known[m["entity_id"]]
+        return result
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self.conn is None and self.same is None:
+            try:
+                conn = self.stack.enter_context(reading(self.db, immutable=True))
+                self.same = _built_at(conn) == self.build
+                self.conn = conn if self.same else None
+            except (SanctionsError, sqlite3.Error):
+                self.same = False
+            if not self.same:
+                self.close()
+        return self.conn
+
+    def close(self) -> None:
+        self.conn = None
+        self.stack.close()
+
+
+def _built_at(conn: sqlite3.Connection) -> str | None:
+    if not has_tables(conn, "build_info"):
+        return None
+    row = conn.execute("SELECT value FROM build_info WHERE key = 'built_at'").fetchone()
+    return row[0] if row else None

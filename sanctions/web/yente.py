@@ -7,6 +7,10 @@ Each example (`{"schema": "Person", "properties": {"name": [...], ...}}`) become
 same body, query-count and work limits; a name's matches are merged by entity (its best score
 kept). A bad example is its own response's error (`"status": 400`), never the request's. The
 answer carries the data version (build id, each list's as-of date and content hash) at the top.
+
+An example's key is its customer key, as a query's `id` is in `/-/screen.json`: the decisions
+recorded for it are applied the same way (sanctions.web.review), so a result carries its
+`decision`, and a decided false positive whose record is unchanged is no `match`.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ class Example:
         self.queries: list[dict[str, Any]] = []
         self.error: str | None = None
         try:
-            self.queries = _queries(example, options)
+            self.queries = _queries(example, {**options, "id": key})
         except screening.QueryError as exc:
             self.error = str(exc)
 
@@ -179,12 +183,15 @@ def _result(match: Mapping[str, Any], threshold: float) -> dict[str, Any]:
         "datasets": list(dict.fromkeys([match["source"], *(r["source"] for r in related)])),
         "referents": [r["entity_id"] for r in related], "target": True,
         "first_seen": None, "last_seen": None, "last_change": None,
-        "score": match["score"], "match": match["score"] >= threshold,
+        "score": match["score"],
+        # a decided false positive, unchanged since the decision, does not alarm
+        "match": match["score"] >= threshold and match.get("decision", {}).get("alarm", True),
         "features": {k: v["score"] for k, v in explanation.items()
                      if isinstance(v, dict) and isinstance(v.get("score"), int | float)},
         "explanations": explanation,
         # ours, beyond yente's shape: the band and the name that matched
-        "band": match["band"], "matched_name": match["matched_name"]}
+        "band": match["band"], "matched_name": match["matched_name"],
+        **({"decision": match["decision"]} if "decision" in match else {})}
 
 
 def _response(example: Example, answers: list[dict[str, Any]], threshold: float,
