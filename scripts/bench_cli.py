@@ -7,8 +7,9 @@ Prints min / median / max seconds of: `python -c pass` (the interpreter alone); 
 --help` (target 0.3 s on a 2-core machine); the imports a one-off screening needs (`import
 sanctions.cli`, then `sanctions.screening` and the index modules); and the whole one-off
 `sanctions screen "Nicolas Maduro" --db DB` (target: median of 5 <= 0.5 s on the bundled
-database; it opens the index file the build wrote instead of building the index). A loaded
-machine inflates every figure: compare with `python -c pass` in the same run.
+database; it opens the index file the build wrote instead of building the index; a plain
+one-off is read without typer, sanctions/cli/oneoff.py). A loaded machine inflates every
+figure: compare with `python -c pass` in the same run, and the CPU medians.
 """
 
 from __future__ import annotations
@@ -68,6 +69,16 @@ def main() -> None:
          "('sqlite_utils', 'numpy', 'rapidfuzz', 'datasette', 'requests', 'yaml') "
          "if m in sys.modules)))"], capture_output=True, text=True, check=True).stdout.strip()
     print(f"heavy modules loaded by `import sanctions.cli`: {heavy or 'none'}")
+    # the one-off query skips typer's parsing (sanctions/cli/oneoff.py)
+    oneoff = subprocess.run(
+        [sys.executable, "-c", "import sys; from sanctions.cli import main\n"
+         f"sys.argv = ['sanctions', 'screen', 'Nicolas Maduro', '--db', {args.db!r}]\n"
+         "try:\n    main()\nexcept SystemExit:\n    print('loaded:', *(m for m in ('typer', "
+         "'pydantic', 'rich.progress', 'sqlite_utils', 'datasette', 'requests', 'openpyxl') "
+         "if m in sys.modules), file=sys.stderr)"],
+        capture_output=True, text=True, check=False).stderr.splitlines()
+    found = (oneoff or ["loaded: ?"])[-1].removeprefix("loaded:").strip()
+    print(f"heavy modules loaded by the one-off screen: {found or 'none'}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ from sanctions import __version__, screen
 from sanctions.cli import app
 from sanctions.cli.batch_input import STDIN, count_rows
 from sanctions.cli.common import _complete_type, format_score
-from sanctions.cli.render import BatchProgress, ScreenPrinter, print_sources
+from sanctions.cli.progress import BatchProgress
+from sanctions.cli.render import ScreenPrinter, print_sources
 from sanctions.matching import band
 
 pytest_plugins = ["datasette_fixtures"]  # the db_path fixture: a small real database

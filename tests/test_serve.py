@@ -13,6 +13,7 @@ import httpx
 import pytest
 from datasette_fixtures import free_port, ready, served
 
+from sanctions.cli.serving import parse_serve
 from sanctions.errors import SanctionsError
 from sanctions.web.metadata import METADATA, load_metadata
 from sanctions.web.serve import datasette_args
@@ -134,3 +135,52 @@ def test_datasette_settings_reach_the_server(db_path: Path, tmp_path: Path) -> N
         view = client.get("/-/reconcile/view", params={"id": "ofac_sdn:56706"})
         assert view.headers["location"] == "/lists/sanctions/entities/ofac_sdn~3A56706"
         assert client.get("/-/openapi.json").json()["servers"] == [{"url": url}]
+
+
+@pytest.mark.parametrize("argv", [
+    ["serve", "--cors"], ["serve", "--help"], ["serve", "--port", "x"], ["serve", "--db"],
+    ["serve", "--setting", "base_url", "/a/"], ["serve", "--port", "1", "--port", "2"],
+    ["serve", "--token", "t"], ["screen", "x"], [],
+])
+def test_anything_but_a_plain_serve_goes_to_typer(argv: list[str]) -> None:
+    assert parse_serve(argv) is None
+
+
+def test_a_plain_serve_is_read_as_typer_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANCTIONS_TOKEN", "secret")
+    monkeypatch.delenv("SANCTIONS_DB", raising=False)
+    monkeypatch.delenv("SANCTIONS_DECISIONS", raising=False)
+    assert parse_serve(["serve", "--db=x.db", "--port", "9000", "--host", "0.0.0.0",
+                        "--access-log"]) == {
+        "db": Path("x.db"), "port": 9000, "host": "0.0.0.0", "access_log": True,
+        "decisions": None, "token": "secret"}
+
+
+@pytest.mark.parametrize("options", [(), ("--access-log",), ("--access-log", "--cors")])
+def test_no_line_per_request_unless_asked(db_path: Path, tmp_path: Path,
+                                          options: tuple[str, ...]) -> None:
+    """Without --access-log the API's query strings (customers' names) are not logged."""
+    log = tmp_path / "output.txt"
+    port = free_port()
+    with open(log, "wb") as out:  # uvicorn's access log goes to standard output
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sanctions.cli", "serve", "--db", str(db_path), "--port",
+             str(port), *options], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        with ready(proc, f"http://127.0.0.1:{port}", 60) as url:
+            answer = httpx.get(url + "/-/screen.json", params={"name": "Jane Customer"})
+            assert answer.status_code == 200
+    logged = [line for line in log.read_text().splitlines() if "/-/screen.json" in line]
+    assert len(logged) == (1 if options else 0)
+    if options:
+        assert '"GET /-/screen.json?name=Jane+Customer HTTP/1.1" 200' in logged[0]
+
+
+def test_the_unit_registry_is_built_on_first_use() -> None:
+    """`sanctions serve` defers Datasette's pint registry; a column's `units` still work."""
+    code = ("import sys\nfrom sanctions.web.serve import defer_units\ndefer_units()\n"
+            "from datasette.views.base import ureg\n"
+            "built = 'datasette.vendored.pint.facets' in sys.modules\n"
+            "print(built, (5 * ureg('km')).to('m'), type(ureg('10 m')).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout == "False 5000.0 meter Quantity\n"

@@ -105,6 +105,11 @@ def test_answers_from_the_workers_equal_the_library(full_db: Path, tmp_path: Pat
     monkeypatch.setenv("SANCTIONS_WORKERS", "2")
     with served(db, timeout=120) as url, httpx.Client(base_url=url, timeout=60) as client:
         pid = server_pid(url)
+        # ready means both workers have the index file open already, before any query
+        assert [client.get("/-/readyz").json()[k] for k in ("workers", "workers_ready")] == [
+            2, 2]
+        assert [open_index_files(p) for p in workers(pid)] == [
+            {str(index_path(db, build_id(db)))}] * 2
         pids = serving_workers(client, pid)
         assert len(pids) == 2
         with ThreadPoolExecutor(8) as pool:  # both workers busy at once

@@ -142,7 +142,7 @@ async def test_health_and_readiness(live_ds: Datasette) -> None:
     body = await ready(live_ds, 1)
     assert set(body) == {"ready", "database", "built_at", "version", "sha256", "inode",
                          "generation", "entities", "swaps", "queries_waiting",
-                         "batches_in_progress"}
+                         "batches_in_progress", "workers", "workers_ready"}
     assert body["ready"] is True and body["database"] == "sanctions"
     assert "/" not in str(body["database"])  # no server path
 

@@ -3,24 +3,59 @@
 `main` is the entry point (the console script, `python -m sanctions`, `python -m sanctions.cli`).
 Exit status 1 means "a match was found" to `sanctions screen`, so nothing else may end with it:
 an unexpected exception is one line on stderr and exit status 3.
+
+A plain one-off `sanctions screen NAME` (cli/oneoff.py) and a plain `sanctions serve`
+(cli/serving.py) are read without loading typer's command tree; `app` (typer) is imported on
+first use, by everything else.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
-
-from .app import app
+import types
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["EXIT_INTERNAL", "app", "main"]
 
 EXIT_INTERNAL = 3
+
+if TYPE_CHECKING:
+    from .app import app
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from .app import app
+
+        return app
+    raise AttributeError(f"module 'sanctions.cli' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """`sanctions.cli.app` is the typer app, as it was when this module imported it eagerly.
+    Loading the submodule `app` sets the package's attribute of that name to the submodule;
+    this keeps the submodule's typer app there instead."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "app" and isinstance(value, types.ModuleType):
+            value = value.app
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def main() -> None:
     # typer runs in standalone mode: usage errors (2), --help (0), typer.Exit codes and Ctrl-C
     # (130) end the process as SystemExit, which passes through; only a crash lands below.
     try:
+        code = _oneoff()
+        if code is not None:
+            sys.exit(code)
+        from .app import app
+
         app()
     except Exception as exc:
         if os.environ.get("SANCTIONS_DEBUG"):
@@ -29,3 +64,22 @@ def main() -> None:
         print(f"internal error: {detail}; please report it (SANCTIONS_DEBUG=1 shows the "
               "traceback)", file=sys.stderr)
         sys.exit(EXIT_INTERNAL)
+
+
+def _oneoff() -> int | None:
+    """The exit status of a plain one-off query, None when typer must run the command. Ctrl-C
+    and a closed stdout end as they do under typer (130; 1, quietly)."""
+    from .oneoff import run
+    from .serving import parse_serve, run_serve
+
+    try:
+        code = run(sys.argv[1:])
+        if code is None and (serve := parse_serve(sys.argv[1:])) is not None:
+            code = run_serve(**serve)
+        return code
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        return 1

@@ -8,7 +8,6 @@ the command that needs it, so `sanctions --help` starts fast (scripts/bench_cli.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +24,6 @@ from .decide import (
     audit,
     decide,
     decisions_command,
-    serve_decisions,
 )
 from .export import export
 from .mcp import mcp
@@ -181,28 +179,20 @@ def serve_command(
     token: TokenOption = None,
     audit: AuditOption = False,
     decisions: DecisionsOption = None,
+    access_log: Annotated[bool, typer.Option(
+        "--access-log", help="Log every request (uvicorn's access log, on standard output; "
+        "off by default: the API's query strings are customers' names).")] = False,
 ) -> None:
     """Serve the database with Datasette (immutable), with metadata, facets and screening.
 
     Other Datasette serve options follow as Datasette takes them, e.g.
     `--setting base_url /lists/`, `--setting sql_time_limit_ms 5000`, `--template-dir DIR`."""
-    from ..web.serve import serve
-    from ..web.serve_options import passthrough, read_metadata
+    from .serving import run_serve
 
-    try:
-        options = passthrough([*(["--cors"] if cors else []), *ctx.args])
-        extra = read_metadata(metadata) if metadata is not None else None
-    except SanctionsError as exc:
-        fail(str(exc))
-
-    if not db.exists():
-        fail(f"no database at {db}; run `sanctions build` first")
-    if db.is_dir():
-        fail(f"{db} is a directory, not a database file")
-    typer.echo(f"Serving {db} at http://{host}:{port}/", err=True)
-    sys.stderr.flush()
-    serve(db, host=host, port=port, decisions=serve_decisions(db, decisions, token, audit),
-          options=options, metadata=extra)
+    code = run_serve(db, host, port, cors, metadata, token, audit, decisions, access_log,
+                     tuple(ctx.args))
+    if code:
+        raise typer.Exit(code)
 
 
 app.command("update")(update)

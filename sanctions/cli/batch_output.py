@@ -14,7 +14,7 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -167,3 +167,16 @@ class Writer:
         except OSError as exc:
             raise self.out.error(exc) from exc
         self.out.commit()
+
+
+@contextlib.contextmanager
+def writing(out: Output, fmt: str, single: bool, columns: list[str]) -> Iterator[Writer]:
+    """A Writer on `out`, closed at the end (the output committed); on any exception, Ctrl-C
+    included, the output is discarded: never a short file in the output's place."""
+    try:
+        writer = Writer(out, fmt, single, columns)
+        yield writer
+        writer.close()
+    except BaseException:
+        out.discard()
+        raise

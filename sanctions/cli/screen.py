@@ -19,9 +19,10 @@ import typer
 from ..errors import SanctionsError
 from ..store import DEFAULT_DB
 from .batch_input import STDIN, BatchFile, Row
-from .batch_output import CSV_COLUMNS, FORMATS, Output, Writer
+from .batch_output import CSV_COLUMNS, FORMATS, Output, writing
 from .common import DbOption, ScreenFormat, TypeOption, fail
 from .decide import DecisionsOption
+from .oneoff import encodable, run_single
 
 __all__ = ["CSV_COLUMNS", "EXIT_MATCH", "FORMATS", "screen"]
 
@@ -73,7 +74,6 @@ def screen(
     decided a false positive for the query's customer key (`id`, see `sanctions decide`) does
     not count, until the entity's record changes.
     """
-    from ..screening import screen as screen_one
     from ..store.decisions import alarms
 
     single = input is None
@@ -87,7 +87,7 @@ def screen(
                          ("--birth-date", birth_date), ("--imo", imo), ("--identifier", identifier),
                          ("--program", program),
                          *(("--source", s) for s in source)):
-        if value is not None and not _encodable(value):
+        if value is not None and not encodable(value):
             fail(f"{label} is not valid UTF-8")
     if engine == "spark":
         if input is None:
@@ -105,49 +105,38 @@ def screen(
                "limit": limit, "decisions": decisions, "audit": audit}
     if format == "xlsx" and (output is None or output == STDIN) and sys.stdout.isatty():
         fail("--format xlsx is a binary file: give --output FILE.xlsx (or pipe it)")
+    if single:  # the same code as the one-off path that skips typer (cli/oneoff.py)
+        fields = {"type": type, "country": country, "birth_date": birth_date, "imo": imo,
+                  "identifier": identifier, "id": id}
+        code = run_single(name, fields, options, db, format,
+                          None if output == STDIN else output)
+        if code:
+            raise typer.Exit(code)
+        return
+    assert input is not None
     matched = bad = False
     try:
         with ExitStack() as stack:
             columns: list[str] = []
-            if single:
-                results: Iterator[dict[str, Any]] = iter([screen_one(
-                    name, db=db, type=type, country=country, birth_date=birth_date, imo=imo,
-                    identifier=identifier, id=id, surface="cli", **options)])
-            else:
-                assert input is not None
-                batch = stack.enter_context(BatchFile(input))
-                if format in ("csv", "xlsx"):
-                    columns = batch.columns if batch.columns is not None else batch.json_columns()
-                results = _batch(db, input, batch.rows(), options)
+            batch = stack.enter_context(BatchFile(input))
+            if format in ("csv", "xlsx"):
+                columns = batch.columns if batch.columns is not None else batch.json_columns()
+            results = _batch(db, input, batch.rows(), options)
             out = Output(None if output == STDIN else output, data=format != "table",
                          input=None if input == STDIN else input)
-            try:
-                writer = Writer(out, format, single, columns)
+            with writing(out, format, False, columns) as writer:
                 for result in results:
                     matched |= alarms(result)  # a decided false positive does not count
                     if result.get("error"):
                         bad = True
                         typer.echo(f"row {result.get('row', '?')}: {result['error']}", err=True)
                     writer.write(result)
-                writer.close()
-            except BaseException:  # Ctrl-C included: never a short file in the output's place
-                out.discard()
-                raise
     except SanctionsError as exc:
         fail(str(exc))
     if matched:
         raise typer.Exit(EXIT_MATCH)
     if bad:
         raise typer.Exit(2)
-
-
-def _encodable(value: str) -> bool:
-    """False for an argument holding bytes that were not UTF-8 (kept by Python as surrogates)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _batch(db: Path, input: Path, rows: Iterator[Row], options: dict[str, Any]
@@ -159,7 +148,7 @@ def _batch(db: Path, input: Path, rows: Iterator[Row], options: dict[str, Any]
     progress = None
     if sys.stderr.isatty():  # a bar for people, nothing in logs and pipes
         from .batch_input import count_rows
-        from .render import BatchProgress
+        from .progress import BatchProgress
 
         label = "standard input" if input == STDIN else input.name
         progress = BatchProgress(f"screening {label}", count_rows(input))

@@ -32,7 +32,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from datasette import hookimpl
+from datasette.hookspecs import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Request
 from markupsafe import Markup, escape

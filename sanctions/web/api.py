@@ -21,10 +21,12 @@ import json
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from datasette.utils.asgi import Request, Response
 
 from .. import screening
+from ..answer import answer as answer_text
 from .guard import MAX_BODY_BYTES, BodyTimeout, BodyTooLarge, json_bytes
 from .lane import LANE, Busy, lane_status
 from .limits import limits
@@ -176,18 +178,19 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-def _answer(state: State, fields: Mapping[str, Any]) -> str:
-    """One query, screened and serialised (in the matcher thread): without the data version,
-    which the response carries once, and without decisions, applied after the answer cache
-    (sanctions.web.review)."""
-    return json_bytes(screening.screen_fields(fields, index=state.index, version=False,
-                                              decisions=False, audit=False)).decode("utf-8")
+_VERSION_TEXT: WeakKeyDictionary[Any, str] = WeakKeyDictionary()
 
 
 def version_json(state: State) -> str:
-    """The data version of the index `state` serves, as JSON text (null while loading)."""
-    return json_bytes(screening.data_version(state.index) if state.index is not None
-                      else None).decode("utf-8")
+    """The data version of the index `state` serves, as JSON text (null while loading); made
+    once per index, since every answer carries it."""
+    if state.index is None:
+        return "null"
+    text = _VERSION_TEXT.get(state.index)
+    if text is None:
+        text = _VERSION_TEXT[state.index] = json_bytes(
+            screening.data_version(state.index)).decode("utf-8")
+    return text
 
 
 async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
@@ -203,7 +206,7 @@ async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
     if todo:
         RECENT_NAMES.extend(n for i in todo[:50] if isinstance(n := queries[i].get("name"), str))
         lim = limits(datasette)
-        items: list[Callable[[], str]] = [partial(_answer, state, queries[i]) for i in todo]
+        items: list[Callable[[], str]] = [partial(answer_text, state, queries[i]) for i in todo]
         done = await LANE.run(items, batch=batch,
                               seconds=lim.batch_seconds if batch else lim.single_wait_seconds)
         for i, answer in zip(todo, done, strict=True):
@@ -267,7 +270,10 @@ async def readyz(request: Request, datasette: Any) -> Response:
         return json_response({"ready": False, "reason": "no sanctions database is being served"},
                              503)
     state = live.state
-    ready = state.index is not None
-    body = {"ready": ready, **({} if ready else {"reason": "loading the screening index"}),
+    # the index loaded here and in the worker processes (or they are not worth waiting for)
+    ready = state.index is not None and LANE.workers_settled()
+    reason = ("loading the screening index" if state.index is None
+              else "starting the worker processes")
+    body = {"ready": ready, **({} if ready else {"reason": reason}),
             **state.describe(), "swaps": live.swaps, **lane_status()}
     return json_response(body, 200 if ready else 503)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from datasette.utils.asgi import Base400, Request, Response
 
+from ..answer import json_bytes as json_bytes  # the plugin's views encode as the workers do
 from .limits import limits
 from .live import log
 
@@ -82,15 +82,6 @@ def body_guard(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
         return guarded
 
     return wrap
-
-
-def json_bytes(data: Any) -> bytes:
-    """JSON as UTF-8; a lone surrogate that got this far is escaped rather than breaking the
-    response off half sent."""
-    try:
-        return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(data, ensure_ascii=True, default=str).encode("ascii")
 
 
 def internal_error(datasette: Any, request: Request, exception: BaseException) -> Any:

@@ -4,7 +4,9 @@ deadline; the queries run in worker processes, one per core (sanctions.web.worke
 One thread per worker takes the next query by these rules and waits for its worker (the GIL is
 released meanwhile); without workers (SANCTIONS_WORKERS=0, an index built in memory, a worker
 not started yet) one lock runs the queries in this process one at a time, because the index's
-caches are not thread-safe and scoring is CPU-bound Python.
+caches are not thread-safe and scoring is CPU-bound Python. When many single queries wait (50
+clients), a thread hands its worker its share of them, up to GROUP, in one round trip: the
+server's CPU per query halves (scripts/bench_api.py prints it).
 
 Batches go a query at a time because a 1,000-name POST run in one go held the matcher for 31 s
 while every GET waited; now a GET waits for at most one batch query. Single queries are taken
@@ -28,6 +30,9 @@ from typing import Any
 from .workers import Runner, Worker, worker_count
 
 SINGLES_PER_STEP = 4  # single queries run before a waiting batch gets its next query
+# single queries a thread hands its worker at once when many wait (50 clients): one round trip
+# for all of them costs the server less than one each
+GROUP = 8
 
 
 class Busy(Exception):
@@ -63,12 +68,21 @@ class Lane:
                          else [Runner(None, local)])
         self._threads: list[threading.Thread | None] = [None] * len(self._runners)
 
-    def start_workers(self) -> None:
-        """Start the worker processes now (at server start), not on the first query."""
+    def start_workers(self, preload: str | None = None) -> None:
+        """Start the worker processes now (at server start), not on the first query; each
+        opens the index file of the database `preload` before it says it is ready."""
         with self._cond:
             for runner in self._runners:
-                if runner.worker is not None:
-                    runner.worker.usable()
+                worker = runner.worker
+                if worker is not None and worker.process is None and not worker.starts:
+                    worker.start(preload)
+                elif worker is not None:
+                    worker.usable()
+
+    def workers_settled(self) -> bool:
+        """Every worker process ready (or not worth waiting for): /-/readyz."""
+        return all(r.worker is None or (r.worker.starts and r.worker.settled())
+                   for r in self._runners)
 
     async def run(self, items: Sequence[Callable[[], str]], *, seconds: float,
                   batch: bool = False) -> list[str]:
@@ -116,37 +130,76 @@ class Lane:
                 self._threads[i] = thread
                 thread.start()
 
-    def _next(self) -> _Job:
+    def _next(self) -> list[_Job]:
+        """The next batch job, or the next single jobs: up to GROUP of them, this thread's
+        share of those waiting (the other threads take theirs), and no more than the streak
+        leaves before a waiting batch's turn."""
         with self._cond:
             while not (self._singles or self._batches):
                 self._cond.wait()
             if self._singles and (not self._batches or self._streak < SINGLES_PER_STEP):
-                self._streak += 1
-                return self._singles.popleft()
+                share = -(-len(self._singles) // len(self._runners))
+                room = SINGLES_PER_STEP - self._streak if self._batches else GROUP
+                jobs = [self._singles.popleft() for _ in range(min(share, room, GROUP))]
+                self._streak += len(jobs)
+                return jobs
             self._streak = 0
-            return self._batches.popleft()
+            return [self._batches.popleft()]
 
     def _work(self, run: Runner) -> None:
         while True:
-            job = self._next()
-            if job.abandoned:
-                continue
-            if time.monotonic() > job.deadline:
-                _finish(job, None, Busy(_late(job)))
-                continue
-            try:
-                if job.batch:
-                    job.results.append(run(job.items[len(job.results)]))
-                    if len(job.results) < len(job.items):
-                        with self._cond:
-                            self._batches.append(job)  # back of the round
-                        continue
-                else:
-                    job.results.extend(run(item) for item in job.items)
-            except Exception as exc:  # the request gets it (a 500 there), the lane goes on
-                _finish(job, None, exc)
-                continue
-            _finish(job, job.results, None)
+            jobs = [job for job in self._next() if _due(job)]
+            if jobs and jobs[0].batch:
+                self._batch_step(run, jobs[0])
+            elif jobs and run.remote():  # the worker takes them all in one round trip
+                _singles(run, jobs)
+            else:  # here, one after the other: each must still be due when its turn comes
+                for job in jobs:
+                    if job is jobs[0] or _due(job):
+                        _singles(run, [job])
+
+    def _batch_step(self, run: Runner, job: _Job) -> None:
+        try:
+            job.results.append(run(job.items[len(job.results)]))
+        except Exception as exc:  # the request gets it (a 500 there), the lane goes on
+            _finish(job, None, exc)
+            return
+        if len(job.results) < len(job.items):
+            with self._cond:
+                self._batches.append(job)  # back of the round
+            return
+        _finish(job, job.results, None)
+
+
+def _due(job: _Job) -> bool:
+    """Whether to run `job` now: not if its request went away, nor past its deadline (then
+    it is answered Busy)."""
+    if job.abandoned:
+        return False
+    if time.monotonic() > job.deadline:
+        _finish(job, None, Busy(_late(job)))
+        return False
+    return True
+
+
+def _singles(run: Runner, jobs: list[_Job]) -> None:
+    """Single jobs' queries in one round trip to the worker; an item that failed costs its own
+    request (a 500 there), not the others'."""
+    try:
+        results = run.many([item for job in jobs for item in job.items])
+    except Exception as exc:  # the requests get it (a 500 there), the lane goes on
+        for job in jobs:
+            _finish(job, None, exc)
+        return
+    start = 0
+    for job in jobs:
+        mine = results[start:start + len(job.items)]
+        start += len(job.items)
+        failed = next((r for r in mine if isinstance(r, Exception)), None)
+        if failed is not None:
+            _finish(job, None, failed)
+        else:
+            _finish(job, [str(r) for r in mine], None)
 
 
 def _late(job: _Job) -> str:
@@ -175,4 +228,6 @@ LANE = Lane(workers=worker_count())
 
 def lane_status() -> dict[str, Any]:
     singles, batches = LANE.waiting()
-    return {"queries_waiting": singles, "batches_in_progress": batches}
+    return {"queries_waiting": singles, "batches_in_progress": batches,
+            "workers": sum(r.worker is not None for r in LANE._runners),
+            "workers_ready": LANE.workers_ready()}

@@ -7,11 +7,14 @@
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
+import types
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import quiet_access
 from .metadata import load_metadata
 from .serve_options import merge, passthrough
 
@@ -81,12 +84,62 @@ def register_plugin() -> None:
         pm.register(web, name="sanctions")
 
 
+class _LazyUnits:
+    """Datasette's unit registry (column `units` in metadata), built on first use.
+
+    Datasette 0.65 builds a pint UnitRegistry when its views are imported: about a quarter of a
+    second, a quarter of `sanctions serve`'s start, for a feature this database's metadata does
+    not use. `defer_units` puts this in its place; any use builds the real one."""
+
+    def __init__(self) -> None:
+        self._registry: Any = None
+
+    def _real(self) -> Any:
+        if self._registry is None:
+            import datasette.vendored
+
+            sys.modules.pop("datasette.vendored.pint", None)  # the stand-in module below
+            vars(datasette.vendored).pop("pint", None)
+            from datasette.vendored import pint
+
+            self._registry = pint.UnitRegistry()
+        return self._registry
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._real()(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
+
+
+def defer_units() -> None:
+    """Before Datasette's views are imported: their unit registry is built on first use."""
+    if "datasette.views.base" in sys.modules or "datasette.vendored.pint" in sys.modules:
+        return
+    import datasette.vendored
+
+    stand_in = types.ModuleType("datasette.vendored.pint")
+    stand_in.UnitRegistry = _LazyUnits  # type: ignore[attr-defined]
+    sys.modules[stand_in.__name__] = stand_in
+    datasette.vendored.pint = stand_in  # type: ignore[attr-defined]
+
+
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
           config: dict[str, Any] | None = None, decisions: Path | None = None,
-          options: Sequence[str] = (), metadata: dict[str, Any] | None = None) -> None:
+          options: Sequence[str] = (), metadata: dict[str, Any] | None = None,
+          access_log: bool = False) -> None:
+    from .lane import LANE
+
+    # the workers import the matcher and open the index on the other cores while this process
+    # imports Datasette: /-/readyz waits for them (sanctions.web.api)
+    LANE.start_workers(preload=str(db_path))
+    defer_units()
     from datasette.cli import cli
+    from datasette.plugins import pm
 
     register_plugin()
+    if not access_log and not pm.is_registered(quiet_access):
+        pm.register(quiet_access, name="sanctions-quiet-access")
     args = datasette_args(db_path, host, port, config, decisions, options, metadata)
     try:
         cli.main(args, standalone_mode=True)

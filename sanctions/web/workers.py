@@ -4,10 +4,11 @@ The lane (sanctions.web.lane) keeps one thread per worker; a thread takes the ne
 the lane's rules (singles first, batches a query at a time, deadlines) and hands it to its
 worker over a pipe, so scoring runs on every core while the GIL is released in the server. A
 query goes to a worker only when its State's index was opened from a file
-(sanctions.store.index_file): the worker opens the same file (its build id checked), lazily,
-and keeps the last two, so a request is answered against the version it took, before and after
-a swap. Anything else - an index built in memory, a worker not started yet, dead, or failing -
-runs in the server process as before, under one lock (the index's caches are not thread-safe):
+(sanctions.store.index_file): the worker (sanctions.answer: it imports nothing of Datasette)
+opens the same file (its build id checked), lazily, and keeps the last two, so a request is
+answered against the version it took, before and after a swap. Anything else - an index
+built in memory, a worker not started yet, dead, or failing - runs in the server process as
+before, under one lock (the index's caches are not thread-safe):
 an answer is never lost and never comes from another build.
 
 `SANCTIONS_WORKERS` sets the number (default: one per core; 0: no worker processes).
@@ -15,20 +16,23 @@ an answer is never lost and never comes from another build.
 
 from __future__ import annotations
 
-import importlib
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from multiprocessing.connection import Connection
-from types import SimpleNamespace
 from typing import Any
 
-KEEP = 2  # index files a worker keeps open: the served build and the one swapped in
+from ..answer import serve_worker
+
 START_SECONDS = 120.0  # a worker not ready by then is not used (the lane screens here)
 CALL_SECONDS = 60.0  # a worker silent this long on one query is replaced
 MAX_STARTS = 20  # a worker that keeps dying is not started again: the server screens alone
+# /-/readyz waits for the workers to have the index open, but no longer than this after they
+# were started: past it, the server is ready and screens in its own process meanwhile
+READY_GRACE_SECONDS = 10.0
 
 
 def worker_count() -> int:
@@ -58,29 +62,6 @@ def remote_call(item: Callable[[], str]) -> Message | None:
     return module, name, path, build_id, item.args[1:]
 
 
-def _serve(conn: Connection) -> None:
-    """The worker process: answer messages until the server goes away."""
-    from ..store.index_file import open_index_file
-
-    indexes: dict[str, Any] = {}
-    conn.send(("ready", os.getpid()))
-    while True:
-        try:
-            module, name, path, build_id, args = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            index = indexes.get(path)
-            if index is None:
-                index = indexes[path] = open_index_file(path, build_id)
-                while len(indexes) > KEEP:
-                    del indexes[next(iter(indexes))]
-            func = getattr(importlib.import_module(module), name)
-            conn.send((True, func(SimpleNamespace(index=index), *args)))
-        except Exception as exc:  # the server runs it itself, and says what went wrong there
-            conn.send((False, f"{exc.__class__.__name__}: {exc}"))
-
-
 class Worker:
     """One worker process, started in the background; used once it has said it is ready."""
 
@@ -89,13 +70,17 @@ class Worker:
         self.process: Any = None
         self.ready = False
         self.starts = 0
+        self.started = 0.0
+        self.was_ready = False
         self.lock = threading.Lock()
 
-    def start(self) -> None:
+    def start(self, preload: str | None = None) -> None:
+        """`preload`: the database whose index file the worker opens before it is ready."""
         ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
         parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child,), name="sanctions-worker",
-                                   daemon=True)
+        self.process = ctx.Process(target=serve_worker, args=(child, preload),
+                                   name="sanctions-worker", daemon=True)
+        self.started = time.monotonic()
         self.process.start()
         child.close()
         self.conn, self.ready, self.starts = parent, False, self.starts + 1
@@ -106,9 +91,15 @@ class Worker:
         """Until the worker has imported what it needs; the lane screens here meanwhile."""
         try:
             if conn.poll(START_SECONDS) and conn.recv()[0] == "ready" and conn is self.conn:
-                self.ready = True
+                self.ready = self.was_ready = True
         except (EOFError, OSError):
             pass
+
+    def settled(self) -> bool:
+        """Ready once (a worker restarted later does not make the server unready: it screens
+        meanwhile), or not worth waiting for any more."""
+        return (self.was_ready or self.starts >= MAX_STARTS
+                or time.monotonic() - self.started > READY_GRACE_SECONDS)
 
     def usable(self) -> bool:
         with self.lock:
@@ -119,21 +110,23 @@ class Worker:
                 self.start()  # first use, or a worker that died: a new one
             return self.ready
 
-    def call(self, message: Message) -> tuple[bool, str]:
+    def call(self, messages: list[Message]) -> list[tuple[bool, str]]:
+        """Each message's (ok, answer), the worker running them in turn: several queries in
+        one round trip cost the server one send and one receive, not one each."""
         assert self.conn is not None
         try:
-            self.conn.send(message)
+            self.conn.send(messages)
             # the GIL is released while the worker screens; a query is bounded work, so one
             # that takes this long means a stuck worker: it is replaced, the query run here
             if not self.conn.poll(CALL_SECONDS):
                 with self.lock:
                     self.stop()
-                return False, "worker process did not answer"
-            ok, answer = self.conn.recv()
-            return bool(ok), str(answer)
+                return [(False, "worker process did not answer")] * len(messages)
+            replies = self.conn.recv()
+            return [(bool(ok), str(answer)) for ok, answer in replies]
         except (EOFError, OSError, BrokenPipeError):
             self.conn, self.ready = None, False
-            return False, "worker process ended"
+            return [(False, "worker process ended")] * len(messages)
 
     def stop(self) -> None:
         if self.conn is not None:
@@ -151,10 +144,30 @@ class Runner:
         self.worker, self.local = worker, local
 
     def __call__(self, item: Callable[[], str]) -> str:
-        message = remote_call(item) if self.worker is not None else None
-        if message is not None and self.worker is not None and self.worker.usable():
-            ok, answer = self.worker.call(message)
-            if ok:
-                return answer
-        with self.local:
-            return item()
+        [result] = self.many([item])
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def remote(self) -> bool:
+        """Whether a worker process is up to take this runner's items."""
+        return self.worker is not None and self.worker.ready
+
+    def many(self, items: list[Callable[[], str]]) -> list[str | Exception]:
+        """Each item's answer, or the exception it raised (which costs that item only)."""
+        out: list[str | Exception | None] = [None] * len(items)
+        if self.worker is not None:
+            remote = [(i, m) for i, item in enumerate(items) if (m := remote_call(item))]
+            if remote and self.worker.usable():
+                replies = self.worker.call([m for _, m in remote])
+                for (i, _), (ok, answer) in zip(remote, replies, strict=True):
+                    if ok:
+                        out[i] = answer
+        for i, item in enumerate(items):
+            if out[i] is None:
+                try:
+                    with self.local:
+                        out[i] = item()
+                except Exception as exc:  # that item's request gets it (a 500 there)
+                    out[i] = exc
+        return [r for r in out if r is not None]
