@@ -128,15 +128,17 @@ def _other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]
     # only a name with a word that has another spelling is respelled: each word looked at once
     spelled = {w for w in {w for n in names for w in clean_text(n).split()}
                if spelling_variants(w)}
+    # listed_spellings respells each word on its own: each distinct word once, for the file
+    respell = {w: listed_spellings(w, index)[0] for w in spelled}
     memo: dict[str, list[Any]] = {}
     out: dict[int, list[list[str]]] = {}
     for k, name in enumerate(names):
         forms = []
         text = clean_text(name)
-        if not spelled.isdisjoint(text.split()):
-            respelled, said = listed_spellings(text, index)
-            if said:
-                forms.append(name_tokens(respelled))
+        if not spelled.isdisjoint(words := text.split()):
+            respelled = [respell.get(w, w) for w in words]
+            if respelled != words:
+                forms.append(name_tokens(" ".join(respelled)))
         if _HANZI.search(text):
             try:
                 from .query import hanzi_joined  # type: ignore[attr-defined]
