@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,19 +43,29 @@ def parse(argv: list[str]) -> dict[str, Any] | None:
     """
     if not argv or argv[0] != "screen":
         return None
+    found = read_options(argv[1:], _VALUES, _FLAGS, positional="name")
+    return None if found is None else _typed(found)
+
+
+def read_options(args: list[str], values: Mapping[str, str],
+                 flags: Mapping[str, tuple[str, Any]], positional: str | None = None
+                 ) -> dict[str, Any] | None:
+    """Options that take one value (`values`: option -> key), flags and, when `positional`
+    names it, one bare argument; None for anything else (an unknown or repeated option, a
+    missing value), which typer then parses."""
     found: dict[str, Any] = {}
-    rest = iter(argv[1:])
+    rest = iter(args)
     for arg in rest:
         value: Any
-        if not arg.startswith("-") and arg:
-            key, value = "name", arg
-        elif arg in _FLAGS:
-            key, value = _FLAGS[arg]
+        if positional and not arg.startswith("-") and arg:
+            key, value = positional, arg
+        elif arg in flags:
+            key, value = flags[arg]
         else:
             option, eq, value = arg.partition("=")
-            if option not in _VALUES:
+            if option not in values:
                 return None  # --help, --input, --source, -x, --: typer's
-            key = _VALUES[option]
+            key = values[option]
             if not eq:
                 value = next(rest, None)
                 if value is None:
@@ -62,7 +73,7 @@ def parse(argv: list[str]) -> dict[str, Any] | None:
         if key in found:
             return None  # repeated: typer decides which one counts
         found[key] = value
-    return _typed(found)
+    return found
 
 
 def _typed(found: dict[str, Any]) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SanctionsError
+from .oneoff import read_options
 
 _VALUES = {"--db": "db", "--host": "host", "--port": "port"}
 _PORT = re.compile(r"[0-9]{1,5}")
@@ -30,25 +31,9 @@ def parse_serve(argv: list[str]) -> dict[str, Any] | None:
     """
     if not argv or argv[0] != "serve":
         return None
-    found: dict[str, Any] = {}
-    rest = iter(argv[1:])
-    for arg in rest:
-        key: str
-        value: Any
-        if arg == "--access-log":
-            key, value = "access_log", True
-        else:
-            option, eq, value = arg.partition("=")
-            if option not in _VALUES:
-                return None  # --help, Datasette's options, --token...: typer's
-            key = _VALUES[option]
-            if not eq:
-                value = next(rest, None)
-                if value is None:
-                    return None
-        if key in found:
-            return None
-        found[key] = value
+    found = read_options(argv[1:], _VALUES, {"--access-log": ("access_log", True)})
+    if found is None:
+        return None
     if found.get("db") == "" or found.get("host") == "":
         return None
     if "port" in found:
