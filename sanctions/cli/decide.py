@@ -27,29 +27,6 @@ AuditOption = Annotated[bool, typer.Option(
     "--audit", help="Write every screening to the audit trail (env SANCTIONS_AUDIT=1).")]
 
 
-def serve_decisions(db: Path, decisions: Path | None, token: str | None, audit: bool
-                    ) -> Path:
-    """Set up `serve`'s decisions: the file (created when a token lets the server write it, so
-    Datasette shows it from the start), and the token and audit switch for the plugin, passed
-    in this process's environment (never in metadata, which Datasette publishes)."""
-    import os
-
-    from ..store.decisions import DECISIONS_ENV, decisions_path, open_writable
-
-    path = decisions_path(db, decisions)
-    os.environ[DECISIONS_ENV] = str(path)
-    if token:
-        os.environ["SANCTIONS_TOKEN"] = token
-    if audit:
-        os.environ["SANCTIONS_AUDIT"] = "1"
-    if (token or audit) and not path.exists():
-        try:
-            open_writable(path, db).close()
-        except SanctionsError as exc:
-            fail(str(exc))
-    return path
-
-
 def decide(
     customer_key: Annotated[str, typer.Argument(help="The customer's key (the batch's `id`).")],
     entity_id: Annotated[str, typer.Argument(help="The entity matched, e.g. ofac_sdn:22790.")],

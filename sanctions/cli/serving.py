@@ -67,16 +67,32 @@ def run_serve(db: Path, host: str = "127.0.0.1", port: int = 8001, cors: bool = 
     except SanctionsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    import typer
-
     from ..web.serve import serve
-    from .decide import serve_decisions
 
     print(f"Serving {db} at http://{host}:{port}/", file=sys.stderr, flush=True)
     try:
         path = serve_decisions(db, decisions, token, audit)
-    except typer.Exit as exc:  # it said why in one line
-        return int(exc.exit_code)
+    except SanctionsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     serve(db, host=host, port=port, decisions=path, options=options, metadata=user_metadata,
           access_log=access_log)
     return 0
+
+
+def serve_decisions(db: Path, decisions: Path | None, token: str | None, audit: bool
+                    ) -> Path:
+    """Set up `serve`'s decisions: the file (created when a token lets the server write it, so
+    Datasette shows it from the start), and the token and audit switch for the plugin, passed
+    in this process's environment (never in metadata, which Datasette publishes)."""
+    from ..store.decisions import DECISIONS_ENV, decisions_path, open_writable
+
+    path = decisions_path(db, decisions)
+    os.environ[DECISIONS_ENV] = str(path)
+    if token:
+        os.environ["SANCTIONS_TOKEN"] = token
+    if audit:
+        os.environ["SANCTIONS_AUDIT"] = "1"
+    if (token or audit) and not path.exists():
+        open_writable(path, db).close()  # a SanctionsError says why in one line
+    return path

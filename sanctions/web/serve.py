@@ -134,6 +134,11 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     # imports Datasette: /-/readyz waits for them (sanctions.web.api)
     LANE.start_workers(preload=str(db_path))
     defer_units()
+    if "httpx" not in sys.modules:
+        # httpx (Datasette's test client) imports its own command line, and with it rich and
+        # pygments, when it can: a fifth of the server's start. A None entry makes that import
+        # fail, and httpx then goes without its command line, as it does when rich is missing.
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     from datasette.cli import cli
     from datasette.plugins import pm
 
