@@ -14,12 +14,17 @@ from functools import cache
 from .base import Source
 
 UNKNOWN_PRIORITY = 1_000
+# The package's network code declares no source: not imported to look (requests and urllib3,
+# a tenth of a second of every process that reads the declarations, the server's included)
+NOT_SOURCES = frozenset({"fetch", "fetch_http"})
 
 
 @cache
 def _registry() -> tuple[Source, ...]:
     found: dict[str, Source] = {}
     for info in pkgutil.iter_modules(__path__):
+        if info.name in NOT_SOURCES:
+            continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         source = getattr(module, "SOURCE", None)
         if isinstance(source, Source):

@@ -30,7 +30,7 @@ from ..dates import parse_date
 from ..errors import SourceError
 from ..models import BirthDate, Designation, Name, Nationality, Property, Record, Reward
 from .base import Expected, Report, SnapshotFile, Source, dedupe, read_text
-from .fetch import download
+from .get import download
 from .money import parse_usd
 
 KEY = "fbi_wanted"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..models import Record
 from .base import Expected, Report, SnapshotFile, Source
-from .fetch import download
+from .get import download
 from .ofac_common import parse_ofac
 from .ofac_xml import DATE_FORMATS
 

@@ -33,7 +33,7 @@ from ..errors import SourceError
 from ..models import Designation, Name, NameKind, Property, Record
 from ..normalize import normalize_name
 from .base import Expected, Report, SnapshotFile, Source, dedupe, none_if_blank, read_text
-from .fetch import download
+from .get import download
 from .html_pages import read_html, text_of
 
 KEY = "state_fto"

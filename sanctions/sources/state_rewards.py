@@ -44,7 +44,7 @@ from ..models import (
 )
 from ..normalize import normalize_name
 from .base import Expected, Report, SnapshotFile, Source, dedupe, none_if_blank, read_text
-from .fetch import download
+from .get import download
 from .money import parse_usd
 from .rewards_pages import (
     DATE_FORMATS,

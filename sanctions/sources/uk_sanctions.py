@@ -43,7 +43,7 @@ from ..models import (
     Vessel,
 )
 from .base import Expected, Report, SnapshotFile, Source, dedupe, read_text
-from .fetch import download
+from .get import download
 from .ods import ods_rows
 
 KEY = "uk_sanctions"

@@ -35,7 +35,7 @@ from ..models import (
     Record,
 )
 from .base import Expected, Report, SnapshotFile, Source, dedupe, read_text
-from .fetch import download
+from .get import download
 
 KEY = "un_sc"
 URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
