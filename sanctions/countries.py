@@ -69,18 +69,17 @@ class _ByCategory(dict[int, int | None]):
 _BY_CATEGORY = _ByCategory()
 
 
-def _normalize(text: str, latin: bool | None = None) -> str | None:
-    """normality.normalize(text, latinize=True), as countrynames.util.normalize_name calls it.
-    `latin`: whether the text as given was Latin (default: whether `text` is); upper-casing
-    Latin text can leave the script ('µ' → 'Μ'), and such text is not transliterated."""
+def _normalize(text: str) -> str | None:
+    """normality.normalize(text, latinize=True), as countrynames.util.normalize_name calls it."""
     lowered = text.strip().lower()
     if not lowered:
         return None
-    if not (latin if latin is not None else max(lowered) <= _MAX_LATIN):
-        # Other scripts: anyascii (already a dependency) rather than normality's ICU, which
-        # needs a compiled extension. Differs from countrynames only for non-Latin country
-        # names, which no bundled list uses (tests/test_countries.py pins a few).
-        return _normalize(anyascii(text))
+    if max(lowered) > _MAX_LATIN:
+        # normality transliterates (ICU's Any-Latin), which leaves Latin letters as they are:
+        # here anyascii (already a dependency; ICU needs a compiled extension) reads the others.
+        # Differs from countrynames only for non-Latin country names, which no bundled list
+        # uses (tests/test_countries.py pins a few); upper-casing makes 'µ' the Greek 'Μ'.
+        lowered = "".join(anyascii(ch) if ch > _MAX_LATIN else ch for ch in lowered).lower()
     text = unicodedata.normalize("NFKD", lowered).translate(_BY_CATEGORY)
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip(" ")
     return text or None
@@ -108,8 +107,7 @@ def _countrynames(text: str, table: _Table) -> str | None:
     upper = text.upper().strip()
     if upper in table.codes:
         return table.codes[upper]
-    lowered = text.strip().lower()
-    name = _normalize(upper, latin=not lowered or max(lowered) <= _MAX_LATIN)
+    name = _normalize(upper)
     return table.names.get(name) if name else None
 
 
