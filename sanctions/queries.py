@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .countries import country_code
+from .display import is_text
 from .errors import SanctionsError
 from .identifiers import identifier_key
 from .matching import Query
@@ -84,10 +85,8 @@ def _shown(value: str) -> str:
 def _check_text(value: str, key: str) -> None:
     """Refuse a lone surrogate (valid JSON, "\\ud800", but not text): echoed back, it could not
     be encoded, and a web answer would break off mid-response."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise QueryError(f"{key} is not valid text (it has an unpaired surrogate)") from None
+    if not is_text(value):
+        raise QueryError(f"{key} is not valid text (it has an unpaired surrogate)")
 
 
 def _sources(value: Any) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..display import is_text
 from ..errors import SanctionsError
 
 # option -> screen()'s parameter; each takes one value
@@ -126,7 +127,7 @@ def run_single(name: str | None, fields: dict[str, Any], options: dict[str, Any]
 def run(argv: list[str]) -> int | None:
     """The exit status of a plain one-off query, or None when typer must parse `argv`."""
     found = parse(argv)
-    if found is None or not all(encodable(v) for v in found.values() if isinstance(v, str)):
+    if found is None or not all(is_text(v) for v in found.values() if isinstance(v, str)):
         return None  # typer's path gives the not-UTF-8 error
     options = {"source": [], "program": found.get("program"),
                "threshold": found.get("threshold"), "limit": found.get("limit", 10),
@@ -134,12 +135,3 @@ def run(argv: list[str]) -> int | None:
     fields = {key: found.get(key) for key in _FIELDS}
     return run_single(found.get("name"), fields, options, found["db"],
                       found.get("format", "table"), None)
-
-
-def encodable(value: str) -> bool:
-    """False for an argument holding bytes that were not UTF-8 (kept by Python as surrogates)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

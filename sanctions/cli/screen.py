@@ -16,13 +16,14 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from ..display import is_text
 from ..errors import SanctionsError
 from ..store import DEFAULT_DB
 from .batch_input import STDIN, BatchFile, Row
 from .batch_output import CSV_COLUMNS, FORMATS, Output, writing
 from .common import DbOption, ScreenFormat, TypeOption, fail
 from .decide import DecisionsOption
-from .oneoff import encodable, run_single
+from .oneoff import run_single
 
 __all__ = ["CSV_COLUMNS", "EXIT_MATCH", "FORMATS", "screen"]
 
@@ -87,7 +88,7 @@ def screen(
                          ("--birth-date", birth_date), ("--imo", imo), ("--identifier", identifier),
                          ("--program", program),
                          *(("--source", s) for s in source)):
-        if value is not None and not encodable(value):
+        if value is not None and not is_text(value):
             fail(f"{label} is not valid UTF-8")
     if engine == "spark":
         if input is None:

@@ -27,6 +27,7 @@ from datasette.utils.asgi import Request, Response
 
 from .. import screening
 from ..answer import answer as answer_text
+from ..display import is_text
 from .guard import MAX_BODY_BYTES, BodyTimeout, BodyTooLarge, json_bytes
 from .lane import LANE, Busy, lane_status
 from .limits import limits
@@ -63,14 +64,6 @@ def _shown(key: str) -> str:
     return ascii(key)[1:-1] if len(key) <= 40 else ascii(key[:40])[1:-1] + "..."
 
 
-def _is_text(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 class Batch:
     """A POST's queries, each either to be screened (`fields`) or already answered with its
     error (`errors[i]`, the result's JSON text): a bad query costs its own row, not the batch."""
@@ -90,7 +83,7 @@ class Batch:
             self.fail(i, {}, f"a query must be an object, not {_json_type(query)}")
             return
         self.fields.append(query)
-        if isinstance(query.get("id"), str) and not _is_text(query["id"]):
+        if isinstance(query.get("id"), str) and not is_text(query["id"]):
             self.fail(i, query, "id is not valid text (it has an unpaired surrogate)")
             return
         try:
