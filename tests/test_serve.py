@@ -184,3 +184,15 @@ def test_the_unit_registry_is_built_on_first_use() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout == "False 5000.0 meter Quantity\n"
+
+
+def test_datasette_cli_installs_no_rich_tracebacks() -> None:
+    """datasette.cli installs rich's traceback handler (every frame's locals: the names being
+    screened) when rich is installed; the server imports it without, and rich.traceback stays
+    importable for anything else."""
+    code = ("import sys\nfrom sanctions.web.serve import _datasette_cli\n_datasette_cli()\n"
+            "print('rich.traceback' in sys.modules, sys.excepthook is sys.__excepthook__)\n"
+            "import rich.traceback\nprint(rich.traceback.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout == "False True\nrich.traceback\n"

@@ -8,6 +8,8 @@ import os
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from datasette_fixtures import served
+from datasette_fixtures import free_port, ready, served
 
 from sanctions.screening import screen_fields
 from sanctions.store.index import load_index, write_index
@@ -49,7 +51,10 @@ def _cmdline(pid: int) -> str:
 
 
 def workers(parent: int) -> list[int]:
+    """The server's worker processes: forked at its start (the server's own command line) or
+    started later by spawn (a worker replaced)."""
     found = []
+    own = _cmdline(parent)
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -57,7 +62,8 @@ def workers(parent: int) -> list[int]:
             ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == parent and "spawn_main" in _cmdline(int(pid)):
+        if ppid == parent and ("spawn_main" in _cmdline(int(pid))
+                               or _cmdline(int(pid)) == own):
             found.append(int(pid))
     return sorted(found)
 
@@ -143,3 +149,51 @@ def test_answers_from_the_workers_equal_the_library(full_db: Path, tmp_path: Pat
         assert after == expected
         now = set().union(*(open_index_files(p) for p in workers(pid)))
         assert str(new_file) in now
+
+
+def test_forked_workers_end_with_a_killed_server(full_db: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers are forked at the server's start; each closes the server's pipe ends it
+    inherited, so a server killed outright (no clean-up) still leaves no worker behind."""
+    monkeypatch.setenv("SANCTIONS_WORKERS", "2")
+    with served(full_db, timeout=120) as url:
+        pid = server_pid(url)
+        kids = workers(pid)
+        assert len(kids) == 2
+        assert [_cmdline(k) for k in kids] == [_cmdline(pid)] * 2  # forked, not spawned
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(600):
+            if not any(Path(f"/proc/{k}").exists() and _state(k) != "Z" for k in kids):
+                break
+            time.sleep(0.05)
+        assert [k for k in kids if Path(f"/proc/{k}").exists() and _state(k) != "Z"] == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def test_ctrl_c_stops_the_server_and_its_workers_quietly(full_db: Path) -> None:
+    """Ctrl-C reaches the server's whole process group: the server shuts down, its workers end
+    with it, and none of them prints a KeyboardInterrupt traceback."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanctions.cli", "serve", "--db", str(full_db), "--port",
+         str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        env={**os.environ, "SANCTIONS_WORKERS": "2"})
+    with ready(proc, f"http://127.0.0.1:{port}", 120):
+        kids = workers(proc.pid)
+        assert len(kids) == 2
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(60) == 0
+        assert proc.stderr is not None
+        err = proc.stderr.read().decode()
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    for _ in range(600):  # the workers end when their pipe closes
+        if all(_state(k) in ("gone", "Z") for k in kids):
+            break
+        time.sleep(0.05)
+    assert [k for k in kids if _state(k) not in ("gone", "Z")] == []

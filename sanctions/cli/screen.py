@@ -104,7 +104,8 @@ def screen(
         raise typer.Exit(EXIT_MATCH if hit else 2 if bad else 0)
     options: dict[str, Any] = {"source": list(source), "program": program, "threshold": threshold,
                "limit": limit, "decisions": decisions, "audit": audit}
-    if format == "xlsx" and (output is None or output == STDIN) and sys.stdout.isatty():
+    if (format == "xlsx" and (output is None or output == STDIN) and sys.stdout is not None
+            and sys.stdout.isatty()):
         fail("--format xlsx is a binary file: give --output FILE.xlsx (or pipe it)")
     if single:  # the same code as the one-off path that skips typer (cli/oneoff.py)
         fields = {"type": type, "country": country, "birth_date": birth_date, "imo": imo,

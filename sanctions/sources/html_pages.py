@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-
-import lxml.html
-from lxml import etree
-from lxml.html import HtmlElement
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError
+
+if TYPE_CHECKING:  # lxml is imported on first parse: every process that lists the sources
+    from lxml.html import HtmlElement  # imports this module, the server included
 
 _HTML_OPEN = re.compile(r"<html[\s>]", re.IGNORECASE)
 _HTML_CLOSE = re.compile(r"</html\s*>", re.IGNORECASE)
@@ -30,6 +30,9 @@ def parse_html(text: str) -> HtmlElement:
     """
     # Bytes with a fixed encoding: a str with an XML declaration is refused by lxml, and the
     # text is already decoded, so a <meta charset> must not make libxml2 decode it again.
+    import lxml.html
+    from lxml import etree
+
     parser = lxml.html.HTMLParser(encoding="utf-8")
     try:
         return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
@@ -64,6 +67,8 @@ def text_of(element: HtmlElement, breaks: frozenset[str]) -> str:
 
 
 def _texts(element: HtmlElement, breaks: frozenset[str]) -> Iterator[str]:
+    from lxml import etree
+
     # iterwalk, not recursion: a hostile page may nest deeper than Python's recursion limit.
     for event, el in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
         if event == "start":

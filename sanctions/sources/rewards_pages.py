@@ -16,14 +16,15 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from typing import Any
-
-from lxml.html import HtmlElement
+from typing import TYPE_CHECKING, Any
 
 from ..dates import parse_date
 from ..errors import SourceError
 from .base import read_text
 from .html_pages import has_class, parse_html, read_html, text_of
+
+if TYPE_CHECKING:  # lxml itself is imported on first parse (html_pages)
+    from lxml.html import HtmlElement
 
 KEY = "state_rewards"  # the source these pages are read for: its errors name it
 # Dates on target pages ("March 26, 2020") and RFJ's `date_gmt` ("2022-11-14T15:00:00").

@@ -25,8 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from lxml.html import HtmlElement
+from typing import TYPE_CHECKING
 
 from ..dates import parse_date
 from ..errors import SourceError
@@ -35,6 +34,9 @@ from ..normalize import normalize_name
 from .base import Expected, Report, SnapshotFile, Source, dedupe, none_if_blank, read_text
 from .get import download
 from .html_pages import read_html, text_of
+
+if TYPE_CHECKING:  # lxml itself is imported on first parse (html_pages)
+    from lxml.html import HtmlElement
 
 KEY = "state_fto"
 PAGE_URL = "https://www.state.gov/foreign-terrorist-organizations/"

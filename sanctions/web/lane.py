@@ -68,16 +68,23 @@ class Lane:
                          else [Runner(None, local)])
         self._threads: list[threading.Thread | None] = [None] * len(self._runners)
 
-    def start_workers(self, preload: str | None = None) -> None:
+    def start_workers(self, preload: str | None = None, fork: bool = False) -> None:
         """Start the worker processes now (at server start), not on the first query; each
-        opens the index file of the database `preload` before it says it is ready."""
+        opens the index file of the database `preload` before it says it is ready. `fork`:
+        forked from this process (`sanctions serve`, before it runs any other thread)."""
         with self._cond:
+            started: list[Worker] = []
             for runner in self._runners:
                 worker = runner.worker
                 if worker is not None and worker.process is None and not worker.starts:
-                    worker.start(preload)
+                    # every process first, forked while no thread runs; their watchers after
+                    worker.start(preload, fork=fork,
+                                 inherited=[w.conn for w in started if w.conn is not None])
+                    started.append(worker)
                 elif worker is not None:
                     worker.usable()
+            for worker in started:
+                worker.watch()
 
     def workers_settled(self) -> bool:
         """Every worker process ready (or not worth waiting for): /-/readyz."""

@@ -124,22 +124,39 @@ def defer_units() -> None:
     datasette.vendored.pint = stand_in  # type: ignore[attr-defined]
 
 
+def _datasette_cli() -> Any:
+    """Datasette's command line, without rich's traceback handler: datasette.cli installs it
+    (with every frame's local variables) when rich is installed, a tenth of the server's start
+    for rich and pygments, and a crash would print the names being screened. Blocked for this
+    import only, so that anything else may still use rich.traceback."""
+    blocked = "rich.traceback" not in sys.modules
+    if blocked:
+        sys.modules["rich.traceback"] = None  # type: ignore[assignment]
+    try:
+        from datasette.cli import cli
+    finally:
+        if blocked and sys.modules.get("rich.traceback", False) is None:
+            del sys.modules["rich.traceback"]
+    return cli
+
+
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
           config: dict[str, Any] | None = None, decisions: Path | None = None,
           options: Sequence[str] = (), metadata: dict[str, Any] | None = None,
           access_log: bool = False) -> None:
     from .lane import LANE
 
-    # the workers import the matcher and open the index on the other cores while this process
-    # imports Datasette: /-/readyz waits for them (sanctions.web.api)
-    LANE.start_workers(preload=str(db_path))
+    # the workers, forked (they share the matcher this process has imported already), open the
+    # index on the other core while this process imports Datasette: /-/readyz waits for them
+    # (sanctions.web.api)
+    LANE.start_workers(preload=str(db_path), fork=True)
     defer_units()
     if "httpx" not in sys.modules:
         # httpx (Datasette's test client) imports its own command line, and with it rich and
         # pygments, when it can: a fifth of the server's start. A None entry makes that import
         # fail, and httpx then goes without its command line, as it does when rich is missing.
         sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-    from datasette.cli import cli
+    cli = _datasette_cli()
     from datasette.plugins import pm
 
     register_plugin()
