@@ -57,6 +57,12 @@ def main() -> None:
         from .app import app
 
         app()
+    except SystemExit as exc:
+        # click ends a write to a reader gone away (`| head`) with 1, quietly, its streams
+        # wrapped so nothing more fails: 1 is "a match" here, so such an end is 2
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            sys.exit(2)
+        raise
     except Exception as exc:
         if os.environ.get("SANCTIONS_DEBUG"):
             raise
@@ -68,7 +74,7 @@ def main() -> None:
 
 def _oneoff() -> int | None:
     """The exit status of a plain one-off query, None when typer must run the command. Ctrl-C
-    and a closed stdout end as they do under typer (130; 1, quietly)."""
+    and a reader gone away end as they do under typer (130; 2, quietly)."""
     from .oneoff import run
     from .serving import parse_serve, run_serve
 
@@ -82,4 +88,4 @@ def _oneoff() -> int | None:
     except OSError as exc:
         if exc.errno != errno.EPIPE:
             raise
-        return 1
+        return 2  # never 1, "a match"; the reader has gone away, so no line for it either

@@ -33,6 +33,9 @@ class Output:
         self.path, self.tmp = path, None
         self.name = str(path) if path else "standard output"
         if path is None:
+            if sys.stdout is None:  # started with it closed (`>&-`): Python set it to None
+                raise SanctionsError("cannot write standard output: it is closed; redirect "
+                                     "it or give --output FILE")
             self.fh = _stdout(data)
             return
         if path.is_dir():
@@ -177,6 +180,11 @@ def writing(out: Output, fmt: str, single: bool, columns: list[str]) -> Iterator
         writer = Writer(out, fmt, single, columns)
         yield writer
         writer.close()
+    except OSError as exc:
+        out.discard()
+        if out.path is None and exc.errno == errno.EPIPE:  # a table written straight out
+            raise out.error(exc) from exc  # exit 2 with a line, never 1 ("a match")
+        raise
     except BaseException:
         out.discard()
         raise

@@ -5,6 +5,8 @@ rich markup ("[b]Vladimir Putin[/b]" stays those characters)."""
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from typing import Any, TextIO
 
@@ -20,9 +22,18 @@ def _money(amount: int | None) -> str:
     return "-" if amount is None else f"${amount:,}"
 
 
+class _Console(Console):
+    """rich's console, except that a reader gone away (`| head`) is an error like any other
+    failed write: rich would exit 1, which `sanctions screen` means as "a match"."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def _console(out: TextIO | None = None, width: int | None = None) -> Console:
     # No emoji codes (":flag_ru:" in a name stays text) and no highlighting: data prints as is.
-    return Console(file=out, width=width, emoji=False, highlight=False)
+    return _Console(file=out, width=width, emoji=False, highlight=False)
 
 
 def _cells(*values: Any) -> list[str]:
