@@ -191,7 +191,10 @@ def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB, *,
     if version and dv is not None:
         result["data_version"] = dv
     from .store.audit import reviewed
+    from .store.decisions import customer_key
 
+    if customer_key(fields) is None:  # no customer key: no decision applies to it
+        decisions = False
     return next(reviewed(iter([result]), db, dv, decisions=decisions, audit=audit,
                          surface=surface, options=options_in_force(fields)))
 

@@ -6,7 +6,9 @@ the tests exercise the real schema, FTS and writer, not a mock.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -155,6 +157,22 @@ def register_plugin() -> None:
 @pytest.fixture(scope="session")
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_db(tmp_path_factory.mktemp("ds") / "sanctions.db")
+
+
+@pytest.fixture
+def db_copy(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixture database of a test's own (decisions and the audit trail go
+    beside it), with neither switched on or moved by the environment."""
+    monkeypatch.delenv("SANCTIONS_DECISIONS", raising=False)
+    monkeypatch.delenv("SANCTIONS_AUDIT", raising=False)
+    copy = tmp_path / "sanctions.db"
+    shutil.copy(db_path, copy)
+    return copy
+
+
+def sha(path: Path) -> str:
+    """A file's content hash: the published database must not change under decisions."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ JSON lines since a date or a build."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import shutil
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 from datasette.app import Datasette
-from datasette_fixtures import make_db, register_plugin
+from datasette_fixtures import make_db, register_plugin, sha
 from typer.testing import CliRunner
 
 from sanctions.cli import app
@@ -32,16 +31,8 @@ BUILD = "2026-06-03T00:00:00+00:00"
 
 
 @pytest.fixture
-def db(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("SANCTIONS_DECISIONS", raising=False)
-    monkeypatch.delenv("SANCTIONS_AUDIT", raising=False)
-    copy = tmp_path / "sanctions.db"
-    shutil.copy(db_path, copy)
-    return copy
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def db(db_copy: Path) -> Path:
+    return db_copy
 
 
 def rows(db: Path, **kw: Any) -> list[dict[str, Any]]:

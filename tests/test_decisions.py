@@ -5,7 +5,6 @@ from the library, the CLI and over HTTP with a token. The published file is neve
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from datasette.app import Datasette
-from datasette_fixtures import RECORDS, free_port, make_db, register_plugin
+from datasette_fixtures import RECORDS, free_port, make_db, register_plugin, sha
 from typer.testing import CliRunner
 
 from sanctions.cli import app
@@ -43,18 +42,9 @@ TREN = "ofac_sdn:49756"
 NORD = "ofac_sdn:56706"
 
 
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.fixture
-def db(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the fixture database of its own (decisions go beside it)."""
-    monkeypatch.delenv("SANCTIONS_DECISIONS", raising=False)
-    monkeypatch.delenv("SANCTIONS_AUDIT", raising=False)
-    copy = tmp_path / "sanctions.db"
-    shutil.copy(db_path, copy)
-    return copy
+def db(db_copy: Path) -> Path:
+    return db_copy
 
 
 def rebuild_with_changed_tren(db: Path) -> None:

@@ -24,6 +24,8 @@ every hit a full screen reports.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 import unicodedata
@@ -32,6 +34,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 # name_tokens' own steps (its reading of a character, its apostrophes), applied to a whole file
 from ..normalize import (
@@ -64,6 +67,12 @@ _SPELLED = frozenset(VARIANTS)
 # normalize.phonetic_key's rules, each word a line: '^' and '$' at each line's start and end
 _PHONETIC_LINES = [(re.compile(rx.pattern, re.M), rep) for rx, rep in _PHONETIC]
 _FORM_STARTS = frozenset(form[0] for form in LEGAL_FORMS)
+# What of a word its romanisation key always keeps (normalize._PHONETIC): letters its rules
+# may drop are dropped ('kh' is 'h', 'ph' 'f', 'dj' 'j', 'c' and 'q' become others, vowels
+# go), 'w' is 'v', 'z' is 's', 'x' is 'ks' (of which the 'k' is kept here: 'xx' is one 'x')
+_FIRM = str.maketrans({**dict.fromkeys("aeiouyhkdpcq"), "w": "v", "z": "s", "x": "k"})
+_RUNS = re.compile(r"(.)\1+")
+_NO_VOWELS = str.maketrans(dict.fromkeys("aeiou"))
 _VESSEL_STARTS = frozenset(prefix[0] for prefix in VESSEL_PREFIXES)
 # What a romanisation key (normalize._PHONETIC) can start with, by a word's first letter.
 _KEY_STARTS = {**dict.fromkeys("aeiouy", "a"), "c": "sk", "q": "k", "x": "k", "z": "s", "w": "v",
@@ -126,28 +135,37 @@ def _other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]
     from .query import listed_spellings
 
     # only a name with a word that has another spelling is respelled: each word looked at once
-    spelled = {w for w in {w for n in names for w in clean_text(n).split()}
-               if spelling_variants(w)}
+    texts = [clean_text(n) for n in names]
+    spelled = {w for w in {w for t in texts for w in t.split()} if spelling_variants(w)}
     # listed_spellings respells each word on its own: each distinct word once, for the file
     respell = {w: listed_spellings(w, index)[0] for w in spelled}
+    # the names in a script read otherwise, found in one pass over the file (a name a line)
+    lines = "\n".join(texts)
+    starts = [0, *itertools.accumulate(len(t) + 1 for t in texts)]
+    hanzi = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANZI.finditer(lines)}
+    abjad = {bisect.bisect_right(starts, m.start()) - 1 for m in _ABJAD.finditer(lines)}
     memo: dict[str, list[Any]] = {}
+    read: dict[str, list[list[str]]] = {}  # a name written twice is read once
     out: dict[int, list[list[str]]] = {}
-    for k, name in enumerate(names):
+    for k in sorted(abjad | hanzi | {k for k, t in enumerate(texts)
+                                     if not spelled.isdisjoint(t.split())}):
         forms = []
-        text = clean_text(name)
+        text = texts[k]
         if not spelled.isdisjoint(words := text.split()):
             respelled = [respell.get(w, w) for w in words]
             if respelled != words:
                 forms.append(name_tokens(" ".join(respelled)))
-        if _HANZI.search(text):
+        if k in hanzi:
             try:
                 from .query import hanzi_joined  # type: ignore[attr-defined]
             except ImportError:  # no such reading in this matcher
                 pass
             else:
                 forms.append(hanzi_joined(text))
-        if _ABJAD.search(text):
-            forms += _readings(text, index, memo)
+        if k in abjad:
+            if (found := read.get(text)) is None:
+                found = read[text] = _readings(text, index, memo)
+            forms += found
         if forms:
             out[k] = forms
     return out
@@ -196,12 +214,14 @@ class _Words:
     def __init__(self, index: Index, tokens: Sequence[Sequence[str]], cfg: MatchConfig) -> None:
         self.index, self.cfg = index, cfg
         wanted = {t for toks in tokens for t in toks}
+        # whether a word is listed is the whole database's answer (store.index._Listed)
+        listed_words = getattr(index.vocab, "whole", index.vocab)
         self.splits = _splits(index, wanted)
         pairs = {p for toks in tokens for p in zip(toks, toks[1:], strict=False)}
         pairs.update(p for toks in tokens if any(t in self.splits for t in toks)
                      for form in self._split(toks) for p in zip(form, form[1:], strict=False))
         # two words are tried joined as the matcher tries them (Index.alternatives)
-        tried = {a + b for a, b in pairs if a + b in index.vocab or index.joinable(a, b)}
+        tried = {a + b for a, b in pairs if a + b in listed_words or index.joinable(a, b)}
         wanted |= tried | {p for parts in self.splits.values() for p in parts}
         maybe = _maybe_like(index, wanted)
         index.similar(maybe, cfg)
@@ -280,9 +300,9 @@ def _prefixed(index: Index, words: Iterable[str]) -> set[str]:
 
 def _maybe_like(index: Index, words: set[str]) -> set[str]:
     """The words `Index.similar` may find listed words like (a superset, found in bulk): a
-    fuzz.ratio at the matcher's pre-filter (a point lower) to one of the index's words or to a
-    spelling of one, or a spelling group, romanisation or vowel-fold key of one. Only these are
-    looked up one by one."""
+    fuzz.ratio at the matcher's pre-filter (a point lower) and the OSA similarity it keeps to one
+    of the index's words or to a spelling of one, or a spelling group, romanisation or
+    vowel-fold key of one. Only these are looked up one by one."""
     c = DEFAULT_CONFIG.token_floor
     cut = math.floor(100 * (1 - 2 * (1 - c) / (1 + c))) - 1
     listed = set(index.vocab_list)
@@ -292,7 +312,13 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     if targets and todo:
         scores = process.cdist(todo, targets, scorer=fuzz.ratio, score_cutoff=cut,
                                dtype=np.uint8)
-        out.update(todo[i] for i in np.flatnonzero(np.asarray(scores).max(axis=1)).tolist())
+        some = [todo[i] for i in np.flatnonzero(np.asarray(scores).max(axis=1)).tolist()]
+        # then the scorer's own similarity, which `similar` keeps a word at (a hair lower: it
+        # rounds), for the few the ratio lets through
+        if some:
+            sims = process.cdist(some, targets, scorer=OSA.normalized_similarity,
+                                 score_cutoff=c - 1e-3, dtype=np.float32)
+            out.update(some[i] for i in np.flatnonzero(np.asarray(sims).max(axis=1)).tolist())
     groups, keys, eq = index.by_group, index.by_key, equivalents()
     # a spelling group of one of its words
     out.update(t for t in words & eq.keys() if len(t) >= 5 and any(g in groups for g in eq[t]))
@@ -302,12 +328,32 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     firsts = {c for c in {t[0] for t in todo if t}
               if not starts.isdisjoint(_KEY_STARTS.get(c, c))}
     some = [t for t in todo if len(t) >= 5 and t[0] in firsts and t.isalpha()]
+    some = _may_key(some, [k for k in keys if k and not k.startswith("=")])
     out.update(t for t, k in zip(some, _phonetic_keys(some), strict=True) if k in keys)
-    # a vowel-fold key of one: vowel_fold is one substitution within a word, all at once
+    # a vowel-fold key of one: vowel_fold changes only long vowels, so a word has one of these
+    # keys only if its consonants are one's (all worked out at once)
     folds = {k[1:] for k in keys if k.startswith("=")}
-    out.update(t for t, f in zip(todo, vowel_fold("\n".join(todo)).split("\n"), strict=True)
-               if f in folds and len(t) >= 4 and t.isalpha())
+    bare = {f.translate(_NO_VOWELS) for f in folds}
+    some = [t for t, b in zip(todo, "\n".join(todo).translate(_NO_VOWELS).split("\n"),
+                              strict=True) if b in bare and len(t) >= 4 and t.isalpha()]
+    out.update(t for t, f in zip(some, vowel_fold("\n".join(some)).split("\n"), strict=True)
+               if f in folds)
     return out
+
+
+def _may_key(words: list[str], keys: list[str]) -> list[str]:
+    """The words whose romanisation key may be one of these keys: `phonetic_key` keeps the
+    letters no rule of its drops, in order ('w' as 'v', 'z' as 's', 'x' as 'ks'), so those of a
+    word must be a subsequence of its key (runs read as one, as its first rule reads them)."""
+    seqs: set[str] = set()
+    for key in keys:
+        if len(key) > 12:  # too many subsequences to list: no word is left out
+            return words
+        seqs.update(_RUNS.sub(r"\1", "".join(c for c, keep in zip(key, mask, strict=True)
+                                               if keep))
+                    for mask in itertools.product((0, 1), repeat=len(key)))
+    firm = _RUNS.sub(r"\1", "\n".join(words).translate(_FIRM)).split("\n")
+    return [t for t, f in zip(words, firm, strict=True) if f in seqs]
 
 
 def _phonetic_keys(words: list[str]) -> list[str]:
