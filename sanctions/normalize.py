@@ -242,25 +242,25 @@ def reading(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def equivalents() -> dict[str, frozenset[int]]:
-    """Spellings of one name (sanctions/data/names/equivalents.tsv, from rigour): each token's
-    name groups. Two tokens sharing a group are the same name in another romanisation."""
-    path = Path(__file__).parent / "data" / "names" / "equivalents.tsv"
+    """Spellings of one name (data/names/equivalents.tsv, from rigour, and east_slavic.tsv,
+    curated: 'serhiy' / 'sergei', which rigour keeps apart): each token's name groups (line
+    numbers, the second file's past the first's). Two tokens sharing one are one name."""
     groups: dict[str, set[int]] = {}
-    for g, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-        if line and not line.startswith("#"):
-            for t in line.split("\t")[1].split():
-                groups.setdefault(VARIANTS.get(t, t), set()).add(g)
+    for base, name in ((0, "equivalents.tsv"), (1_000_000, "east_slavic.tsv")):
+        path = Path(__file__).parent / "data" / "names" / name
+        for g, line in enumerate(path.read_text(encoding="utf-8").splitlines(), base):
+            if line and not line.startswith("#"):
+                for t in line.split("\t")[1].split():
+                    groups.setdefault(VARIANTS.get(t, t), set()).add(g)
     return {t: frozenset(gs) for t, gs in groups.items()}
 
 
 @lru_cache(maxsize=1)
 def common_names() -> frozenset[str]:
-    """Given names and surnames borne in many countries (sanctions/data/names/common.tsv, from
-    Faker's national name lists): words two namesakes share more often than not."""
+    """Names many people bear (data/names/common.tsv: the lists' own, the US Census')."""
     path = Path(__file__).parent / "data" / "names" / "common.tsv"
-    return frozenset(line.split("\t")[0] for line in
-                     path.read_text(encoding="utf-8").splitlines()
-                     if line and not line.startswith("#"))
+    return frozenset(line.split("\t")[0] for line in path.read_text(encoding="utf-8")
+                     .splitlines() if line and not line.startswith("#"))
 
 
 _PHONETIC = [(re.compile(a), b) for a, b in (
@@ -290,17 +290,18 @@ def phonetic_key(token: str) -> str:
     return key
 
 
-# Other romanisations of Slavic names, to the English-style ones the lists use: Polish
-# ('Kalasznikow Iwanowicz'), German ('Naskewitsch'), French ('Roussanov Georgievitch').
-_ROMANISATIONS = [(re.compile(a), b) for a, b in (
-    (r"tsch", "ch"), (r"sch", "sh"), (r"tch", "ch"), (r"sz", "sh"), (r"cz", "ch"), (r"rz", "zh"),
-    (r"w", "v"), (r"ou", "u"), (r"(.)\1", r"\1"))]
 _GLUED_FORM = re.compile(r"(?:ooo|oao|zao|pao|tov|ojsc|cjsc|pjsc|jsc|llc)(?=[a-z])")
-# a legal form glued to the end of a name or between two of its words (four letters or more
-# before it, and after it if anything)
+# a legal form glued to the end of a name or between two words (4+ letters before, and after)
 _GLUED_AFTER = re.compile(r"(?<=[a-z]{4})(company|co)?(limited|ltd|llc|ooo|doo|inc|corp|gmbh|"
                           r"jsc|plc|llp|srl|sarl|bhd|fzco|fze)(?=[a-z]{4,}|$)")
-_ROMANISED = re.compile(r"tsch|tch|sz|cz|rz|ou|[oe]w(?:a|icz|itsch)?$")
+# Other romanisations, to the English-style ones the lists use: of Slavic names, Polish
+# ('Kalasznikow'), German ('Naskewitsch'), French ('Roussanov'); of Arabic, French ('Djaych').
+_SYSTEMS = [(re.compile(gate), [(re.compile(a), b) for a, b in rules]) for gate, rules in (
+    (r"tsch|tch|sz|cz|rz|ou|[oe]w(?:a|icz|itsch)?$", (
+        (r"tsch", "ch"), (r"sch", "sh"), (r"tch", "ch"), (r"sz", "sh"), (r"cz", "ch"),
+        (r"rz", "zh"), (r"w", "v"), (r"ou", "u"), (r"(.)\1", r"\1"))),
+    (r"^(?=.{5})(?=.*(?:dj|ch|ou|ss))", ((r"dj", "j"), (r"ch", "sh"), (r"ou", "u"),
+                                         (r"ss", "s"))))]  # 5+ letters: not 'mach' (machinery)
 # Arabic letters written plainly or with their seat ('السعادى' for 'السعادي', 'اغا' for 'آغا')
 _ARABIC_FOLDS = ((re.compile("ى$"), "ي"), (re.compile("ه$"), "ة"), (re.compile("^ا"), "آ"),
                  (re.compile("^ا"), "أ"), (re.compile("^ا"), "إ"), (re.compile("[أإآ]"), "ا"),
@@ -308,10 +309,9 @@ _ARABIC_FOLDS = ((re.compile("ى$"), "ي"), (re.compile("ه$"), "ة"), (re.compi
 
 
 def spelling_variants(word: str) -> list[str]:
-    """Other spellings of one query word that a list may use: Arabic letters with another
-    seat, Slavic names in English-style romanisation, a legal form glued to the name. The
-    query keeps a variant only where it is listed and the word as written is not
-    (`sanctions.matching.query`)."""
+    """Other spellings of one query word a list may use: Arabic letters with another seat,
+    Slavic or Arabic names in English-style romanisation, a legal form glued to the name. The
+    query keeps the first listed one where the word as written is not listed (`query`)."""
     out: list[str] = []
     if any("\u0600" <= ch <= "\u06ff" for ch in word):
         for rx, rep in _ARABIC_FOLDS:
@@ -325,11 +325,12 @@ def spelling_variants(word: str) -> list[str]:
                        f"{v[m.end():]}".strip() for m in _GLUED_AFTER.finditer(v)
                        for k in ((1, 2) if m.group(1) else (2,))]:  # 'tobacco' keeps its 'co'
         return glued_after  # 'SURGUTMEBELOOO', 'KOMINVEXDOOBEOGRAD'
-    if not _ROMANISED.search(v):  # a typo is no romanisation: 'kiwaa' stays, no 'kiva'
-        return []
-    for rx, rep in _ROMANISATIONS:
-        v = rx.sub(rep, v)
-    return [v] if v != word.casefold() else []
+    for gate, rules in _SYSTEMS:
+        r = v
+        for rx, rep in rules if gate.search(v) else ():  # a typo is no romanisation: 'kiwaa'
+            r = rx.sub(rep, r)  # stays, no 'kiva'
+        out += [r] if r != v and r not in out else []
+    return out
 
 
 def clean_text(text: str) -> str:

@@ -367,3 +367,25 @@ def test_full_names_of_namesakes_still_match() -> None:
                             ("김정은", "ofac_sdn:20157")):
         m = match(NAMESAKES, Query(query), limit=1)[0]
         assert (m.entity.id, m.score) == (expected, 1.0)
+
+
+def slavic_index() -> Index:
+    """Real OFAC rows with Russian given names and patronymics."""
+    rows = [("ofac_sdn:35026", "person", "YERSHOV, Sergey Aleksandrovich"),
+            ("ofac_sdn:24309", "person", "PATRUSHEV, Nikolai Platonovich"),
+            ("ofac_sdn:42087", "organization",
+             "JOINT STOCK COMPANY VLADIMIR PRODUCTION AMALGAMATION TOCHMASH")]
+    entities = [Entity(i, i.split(":")[0], i.split(":")[1], t, n) for i, t, n in rows]
+    return Index.build(entities, [NameRow(k, e.name, "primary") for k, e in enumerate(entities)])
+
+
+@pytest.mark.parametrize(("query", "expected", "score"), [
+    ("Serhiy Oleksandrovych Yershov", "ofac_sdn:35026", 0.9682),  # Ukrainian forms
+    ("Mykola Patrushev", "ofac_sdn:24309", 0.9202),
+    ("JSC Volodymyr Production Amalgamation Tochmash", "ofac_sdn:42087", 0.988),
+    ("Oleksiy Yershov", "ofac_sdn:35026", 0.4117),  # another name: Aleksei, not Sergei
+])
+def test_ukrainian_and_russian_forms_are_one_name(query: str, expected: str,
+                                                  score: float) -> None:
+    m = match(slavic_index(), Query(query), limit=1)[0]
+    assert (m.entity.id, m.score) == (expected, score)

@@ -125,6 +125,13 @@ def test_equivalents_table_groups_spellings() -> None:
     assert eq["oleksandr"] & eq["olexander"]
     assert eq["natalya"] & eq["natalia"]
     assert not eq.get("hasan", frozenset()) & eq.get("husayn", frozenset())
+    # east_slavic.tsv: a Ukrainian or Belarusian name and its Russian form, which rigour's
+    # data keep apart
+    for uk, ru in (("serhiy", "sergei"), ("mykola", "nikolai"), ("oleksandr", "aleksandr"),
+                   ("petro", "pyotr"), ("volodymyrovych", "vladimirovich"),
+                   ("mykolaivna", "nikolaevna"), ("uladzimir", "volodymyr")):
+        assert eq[uk] & eq[ru], (uk, ru)
+    assert not eq["serhiy"] & eq["mykola"]
 
 
 @pytest.mark.parametrize(("word", "expected"), [
@@ -135,9 +142,17 @@ def test_equivalents_table_groups_spellings() -> None:
     ("Kiwaa", []),  # a typo is no romanisation
     ("Dawson", []),
     ("السعادى", ["السعادي"]),  # alef maqsura for the final ya
+    ("Djaych", ["jaysh"]),  # French for Arabic
+    ("Assaib", ["asaib"]),
+    ("Mach", []),  # four letters: an abbreviation ('Machinery'), not French
 ])
 def test_spelling_variants(word: str, expected: list[str]) -> None:
     assert spelling_variants(word)[:1] == expected
+
+
+def test_spelling_variants_try_each_system() -> None:
+    """A word both Slavic and French rules apply to gets both readings, Slavic first."""
+    assert spelling_variants("Moudjahideen") == ["mudjahiden", "mujahideen"]
 
 
 def test_common_names_table() -> None:

@@ -77,6 +77,7 @@ class Written(NamedTuple):
     last_vowel: bool | None = None
     script: str = ""  # 'arabic', 'hebrew' or '' (another script)
     gaps: tuple[str, ...] = ()  # the long vowels written after each consonant ('' for none)
+    alts: tuple[str, ...] = ()  # other keys it may have (a Hangul ㄹ: 'l' or 'r', `hangul`)
 
 
 def _apply(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
@@ -232,7 +233,7 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True
     common: list[set[str]] = []
     strong: list[np.ndarray] = []
     for w in words:
-        keys = _keys(w.key, loose, w.last_vowel is None)
+        keys = [*_keys(w.key, loose, w.last_vowel is None), *w.alts]
         spell.append({s for k in keys for s in by_key.get(k, ())[:_MAX_SPELLINGS]})
         ids = [idx.vocab[s] for s in spell[-1]]
         if not ids or int(idx.tables.df[ids].sum()) > _MAX_NAMES:

@@ -21,6 +21,8 @@ from ..normalize import (
 )
 from .config import DEFAULT_CONFIG, MatchConfig
 from .consonants import JOINING, abjad_words, consonant_readings, is_abjad, joined, misread_words
+from .hangul import hangul_joined, hangul_written, has_hangul_word
+from .hangul import misread as hangul_misread
 from .types import Prepared, Query
 
 if TYPE_CHECKING:
@@ -77,7 +79,16 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
         same = p.vessel_alternatives is p.alternatives
         p.alternatives = [*p.alternatives, hanzi]  # '卢卡申科' LU KA SHEN KE: LUKASHENKA
         p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
-    if idx is not None and tokens and is_abjad(text):
+    if idx is not None and has_hangul_word(text) and (foreign := hangul_joined(text)) != tokens:
+        same = p.vessel_alternatives is p.alternatives
+        p.alternatives = [*p.alternatives, foreign]  # '루카셴코' RU KA SYEN KO: LUKASHENKO
+        p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
+        p.reading += f"; also read as a foreign name in Hangul: {' '.join(foreign)!r}"
+    read: list[tuple[list[str], int]] = []
+    if idx is not None and tokens and has_hangul_word(text):  # '람잔 카디로프' RAMZAN KADYROV
+        korean = hangul_written(text)
+        read = [(r, hangul_misread(korean, r)) for r, _ in consonant_readings(korean, idx)]
+    elif idx is not None and tokens and is_abjad(text):
         written = abjad_words(text)
         read = [(r, misread_words(written, r, same))
                 for r, same in consonant_readings(written, idx)]
@@ -86,13 +97,13 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
             one = [joined(written)]  # 'حزب الله' for HIZBALLAH: the words as one
             read += [(r, misread_words(one, r, same))
                      for r, same in consonant_readings(one, idx, False)]
-        if read:
-            p.read_from = len(p.alternatives)
-            p.alternatives = p.vessel_alternatives = [*p.alternatives, *(r for r, _ in read)]
-            p.read_factors = [cfg.consonant_reading_factor * cfg.misread_vowel_factor ** n
-                              for _, n in read]
-            p.reading += "; read by its consonants as " + ", ".join(
-                repr(" ".join(r)) for r, _ in read)
+    if read:
+        p.read_from = len(p.alternatives)
+        p.alternatives = p.vessel_alternatives = [*p.alternatives, *(r for r, _ in read)]
+        p.read_factors = [cfg.consonant_reading_factor * cfg.misread_vowel_factor ** n
+                          for _, n in read]
+        p.reading += "; read by its consonants as " + ", ".join(
+            repr(" ".join(r)) for r, _ in read)
     return p
 
 
