@@ -6,7 +6,8 @@ one (`Index.similar`: the same similarity, spellings and equivalents), words joi
 (`Index.alternatives`), a word split into listed words (`Index.split`), a word a name writes as
 several (`Index.joined_names`) or a word cut short (`Index.prefixed`), in each form `prepare`
 tries the query in (respelled as a list spells it, Chinese characters read as one word, an
-abjad read by its consonants: `_other_forms` asks the matcher's own functions); its name score
+abjad or a Hangul foreign name read by its consonants, Hangul words read as a foreign name's:
+`_other_forms` asks the matcher's own functions); its name score
 is at most half the share of the query's word weight that pairs with listed words, plus one
 half (`features.feature_name`), and the qualifiers add at most their bonuses. A word inside a
 listed one (`features.feature_joined` compares unpaired words joined) or abbreviating one
@@ -63,6 +64,7 @@ _ABJAD = re.compile("[\u0590-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]")
 _NON_ALNUM_LINES = re.compile(r"[^0-9a-z\n]+")
 _GREEK = re.compile("[\u0370-\u03ff]")
 _HANZI = re.compile("[\u3400-\u9fff]{3,}")  # query.hanzi_joined reads such runs as one word
+_HANGUL = re.compile("[\uac00-\ud7a3]{2}")  # a Hangul word a foreign name may be (matching.hangul)
 _SPELLED = frozenset(VARIANTS)
 # normalize.phonetic_key's rules, each word a line: '^' and '$' at each line's start and end
 _PHONETIC_LINES = [(re.compile(rx.pattern, re.M), rep) for rx, rep in _PHONETIC]
@@ -131,7 +133,8 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
 def _other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]]:
     """The other forms `prepare` may try a name in, by position: a word respelled as a list
     spells it (query.listed_spellings), Chinese characters read as one word
-    (query.hanzi_joined), an abjad name read as one of the index's names by its consonants."""
+    (query.hanzi_joined), an abjad name read as one of the index's names by its consonants,
+    a Hangul one as a foreign name (matching.hangul)."""
     from .query import listed_spellings
 
     # only a name with a word that has another spelling is respelled: each word looked at once
@@ -144,10 +147,11 @@ def _other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]
     starts = [0, *itertools.accumulate(len(t) + 1 for t in texts)]
     hanzi = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANZI.finditer(lines)}
     abjad = {bisect.bisect_right(starts, m.start()) - 1 for m in _ABJAD.finditer(lines)}
+    hangul = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANGUL.finditer(lines)}
     memo: dict[str, list[Any]] = {}
     read: dict[str, list[list[str]]] = {}  # a name written twice is read once
     out: dict[int, list[list[str]]] = {}
-    for k in sorted(abjad | hanzi | {k for k, t in enumerate(texts)
+    for k in sorted(abjad | hanzi | hangul | {k for k, t in enumerate(texts)
                                      if not spelled.isdisjoint(t.split())}):
         forms = []
         text = texts[k]
@@ -166,6 +170,8 @@ def _other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]
             if (found := read.get(text)) is None:
                 found = read[text] = _readings(text, index, memo)
             forms += found
+        if k in hangul:
+            forms += _hangul_forms(text, index)
         if forms:
             out[k] = forms
     return out
@@ -193,6 +199,24 @@ def _readings(name: str, index: Index, memo: dict[str, list[Any]]) -> list[list[
     return [list(r) for r, _ in read]
 
 
+def _hangul_forms(text: str, index: Index) -> list[list[str]]:
+    """The forms `prepare` may add to a name with a Hangul word: the foreign name it may
+    write, read as one word a word, and its consonant readings against the index (a word with
+    every consonant key it may have)."""
+    try:
+        from .consonants import consonant_readings
+        from .hangul import hangul_joined, hangul_written, has_hangul_word
+    except ImportError:  # no such readings in this matcher
+        return []
+    if not has_hangul_word(text):
+        return []
+    forms = [hangul_joined(text)]
+    written = hangul_written(text)
+    if _spelled(written, index):
+        forms += [list(r) for r, _ in consonant_readings(written, index)]
+    return forms
+
+
 def _spelled(written: Sequence[Any], index: Index) -> bool:
     """Whether a word of the index may spell one of these words or all of them as one
     (consonants.consonant_readings reads a name only through such a word)."""
@@ -202,7 +226,8 @@ def _spelled(written: Sequence[Any], index: Index) -> bool:
         return True
     keys = _by_key(index)
     every = [*written, joined(list(written))] if 2 <= len(written) <= 3 else written
-    return any(k in keys for w in every for k in _keys(w.key))
+    # a Hangul word is looked up by other keys too (`alts`: a letter Korean writes two ways)
+    return any(k in keys for w in every for k in (*_keys(w.key), *getattr(w, "alts", ())))
 
 
 class _Words:
