@@ -123,7 +123,7 @@ def screen_query(index: Index, query: Query, *, threshold: float | None = None,
     threshold = config.threshold if options.threshold is None else options.threshold
     # --threshold 0 asks for the best `limit` whatever they score: rescore at least that many
     # the candidates do not depend on `limit` or filters, so neither changes the best match
-    ranked = match(index, query, config, limit=limit * 4)
+    ranked = match(index, query, config, limit=limit * 4, floor=threshold)
     best: dict[str, Match] = {}
     for m in ranked:  # already best first: the first of each cluster wins, priority on ties
         c = m.entity.cluster or m.entity.id

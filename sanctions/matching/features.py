@@ -14,6 +14,7 @@ from rapidfuzz.distance import OSA
 from ..dates import bounds
 from ..normalize import HONORIFICS, LEGAL_CLASSES, common_names
 from .config import MatchConfig
+from .forms import Form, make_form
 from .index import Index
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 from .types import Entity, Prepared
@@ -51,28 +52,43 @@ def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig,
     """Pair each query token with its most similar listed token, best pairs first. The single
     syllables of a query read from Chinese characters or Hangul (`syllables`) pair only with
     words spelled alike: 'yong' is another syllable than 'jong', not a typo of it."""
-    c = idx.tokens[n_i]
-    person = etype == "person"
+    return align_form(make_form(idx, q, cfg, syllables), idx.tokens[n_i], idx.surnames[n_i],
+                      etype == "person", idx, cfg)
+
+
+def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, idx: Index,
+               cfg: MatchConfig) -> Alignment:
+    """`align` of listed tokens `c` (with their `surnames`) with what depends on the query
+    alone found once (`forms.make_form`)."""
+    q = f.q
     found = []
-    for i, a in enumerate(q):
-        near = idx.sims(a, cfg)
-        for j, b in enumerate(c):
-            s = near.get(b, 0.0)
-            if s < cfg.equivalent_similarity and a in syllables:
-                continue
-            if not s and person and (len(a) == 1 or len(b) == 1):
-                s = token_similarity(a, b, cfg, True)
-            if s:
-                found.append((s, i, j))
-    pairs = sorted(found, reverse=True)
+    cols = f.cols
+    for j, b in enumerate(c):  # each listed word against the query words it is similar to
+        hits = cols.get(b)
+        if hits is None:
+            hits = f.column(b)
+        if hits:
+            found += [(s, i, j) for i, s in hits]
+    if person:  # initials: 'n' for 'nicolas', either way round, where no similarity said more
+        nears = f.nears
+        for i in f.initials:
+            a, near = q[i], nears[i]
+            found += [(s, i, j) for j, b in enumerate(c)
+                      if b not in near and (s := token_similarity(a, b, cfg, True))]
+        if f.plain:
+            for j, b in enumerate(c):
+                if len(b) == 1:
+                    found += [(s, i, j) for i in f.plain if b not in nears[i]
+                              and (s := token_similarity(q[i], b, cfg, True))]
+    found.sort(reverse=True)
     used_q: dict[int, tuple[int, float]] = {}
     used_c: set[int] = set()
-    for s, i, j in pairs:
+    for s, i, j in found:
         if s > 0 and i not in used_q and j not in used_c:
             used_q[i] = (j, s)
             used_c.add(j)
-    surnames = idx.surnames[n_i]
-    if person:  # 'Irina' paired with the patronymic initial of 'SOKOLOVA, Natalya I.' while
+    if person and any(len(c[j]) == 1 and len(q[i]) > 1 for i, (j, _) in used_q.items()):
+        # 'Irina' paired with the patronymic initial of 'SOKOLOVA, Natalya I.' while
         # 'Natalya' goes unmatched: a given name the listed one does not have, not an initial
         left = [j for j in range(len(c)) if j not in used_c and len(c[j]) > 1
                 and c[j] not in surnames and c[j].isalpha()]
@@ -80,8 +96,8 @@ def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig,
             if left and len(c[j]) == 1 and len(q[i]) > 1:
                 del used_q[i]
                 used_c.discard(j)
+    syllables = f.syllables
     _abbreviations(q, c, used_q, used_c, cfg, 4 if person else 3, syllables)
-    wq = [idx.weight(t, cfg) for t in q]
     # a matched surname counts more; a left-out one (second surname) no more than a name
     wc = [idx.weight(t, cfg) * (cfg.family_name_weight if t in surnames and j in used_c else 1.0)
           for j, t in enumerate(c)]
@@ -93,9 +109,9 @@ def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig,
     keep = {first} if first is not None and first not in used_c else set()
     if syllables:  # a syllable left out of a Chinese or Korean name leaves another name ('chen
         # huan' is not 'CHEN, Shih Huan'), unless the query spells it ('jin tie san' JIN TIESAN)
-        spelled = {"".join(q[i:k]) for i in range(len(q)) for k in range(i + 1, len(q) + 1)}
+        spelled = f.spellings()
         keep |= {j for j in range(len(c)) if j not in used_c and c[j] not in spelled}
-    return Alignment(q, c, used_q, wq, wc, drop, frozenset(keep), bool(syllables))
+    return Alignment(q, c, used_q, f.wq, wc, drop, frozenset(keep), bool(syllables))
 
 
 def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, float]],
@@ -108,13 +124,19 @@ def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, floa
     if not any(s >= 0.9 and len(c[j]) > 1 and c[j] not in LEGAL_CLASSES
                for j, s in used_q.values()):
         return
+    # 'mad' is no sure start of 'mohamad', 'long' no cut 'longbao'; a word paired as well as a
+    # cut word could be has nothing to replace (only the word looked at changes its pair)
+    sure = max(cfg.prefix_similarity, cfg.abbreviation_similarity)
+    todo = [i for i, a in enumerate(q) if len(a) >= shortest and a.isalpha()
+            and a not in syllables and not (i in used_q and used_q[i][1] >= sure)]
+    if not todo:
+        return
     # 'volodimir' is the cut patronymic 'volodimirovich' only where the listed given name is
     # in the query too; else it is that person's father's name, as a given name
     given_left = any(j not in used_c and len(b) > 1 and not _PATRONYMIC.search(b)
                      for j, b in enumerate(c))
-    for i, a in enumerate(q):
-        if len(a) < shortest or not a.isalpha() or a in syllables:
-            continue  # 'mad' is no sure start of 'mohamad', 'long' no cut 'longbao'
+    for i in todo:
+        a = q[i]
         # a pair made on spelling alone ('nandu' 0.71 of 'nandutu') may be a cut word too
         best = (used_q[i][1], used_q[i][0]) if i in used_q else None
         for j, b in enumerate(c):
@@ -142,12 +164,15 @@ def _in_order(a: str, b: str) -> bool:
     return all(ch in it for ch in a)
 
 
-def feature_extra_words(a: Alignment, idx: Index, etype: str,
-                        cfg: MatchConfig) -> tuple[float | None, str]:
+def feature_extra_words(a: Alignment, idx: Index, etype: str, cfg: MatchConfig,
+                        explain: bool = True) -> tuple[float | None, str]:
     """Query words the listed name does not have, charged by their role: another given name
     is evidence of another person, an extra distinctive word of another company or ship; a
     legal form, title or particle costs nothing, an initial or patronymic little, a common
-    word less than a rare one. Returns the factor applied to the name score."""
+    word less than a rare one. Returns the factor applied to the name score (and no detail
+    unless `explain`)."""
+    if len(a.pairs) == len(a.q):
+        return None, ""  # every query word paired: nothing extra
     factor, said = 1.0, []
     listed_numbers = any(t.isdigit() for t in a.c)
     for i in a.unmatched_q:
@@ -165,23 +190,29 @@ def feature_extra_words(a: Alignment, idx: Index, etype: str,
         else:
             p, role = cfg.extra_word_penalty * rarity, "word"
         factor *= 1 - p
-        said.append(f"{t} ({role})")
+        said.append(f"{t} ({role})" if explain else "")
     if not said:
         return None, ""
-    return round(factor, 4), "not listed: " + ", ".join(said)
+    return round(factor, 4), "not listed: " + ", ".join(said) if explain else ""
 
 
-def feature_name(a: Alignment) -> tuple[float, str]:
+def feature_name(a: Alignment, explain: bool = True) -> tuple[float, str]:
     """Token alignment: each query token paired with its most similar listed token, IDF-weighted
     on both sides; listed tokens the query leaves out (a middle name, a second surname) weigh
-    less when every query token found its pair; surnames weigh more."""
+    less when every query token found its pair; surnames weigh more. No detail unless
+    `explain` (the score is the same)."""
     if not a.q or not a.c:
         return 0.0, "no name tokens"
-    got_q = sum(a.wq[i] * s for i, (_, s) in a.pairs.items())
-    got_c = sum(a.wc[j] * s for j, s in a.pairs.values())
+    wq, wc, pairs = a.wq, a.wc, a.pairs
+    got_q = sum(wq[i] * s for i, (_, s) in pairs.items())
+    got_c = sum(wc[j] * s for j, s in pairs.values())
+    den_c = sum(wc)
+    if a.drop != 1:  # else it takes away 0 * (a finite sum): nothing
+        den_c -= (1 - a.drop) * sum(wc[j] for j in a.unmatched_c if j not in a.keep)
+    score = 0.5 * got_q / sum(wq) + 0.5 * got_c / den_c
+    if not explain:
+        return score, ""
     missing = a.unmatched_c
-    den_c = sum(a.wc) - (1 - a.drop) * sum(a.wc[j] for j in missing if j not in a.keep)
-    score = 0.5 * got_q / sum(a.wq) + 0.5 * got_c / den_c
     parts = [f"{a.q[i]}={a.c[j]} {s:.2f}" for i, (j, s) in sorted(a.pairs.items())]
     parts += [f"{a.q[i]}: no match" for i in a.unmatched_q]
     low = [a.c[j] for j in missing if j not in a.keep] if a.drop < 1 else []
@@ -199,7 +230,10 @@ def feature_joined(a: Alignment, cfg: MatchConfig) -> tuple[float | None, str]:
     # words paired exactly stay; the rest ('alfurqan' paired with 'furqan') are compared joined
     exact = {i: j for i, (j, p) in a.pairs.items() if p == 1.0}
     rq = [i for i in range(len(a.q)) if i not in exact and a.q[i] not in LEGAL_CLASSES]
-    rc = [j for j in range(len(a.c)) if j not in exact.values() and a.c[j] not in LEGAL_CLASSES]
+    if not rq:
+        return None, ""
+    paired = set(exact.values())
+    rc = [j for j in range(len(a.c)) if j not in paired and a.c[j] not in LEGAL_CLASSES]
     if not rq or not rc or len(rq) + len(rc) < 3:  # one word each is a typo, not a join
         return None, ""
     left, right = "".join(a.q[i] for i in rq), "".join(a.c[j] for j in rc)
@@ -275,6 +309,8 @@ def feature_syllables(a: Alignment) -> tuple[float | None, str]:
 def feature_numbers(q: list[str], c: list[str]) -> tuple[float, str]:
     """Numbers in both names must agree: 'JI SONG 6' is another ship than 'JI SONG 8'."""
     qn = {d for t in q for d in _NUMBER.findall(t)}  # '77th' -> '77', 't7oky' -> '7'
+    if not qn:
+        return 1.0, ""
     cn = {d for t in c for d in _NUMBER.findall(t)}
     if qn and cn and not qn & cn:
         return 0.0, f"query {sorted(qn)} vs listed {sorted(cn)}"

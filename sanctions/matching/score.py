@@ -1,9 +1,16 @@
 """Scoring: a name score, then a declared list of qualifiers, into [0, 1] with a band.
 
-The name score is the best token alignment over the query's forms (`name_score`). Each
+The name score is the best token alignment over the query's forms (`names.NameScorer`). Each
 qualifier in `QUALIFIERS` then looks at one kind of evidence (numbers, alias quality, legal
 form, identifiers, type, birth date, country) and may adjust the score; whatever it saw goes
-into the explanation under its name. `combine` walks that list in order, and nothing else.
+into the explanation under its name. `Scorer.score` walks that list in order, and nothing
+else (`combine` scores one name with it).
+
+Every qualifier but the identifier only lowers a score or adds a small bonus, so a name score
+plus the bonuses the query can earn bounds the final score. With the caller's threshold as a
+`floor`, `match` scores every candidate without its explanation, stops at that bound for a
+name that cannot reach the floor, and explains only the matches it returns: the same matches
+and scores as explaining all (`tests/test_score_fast.py`).
 
     >>> from .index import Index
     >>> from .types import Entity, NameRow
@@ -15,90 +22,26 @@ into the explanation under its name. `combine` walks that list in order, and not
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from ..normalize import LEGAL_CLASSES
 from .config import DEFAULT_CONFIG, MatchConfig
 from .features import (
     Alignment,
-    align,
     feature_birth_date,
-    feature_common,
     feature_country,
-    feature_distinctive,
-    feature_extra_words,
     feature_identifier,
-    feature_joined,
-    feature_name,
     feature_numbers,
-    feature_one_word,
-    feature_surname,
-    feature_syllables,
 )
 from .index import Index
+from .names import NAME_CHECKS, NameScorer, Said  # noqa: F401 (NAME_CHECKS: it was here)
 from .query import prepare
 from .types import Entity, Match, NameRow, Prepared, Query, admits
 
 Explained = dict[str, Any] | None
-
-
-NameCheck = Callable[[Alignment, Index, int, MatchConfig], tuple[float | None, str]]
-ALL_TYPES = ("person", "organization", "vessel", "aircraft")
-# What the query says and the listed name does not (or the reverse): each a factor on the name
-# score when it applies, by entity type, with the MatchConfig field that holds the factor.
-NAME_CHECKS: tuple[tuple[str, tuple[str, ...], NameCheck, str], ...] = (
-    ("distinctive", ALL_TYPES, feature_distinctive, "distinctive_factor"),
-    ("surname", ("person",), lambda a, idx, n_i, cfg: feature_surname(a, idx, n_i),
-     "no_surname_factor"),
-    ("common_names", ("person",), lambda a, *_: feature_common(a), "common_name_factor"),
-    ("one_word", ("organization",), lambda a, *_: feature_one_word(a), "one_common_word_factor"),
-    ("syllables", ("person",), lambda a, *_: feature_syllables(a), "missing_syllable_factor"),
-)
-
-
-def name_score(p: Prepared, idx: Index, n_i: int, etype: str, cfg: MatchConfig,
-               ex: dict[str, dict[str, Any]]) -> tuple[float, Alignment]:
-    """The best name score over the query's tokens and its re-joined forms, explained."""
-    q = p.vessel_tokens if etype == "vessel" else p.tokens
-    syllabic = "(Chinese characters" in p.reading or "(Hangul" in p.reading
-    syllables = frozenset(p.tokens if syllabic else ())
-    best: tuple[float, str, Alignment] | None = None
-    for k, tokens in enumerate(p.vessel_alternatives if etype == "vessel" else p.alternatives):
-        if not tokens:
-            continue
-        if k and best is not None and (best[0] >= cfg.joined_factor or not any(
-                b in idx.sims(t, cfg) for t in tokens if t not in q for b in idx.tokens[n_i])):
-            continue  # a re-joined form that cannot win: no listed word like its new word
-        a = align(idx, tokens, n_i, etype, cfg, syllables)
-        s, detail = feature_name(a)
-        read = 0 < p.read_from <= k
-        s *= p.read_factors[k - p.read_from] if read else cfg.joined_factor if k else 1.0
-        if best is None or s > best[0]:
-            how = ("" if not k else f" (read by its consonants as {' '.join(tokens)!r})"
-                   if read else " (split words joined)" if len(tokens) < len(q)
-                   else " (joined words split)")
-            best = (s, detail + how, a)
-    if best is None:  # an identifier-only query ("IMO 9323596") has no name to explain
-        return 0.0, align(idx, q, n_i, etype, cfg)
-    score, detail, a = best
-    ex["name"] = {"score": round(score, 3), "detail": detail}
-    joined_s, jdetail = feature_joined(a, cfg)
-    if joined_s is not None and joined_s > score:
-        ex["joined_tokens"] = {"score": round(joined_s, 3), "detail": jdetail}
-        return joined_s, a
-    for key, types, feature, factor in NAME_CHECKS:
-        if etype in types:
-            seen, detail = feature(a, idx, n_i, cfg)
-            if seen is not None:
-                score *= getattr(cfg, factor)
-                ex[key] = {"score": seen, "detail": detail}
-    extra, edetail = feature_extra_words(a, idx, etype, cfg)
-    if extra is not None:
-        score *= extra
-        ex["extra_words"] = {"score": extra, "detail": edetail}
-    return score, a
 
 
 @dataclass(slots=True)
@@ -188,21 +131,69 @@ QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
 )
 
 
+class Scorer(NameScorer):
+    """One prepared query scored against the names retrieval found (`NameScorer`: its name
+    scores), each name's score then every qualifier's. With a `floor`, a name whose score
+    provably stays below it is not scored to the end (`score` says so)."""
+
+    def __init__(self, p: Prepared, query: Query, idx: Index, cfg: MatchConfig,
+                 floor: float | None = None) -> None:
+        super().__init__(p, idx, cfg)
+        self.query = query
+        # the most the qualifiers add to a name score: their bonuses (an identifier the entity
+        # carries makes it 1, so such a name is never cut short); every other one is a factor
+        self.bonus = ((cfg.birth_date_bonus if query.birth_date else 0.0)
+                      + (cfg.country_bonus if query.country else 0.0))
+        self.cut = (None if floor is None or not lowers_only(cfg)
+                    else floor - self.bonus - CUT_MARGIN)
+
+    def score(self, n_i: int, ex: Said | None) -> tuple[float, NameRow, Entity]:
+        """One candidate name's score: the name score, then every qualifier, into [0, 1];
+        explained in `ex` unless it is None. Unexplained, with a floor: a name that cannot
+        reach the floor gets a bound below it instead (the scorer stops there)."""
+        p, idx = self.p, self.idx
+        row = idx.names[n_i]
+        e = idx.entities[row.entity]
+        if ex is not None and p.reading:  # a query in another script: say how it was read
+            ex["reading"] = {"score": 1.0, "detail": p.reading}
+        cut = self.cut if ex is None and p.identifiers.isdisjoint(e.identifiers) else None
+        score, a, short = self.name_score(n_i, e.type, ex, cut)
+        if short:
+            return score + self.bonus, row, e
+        candidate = Candidate(p, self.query, idx, n_i, row, e, a, self.cfg)
+        for name, qualifier in QUALIFIERS:
+            score, seen = qualifier(candidate, score)
+            if seen is not None and ex is not None:
+                ex[name] = seen
+        return round(min(max(score, 0.0), 1.0), 4), row, e
+
+    def match(self, n_i: int) -> Match:
+        """One candidate name scored and explained."""
+        ex: Said = {}
+        score, row, e = self.score(n_i, ex)
+        return Match(e, score, band(score, self.cfg), row.name, ex)
+
+
+CUT_MARGIN = 1e-3  # a bound this far below the floor stays below it after rounding
+
+
+@lru_cache(maxsize=16)
+def lowers_only(cfg: MatchConfig) -> bool:
+    """Whether every factor and penalty of the config only lowers a score and every bonus
+    only raises it (so that a name score plus the bonuses bounds the final score); a config
+    that breaks this is scored to the end."""
+    factors = [v for k, v in vars_of(cfg).items() if k.endswith(("_factor", "_penalty"))]
+    bonuses = [v for k, v in vars_of(cfg).items() if k.endswith("_bonus")]
+    return all(0 <= f <= 1 for f in factors) and all(b >= 0 for b in bonuses)
+
+
+def vars_of(cfg: MatchConfig) -> dict[str, float]:
+    return {f.name: getattr(cfg, f.name) for f in fields(cfg)}
+
+
 def combine(p: Prepared, query: Query, idx: Index, n_i: int, cfg: MatchConfig) -> Match:
     """Score one candidate name: the name score, then every qualifier, into [0, 1]."""
-    row = idx.names[n_i]
-    e = idx.entities[row.entity]
-    ex: dict[str, dict[str, Any]] = {}
-    if p.reading:  # a query in another script: say how it was read
-        ex["reading"] = {"score": 1.0, "detail": p.reading}
-    score, a = name_score(p, idx, n_i, e.type, cfg, ex)
-    candidate = Candidate(p, query, idx, n_i, row, e, a, cfg)
-    for name, qualifier in QUALIFIERS:
-        score, seen = qualifier(candidate, score)
-        if seen is not None:
-            ex[name] = seen
-    score = round(min(max(score, 0.0), 1.0), 4)
-    return Match(e, score, band(score, cfg), row.name, ex)
+    return Scorer(p, query, idx, cfg).match(n_i)
 
 
 def band(score: float, cfg: MatchConfig = DEFAULT_CONFIG) -> str:
@@ -215,13 +206,22 @@ def band(score: float, cfg: MatchConfig = DEFAULT_CONFIG) -> str:
 
 
 def match(idx: Index, query: Query, cfg: MatchConfig = DEFAULT_CONFIG,
-          limit: int = 10) -> list[Match]:
-    """Best match per entity, highest score first, at most `limit` (threshold applied later).
+          limit: int = 10, floor: float | None = None) -> list[Match]:
+    """Best match per entity, highest score first, at most `limit`; with a `floor` (the
+    caller's threshold), only those scoring at least that.
 
     Which names are scored depends on the query alone: `limit` only cuts the ranked list and a
     source or program filter only removes entities from it, so the best match and its score
-    are the same for every limit and every filter that lets it through."""
+    are the same for every limit and every filter that lets it through. With a `floor`, every
+    candidate is scored first without its explanation, and only the matches returned are
+    explained (the same scores: one code path, `Scorer.score`)."""
     p = prepare(query, idx, cfg)
+    return rank(p, query, idx, cfg, candidates(p, query, idx, cfg), limit, floor)
+
+
+def candidates(p: Prepared, query: Query, idx: Index, cfg: MatchConfig) -> set[int]:
+    """The names a prepared query reaches: retrieval over its forms, names that write a query
+    word as several, and the names of entities carrying its identifiers."""
     mask = idx.allowed(query)
     found: set[int] = set()
     for alts in (p.alternatives, p.vessel_alternatives):
@@ -232,13 +232,27 @@ def match(idx: Index, query: Query, cfg: MatchConfig = DEFAULT_CONFIG,
     for ident in p.identifiers:
         for e_i in idx.by_identifier.get(ident, ()):
             found.update(idx.names_of.get(e_i, ()))
-    best: dict[int, Match] = {}
+    return found
+
+
+def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterable[int],
+         limit: int, floor: float | None = None) -> list[Match]:
+    """`match`'s scoring: the best of each entity's names among `found`, best first."""
+    scorer = Scorer(p, query, idx, cfg, floor)
+    explain = floor is None
+    best: dict[int, tuple[float, int, Match | None]] = {}
     for n_i in found:
         e_i = idx.names[n_i].entity
         if not admits(idx.entities[e_i], query):
             continue
-        m = combine(p, query, idx, n_i, cfg)
-        if e_i not in best or m.score > best[e_i].score:
-            best[e_i] = m
-    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.id))
-    return ranked[:limit]
+        m = scorer.match(n_i) if explain else None
+        score = m.score if m is not None else scorer.score(n_i, None)[0]
+        if e_i not in best or score > best[e_i][0]:
+            best[e_i] = (score, n_i, m)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], idx.entities[kv[0]].id))
+    out = []
+    for _, (score, n_i, m) in ranked[:limit]:
+        if floor is not None and score < floor:
+            break  # best first: the rest score less
+        out.append(m if m is not None else scorer.match(n_i))
+    return out

@@ -1,0 +1,174 @@
+"""The name score: the best token alignment over the query's forms, then the name checks.
+
+`NameScorer` scores one prepared query against many listed names. What depends on the query
+alone is found once: its forms (`forms.make_form`) and, for each re-joined form, its new words'
+similar listed words. A listed name written alike under several entities (one alias on four
+lists) gets its name score once. Scores are the same whether explained or not: the explanation
+only adds text, on the same code path.
+
+    >>> from .config import DEFAULT_CONFIG as C
+    >>> from .index import Index
+    >>> from .query import prepare
+    >>> from .types import Entity, NameRow, Query
+    >>> idx = Index.build([Entity("x:1", "x", "1", "organization", "TREN DE ARAGUA")],
+    ...                   [NameRow(0, "TREN DE ARAGUA", "primary")])
+    >>> ns = NameScorer(prepare(Query("tren de aragva"), idx), idx, C)
+    >>> ex = {}
+    >>> round(ns.name_score(0, "organization", ex)[0], 4), ex["name"]["detail"]
+    (0.9444, 'tren=tren 1.00; de=de 1.00; aragva=aragua 0.83')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .config import MatchConfig
+from .features import (
+    Alignment,
+    align_form,
+    feature_common,
+    feature_distinctive,
+    feature_extra_words,
+    feature_joined,
+    feature_name,
+    feature_one_word,
+    feature_surname,
+    feature_syllables,
+)
+from .forms import Form, make_form
+from .index import Index
+from .types import Prepared
+
+Said = dict[str, dict[str, Any]]
+NameCheck = Callable[[Alignment, Index, int, MatchConfig], tuple[float | None, str]]
+ALL_TYPES = ("person", "organization", "vessel", "aircraft")
+# What the query says and the listed name does not (or the reverse): each a factor on the name
+# score when it applies, by entity type, with the MatchConfig field that holds the factor.
+NAME_CHECKS: tuple[tuple[str, tuple[str, ...], NameCheck, str], ...] = (
+    ("distinctive", ALL_TYPES, feature_distinctive, "distinctive_factor"),
+    ("surname", ("person",), lambda a, idx, n_i, cfg: feature_surname(a, idx, n_i),
+     "no_surname_factor"),
+    ("common_names", ("person",), lambda a, *_: feature_common(a), "common_name_factor"),
+    ("one_word", ("organization",), lambda a, *_: feature_one_word(a), "one_common_word_factor"),
+    ("syllables", ("person",), lambda a, *_: feature_syllables(a), "missing_syllable_factor"),
+)
+
+
+class NameScorer:
+    """Name scores of one prepared query (see the module's docstring)."""
+
+    def __init__(self, p: Prepared, idx: Index, cfg: MatchConfig) -> None:
+        self.p, self.idx, self.cfg = p, idx, cfg
+        syllabic = "(Chinese characters" in p.reading or "(Hangul" in p.reading
+        self.syllables = frozenset(p.tokens if syllabic else ())
+        # keyed by the token list's id: the lists live in `p` as long as this scorer
+        self.forms: dict[int, Form] = {}
+        self.new_words: dict[tuple[int, bool], list[dict[str, float]]] = {}
+        # listed tokens, surnames, type -> score, alignment, explanation, cut short
+        self.named: dict[tuple[tuple[str, ...], frozenset[str], str],
+                         tuple[float, Alignment, Said | None, bool]] = {}
+        # ...and its best form (`best_form`), kept to explain it without aligning it again
+        self.bests: dict[tuple[tuple[str, ...], frozenset[str], str],
+                         tuple[float, Alignment, int] | None] = {}
+
+    def form(self, tokens: list[str]) -> Form:
+        f = self.forms.get(id(tokens))
+        if f is None:
+            f = self.forms[id(tokens)] = make_form(self.idx, tokens, self.cfg, self.syllables)
+        return f
+
+    def near_new(self, tokens: list[str], vessel: bool, q: list[str], c: list[str]) -> bool:
+        """Whether a listed word is like a word this form has and the query's tokens lack."""
+        near = self.new_words.get((id(tokens), vessel))
+        if near is None:
+            near = self.new_words[id(tokens), vessel] = [
+                self.idx.sims(t, self.cfg) for t in tokens if t not in q]
+        return any(b in m for m in near for b in c)
+
+    def name_score(self, n_i: int, etype: str, ex: Said | None,
+                   cut: float | None = None) -> tuple[float, Alignment, bool]:
+        """The best name score over the query's tokens and its re-joined forms, explained in
+        `ex` (None: not explained; the score is the same). With `cut`, a name score that
+        provably stays below it is returned early, as that bound, with True (cut short): the
+        checks after the alignment only ever lower it."""
+        idx = self.idx
+        c, surnames = idx.tokens[n_i], idx.surnames[n_i]
+        key = (tuple(c), surnames, etype)
+        hit = self.named.get(key)
+        if hit is None or (ex is not None and hit[2] is None) or (hit[3] and cut is None):
+            said: Said | None = {} if ex is not None else None
+            score, a, short = self._name_score(n_i, c, surnames, etype, said, cut)
+            hit = self.named[key] = (score, a, said, short)
+        if ex is not None and hit[2] is not None:
+            ex.update({k: dict(v) for k, v in hit[2].items()})
+        return hit[0], hit[1], hit[3]
+
+    def best_form(self, c: list[str], surnames: frozenset[str], etype: str,
+                  ) -> tuple[float, Alignment, int] | None:
+        """The best alignment over the query's forms: its name score (the form's factor
+        applied), the alignment and the form's number; None when the query has no name."""
+        p, idx, cfg = self.p, self.idx, self.cfg
+        vessel, person = etype == "vessel", etype == "person"
+        q = p.vessel_tokens if vessel else p.tokens
+        best: tuple[float, Alignment, int] | None = None
+        for k, tokens in enumerate(p.vessel_alternatives if vessel else p.alternatives):
+            if not tokens:
+                continue
+            if k and best is not None and (best[0] >= cfg.joined_factor
+                                           or not self.near_new(tokens, vessel, q, c)):
+                continue  # a re-joined form that cannot win: no listed word like its new word
+            a = align_form(self.form(tokens), c, surnames, person, idx, cfg)
+            s = feature_name(a, False)[0]
+            read = 0 < p.read_from <= k
+            s *= p.read_factors[k - p.read_from] if read else cfg.joined_factor if k else 1.0
+            if best is None or s > best[0]:
+                best = (s, a, k)
+        return best
+
+    def how(self, k: int, etype: str) -> str:
+        """How form k of the query was made, for the explanation ('' for the query itself)."""
+        p = self.p
+        vessel = etype == "vessel"
+        q = p.vessel_tokens if vessel else p.tokens
+        tokens = (p.vessel_alternatives if vessel else p.alternatives)[k]
+        return ("" if not k else f" (read by its consonants as {' '.join(tokens)!r})"
+                if 0 < p.read_from <= k else " (split words joined)" if len(tokens) < len(q)
+                else " (joined words split)")
+
+    def _name_score(self, n_i: int, c: list[str], surnames: frozenset[str], etype: str,
+                    ex: Said | None, cut: float | None) -> tuple[float, Alignment, bool]:
+        idx, cfg = self.idx, self.cfg
+        name = (tuple(c), surnames, etype)
+        if name in self.bests:  # scored before unexplained: explained now, not aligned again
+            found = self.bests[name]
+        else:
+            found = self.bests[name] = self.best_form(c, surnames, etype)
+        if found is None:  # an identifier-only query ("IMO 9323596") has no name to explain
+            q = self.p.vessel_tokens if etype == "vessel" else self.p.tokens
+            return 0.0, align_form(make_form(idx, q, cfg), c, surnames, etype == "person", idx,
+                                   cfg), False
+        score, a, k = found
+        detail = feature_name(a)[1] + self.how(k, etype) if ex is not None else ""
+        if ex is not None:
+            ex["name"] = {"score": round(score, 3), "detail": detail}
+        joined_s, jdetail = feature_joined(a, cfg)
+        if joined_s is not None and joined_s > score:
+            if ex is not None:
+                ex["joined_tokens"] = {"score": round(joined_s, 3), "detail": jdetail}
+            return joined_s, a, False
+        if cut is not None and score < cut:
+            return score, a, True  # every check below is a factor of at most 1
+        for key, types, feature, factor in NAME_CHECKS:
+            if etype in types:
+                seen, detail = feature(a, idx, n_i, cfg)
+                if seen is not None:
+                    score *= getattr(cfg, factor)
+                    if ex is not None:
+                        ex[key] = {"score": seen, "detail": detail}
+        extra, edetail = feature_extra_words(a, idx, etype, cfg, ex is not None)
+        if extra is not None:
+            score *= extra
+            if ex is not None:
+                ex["extra_words"] = {"score": extra, "detail": edetail}
+        return score, a, False
