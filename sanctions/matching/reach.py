@@ -7,7 +7,7 @@ one (`Index.similar`: the same similarity, spellings and equivalents), words joi
 several (`Index.joined_names`) or a word cut short (`Index.prefixed`), in each form `prepare`
 tries the query in (respelled as a list spells it, Chinese characters read as one word, an
 abjad or a Hangul foreign name read by its consonants, Hangul words read as a foreign name's:
-`_other_forms` asks the matcher's own functions); its name score
+`reach_forms.other_forms` asks the matcher's own functions); its name score
 is at most half the share of the query's word weight that pairs with listed words, plus one
 half (`features.feature_name`), and the qualifiers add at most their bonuses. A word inside a
 listed one (`features.feature_joined` compares unpaired words joined) or abbreviating one
@@ -25,13 +25,11 @@ every hit a full screen reports.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -51,20 +49,16 @@ from ..normalize import (
     legal_word,
     name_tokens,
     phonetic_key,
-    spelling_variants,
     strip_vessel_prefix,
     vowel_fold,
 )
 from .config import DEFAULT_CONFIG, MatchConfig
 from .index import Index
+from .reach_forms import other_forms
 
 _DIGIT = re.compile(r"\d")
-# An abjad (Arabic, Hebrew) may be read by its consonants (matching.consonants): other words.
-_ABJAD = re.compile("[\u0590-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]")
 _NON_ALNUM_LINES = re.compile(r"[^0-9a-z\n]+")
 _GREEK = re.compile("[\u0370-\u03ff]")
-_HANZI = re.compile("[\u3400-\u9fff]{3,}")  # query.hanzi_joined reads such runs as one word
-_HANGUL = re.compile("[\uac00-\ud7a3]{2}")  # a Hangul word a foreign name may be (matching.hangul)
 _SPELLED = frozenset(VARIANTS)
 # normalize.phonetic_key's rules, each word a line: '^' and '$' at each line's start and end
 _PHONETIC_LINES = [(re.compile(rx.pattern, re.M), rep) for rx, rep in _PHONETIC]
@@ -122,112 +116,12 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     of None (an identifier to compare, a row in error) or with a digit is always screened."""
     plain = [i for i, n in enumerate(names) if n is not None and not _DIGIT.search(n)]
     tokens = query_tokens([names[i] or "" for i in plain])
-    read = _other_forms([names[i] or "" for i in plain], index)
+    read = other_forms([names[i] or "" for i in plain], index)
     words = _Words(index, [*tokens, *(r for forms in read.values() for r in forms)], cfg)
     out = [True] * len(names)
     for k, (i, toks) in enumerate(zip(plain, tokens, strict=True)):
         out[i] = words.reaches(toks, 2 * (threshold - 0.5 - bonuses[i]), read.get(k, []))
     return out
-
-
-def _other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]]:
-    """The other forms `prepare` may try a name in, by position: a word respelled as a list
-    spells it (query.listed_spellings), Chinese characters read as one word
-    (query.hanzi_joined), an abjad name read as one of the index's names by its consonants,
-    a Hangul one as a foreign name (matching.hangul)."""
-    from .query import listed_spellings
-
-    # only a name with a word that has another spelling is respelled: each word looked at once
-    texts = [clean_text(n) for n in names]
-    spelled = {w for w in {w for t in texts for w in t.split()} if spelling_variants(w)}
-    # listed_spellings respells each word on its own: each distinct word once, for the file
-    respell = {w: listed_spellings(w, index)[0] for w in spelled}
-    # the names in a script read otherwise, found in one pass over the file (a name a line)
-    lines = "\n".join(texts)
-    starts = [0, *itertools.accumulate(len(t) + 1 for t in texts)]
-    hanzi = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANZI.finditer(lines)}
-    abjad = {bisect.bisect_right(starts, m.start()) - 1 for m in _ABJAD.finditer(lines)}
-    hangul = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANGUL.finditer(lines)}
-    memo: dict[str, list[Any]] = {}
-    read: dict[str, list[list[str]]] = {}  # a name written twice is read once
-    out: dict[int, list[list[str]]] = {}
-    for k in sorted(abjad | hanzi | hangul | {k for k, t in enumerate(texts)
-                                     if not spelled.isdisjoint(t.split())}):
-        forms = []
-        text = texts[k]
-        if not spelled.isdisjoint(words := text.split()):
-            respelled = [respell.get(w, w) for w in words]
-            if respelled != words:
-                forms.append(name_tokens(" ".join(respelled)))
-        if k in hanzi:
-            try:
-                from .query import hanzi_joined  # type: ignore[attr-defined]
-            except ImportError:  # no such reading in this matcher
-                pass
-            else:
-                forms.append(hanzi_joined(text))
-        if k in abjad:
-            if (found := read.get(text)) is None:
-                found = read[text] = _readings(text, index, memo)
-            forms += found
-        if k in hangul:
-            forms += _hangul_forms(text, index)
-        if forms:
-            out[k] = forms
-    return out
-
-
-def _readings(name: str, index: Index, memo: dict[str, list[Any]]) -> list[list[str]]:
-    """The consonant readings `prepare` may add to an abjad name against the index (the same
-    look-ups: its words, and two or three of them as one). `abjad_words` reads each word on its
-    own, so a file's words are read once (`memo`); a name none of whose keys any word of the
-    index has is read as nothing."""
-    try:
-        from .consonants import abjad_words, consonant_readings, joined
-    except ImportError:  # no consonant readings in this matcher
-        return []
-    written: list[Any] = []
-    for chunk in clean_text(name).split(" "):
-        if (found := memo.get(chunk)) is None:
-            found = memo[chunk] = abjad_words(chunk)
-        written += found
-    if not written or not _spelled(written, index):
-        return []
-    read = consonant_readings(written, index)
-    if 2 <= len(written) <= 3:
-        read += consonant_readings([joined(written)], index, False)
-    return [list(r) for r, _ in read]
-
-
-def _hangul_forms(text: str, index: Index) -> list[list[str]]:
-    """The forms `prepare` may add to a name with a Hangul word: the foreign name it may
-    write, read as one word a word, and its consonant readings against the index (a word with
-    every consonant key it may have)."""
-    try:
-        from .consonants import consonant_readings
-        from .hangul import hangul_joined, hangul_written, has_hangul_word
-    except ImportError:  # no such readings in this matcher
-        return []
-    if not has_hangul_word(text):
-        return []
-    forms = [hangul_joined(text)]
-    written = hangul_written(text)
-    if _spelled(written, index):
-        forms += [list(r) for r, _ in consonant_readings(written, index)]
-    return forms
-
-
-def _spelled(written: Sequence[Any], index: Index) -> bool:
-    """Whether a word of the index may spell one of these words or all of them as one
-    (consonants.consonant_readings reads a name only through such a word)."""
-    try:
-        from .consonants import _by_key, _keys, joined
-    except ImportError:  # another version of the readings: look each name up in full
-        return True
-    keys = _by_key(index)
-    every = [*written, joined(list(written))] if 2 <= len(written) <= 3 else written
-    # a Hangul word is looked up by other keys too (`alts`: a letter Korean writes two ways)
-    return any(k in keys for w in every for k in (*_keys(w.key), *getattr(w, "alts", ())))
 
 
 class _Words:
@@ -359,10 +253,13 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     # keys only if its consonants are one's (all worked out at once)
     folds = {k[1:] for k in keys if k.startswith("=")}
     bare = {f.translate(_NO_VOWELS) for f in folds}
+    if not todo:
+        return out
     some = [t for t, b in zip(todo, "\n".join(todo).translate(_NO_VOWELS).split("\n"),
                               strict=True) if b in bare and len(t) >= 4 and t.isalpha()]
-    out.update(t for t, f in zip(some, vowel_fold("\n".join(some)).split("\n"), strict=True)
-               if f in folds)
+    if some:
+        out.update(t for t, f in zip(some, vowel_fold("\n".join(some)).split("\n"),
+                                     strict=True) if f in folds)
     return out
 
 
@@ -370,6 +267,8 @@ def _may_key(words: list[str], keys: list[str]) -> list[str]:
     """The words whose romanisation key may be one of these keys: `phonetic_key` keeps the
     letters no rule of its drops, in order ('w' as 'v', 'z' as 's', 'x' as 'ks'), so those of a
     word must be a subsequence of its key (runs read as one, as its first rule reads them)."""
+    if not words:
+        return []
     seqs: set[str] = set()
     for key in keys:
         if len(key) > 12:  # too many subsequences to list: no word is left out

@@ -1,0 +1,123 @@
+"""The other forms the matcher may try a query name in, for a whole customer file at once
+(sanctions.matching.reach bounds each of them): respelled as a list spells it, Chinese
+characters read as one word, an abjad or a Hangul foreign name read by its consonants, Hangul
+words read as a foreign name's. Each is worked out by the matcher's own functions (`query`,
+`consonants`, `hangul`), so a form `prepare` tries must be added here too; tests/test_rescreen.py
+and scripts/check_reach.py check a re-screen against a full screen.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..normalize import clean_text, name_tokens, spelling_variants
+from .index import Index
+
+# An abjad (Arabic, Hebrew) may be read by its consonants (matching.consonants): other words.
+_ABJAD = re.compile("[\u0590-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]")
+_HANZI = re.compile("[\u3400-\u9fff]{3,}")  # query.hanzi_joined reads such runs as one word
+_HANGUL = re.compile("[\uac00-\ud7a3]{2}")  # a Hangul word a foreign name may be (`hangul`)
+
+
+def other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]]:
+    """The other forms `prepare` may try a name in, by position: a word respelled as a list
+    spells it (query.listed_spellings), Chinese characters read as one word
+    (query.hanzi_joined), an abjad name read as one of the index's names by its consonants,
+    a Hangul one as a foreign name (matching.hangul)."""
+    from .query import listed_spellings
+
+    # only a name with a word that has another spelling is respelled: each word looked at once
+    texts = [clean_text(n) for n in names]
+    spelled = {w for w in {w for t in texts for w in t.split()} if spelling_variants(w)}
+    # listed_spellings respells each word on its own: each distinct word once, for the file
+    respell = {w: listed_spellings(w, index)[0] for w in spelled}
+    # the names in a script read otherwise, found in one pass over the file (a name a line)
+    lines = "\n".join(texts)
+    starts = [0, *itertools.accumulate(len(t) + 1 for t in texts)]
+    hanzi = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANZI.finditer(lines)}
+    abjad = {bisect.bisect_right(starts, m.start()) - 1 for m in _ABJAD.finditer(lines)}
+    hangul = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANGUL.finditer(lines)}
+    memo: dict[str, list[Any]] = {}
+    read: dict[str, list[list[str]]] = {}  # a name written twice is read once
+    out: dict[int, list[list[str]]] = {}
+    for k in sorted(abjad | hanzi | hangul | {k for k, t in enumerate(texts)
+                                     if not spelled.isdisjoint(t.split())}):
+        forms = []
+        text = texts[k]
+        if not spelled.isdisjoint(words := text.split()):
+            respelled = [respell.get(w, w) for w in words]
+            if respelled != words:
+                forms.append(name_tokens(" ".join(respelled)))
+        if k in hanzi:
+            try:
+                from .query import hanzi_joined  # type: ignore[attr-defined]
+            except ImportError:  # no such reading in this matcher
+                pass
+            else:
+                forms.append(hanzi_joined(text))
+        if k in abjad:
+            if (found := read.get(text)) is None:
+                found = read[text] = _readings(text, index, memo)
+            forms += found
+        if k in hangul:
+            forms += _hangul_forms(text, index)
+        if forms:
+            out[k] = forms
+    return out
+
+
+def _readings(name: str, index: Index, memo: dict[str, list[Any]]) -> list[list[str]]:
+    """The consonant readings `prepare` may add to an abjad name against the index (the same
+    look-ups: its words, and two or three of them as one). `abjad_words` reads each word on its
+    own, so a file's words are read once (`memo`); a name none of whose keys any word of the
+    index has is read as nothing."""
+    try:
+        from .consonants import abjad_words, consonant_readings, joined
+    except ImportError:  # no consonant readings in this matcher
+        return []
+    written: list[Any] = []
+    for chunk in clean_text(name).split(" "):
+        if (found := memo.get(chunk)) is None:
+            found = memo[chunk] = abjad_words(chunk)
+        written += found
+    if not written or not _spelled(written, index):
+        return []
+    read = consonant_readings(written, index)
+    if 2 <= len(written) <= 3:
+        read += consonant_readings([joined(written)], index, False)
+    return [list(r) for r, _ in read]
+
+
+def _hangul_forms(text: str, index: Index) -> list[list[str]]:
+    """The forms `prepare` may add to a name with a Hangul word: the foreign name it may
+    write, read as one word a word, and its consonant readings against the index (a word with
+    every consonant key it may have)."""
+    try:
+        from .consonants import consonant_readings
+        from .hangul import hangul_joined, hangul_written, has_hangul_word
+    except ImportError:  # no such readings in this matcher
+        return []
+    if not has_hangul_word(text):
+        return []
+    forms = [hangul_joined(text)]
+    written = hangul_written(text)
+    if _spelled(written, index):
+        forms += [list(r) for r, _ in consonant_readings(written, index)]
+    return forms
+
+
+def _spelled(written: Sequence[Any], index: Index) -> bool:
+    """Whether a word of the index may spell one of these words or all of them as one
+    (consonants.consonant_readings reads a name only through such a word)."""
+    try:
+        from .consonants import _by_key, _keys, joined
+    except ImportError:  # another version of the readings: look each name up in full
+        return True
+    keys = _by_key(index)
+    every = [*written, joined(list(written))] if 2 <= len(written) <= 3 else written
+    # a Hangul word is looked up by other keys too (`alts`: a letter Korean writes two ways)
+    return any(k in keys for w in every for k in (*_keys(w.key), *getattr(w, "alts", ())))
