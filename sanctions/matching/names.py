@@ -74,8 +74,10 @@ class NameScorer:
 
     def form(self, tokens: list[str]) -> Form:
         f = self.forms.get(id(tokens))
-        if f is None:
-            f = self.forms[id(tokens)] = make_form(self.idx, tokens, self.cfg, self.syllables)
+        if f is None:  # a form's own syllables: a Hangul word read as one foreign word
+            # ('루카셴코' as lukashenko) is no syllable a listed name must hold them all of
+            f = self.forms[id(tokens)] = make_form(
+                self.idx, tokens, self.cfg, self.syllables & frozenset(tokens))
         return f
 
     def near_new(self, tokens: list[str], vessel: bool, q: list[str], c: list[str]) -> bool:
