@@ -99,7 +99,8 @@ def main() -> None:
                 during = [mb for t, mb in sampler.samples if a + offset <= t <= b + offset]
                 phases.setdefault(name, []).append(b - a)
                 rss = f"{max(during):7,.0f} MB" if during else "      - (too short to sample)"
-                print(f"  {name:<24} {b - a:8.1f} s   RSS up to {rss}")
+                cpu_phase = result.cpu.get(name, 0.0)
+                print(f"  {name:<24} {b - a:8.1f} s  (CPU {cpu_phase:7.1f} s)   RSS up to {rss}")
             for src in result.sources:
                 if src.seconds >= 1:
                     print(f"    {src.key}: parse {src.parse_seconds:.1f} s, write "

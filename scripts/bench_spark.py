@@ -12,7 +12,12 @@ opening it, screening every row). The Spark session's start is not counted. The 
 spread over one task per worker unless `--partitions` says otherwise: each worker's Python
 process opens the index file once (it is shipped once, with `addFile`) and screens its share.
 Prints queries per second per run, the range over `--repeat` runs, and the speed-up of the last
-count over the first (median over median). Needs the `spark` extra and Java.
+count over the first (median over median). Each run also prints the CPU time of Spark's
+processes (the JVM, the Python workers) per row, and the load average: on a busy machine the
+wall-time ratio is noise, while the CPU a row costs shows whether more workers cost more per row
+(a ratio of 1.00: they do not; the speed-up on idle cores is then the worker count less the
+driver's serial share). A short run (`--rows 50000`) gives that ratio in minutes. Needs the
+`spark` extra and Java.
 """
 
 from __future__ import annotations
@@ -54,7 +59,36 @@ def customers(n: int, seed: int = 14) -> dict[str, list[str]]:
     return {"id": ids, "name": names, "type": types}
 
 
-def run(rows: Path, db: Path, workers: int, partitions: int) -> float:
+def _descendants_cpu() -> float:
+    """CPU seconds of this process's descendants (the JVM, Spark's Python daemon and its
+    workers), with the children each has waited for: what Spark itself spent, which a loaded
+    machine does not change the way it changes the wall time."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        parent[int(entry)] = int(fields[1])
+        cpu[int(entry)] = sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
+    me = os.getpid()
+    total = 0.0
+    for pid, seconds in cpu.items():
+        up = parent.get(pid)
+        while up not in (None, 0, 1, me):
+            up = parent.get(up)
+        if up == me:
+            total += seconds
+    return total
+
+
+def run(rows: Path, db: Path, workers: int, partitions: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of Spark's processes) of one screening job."""
     from pyspark.sql import SparkSession
 
     from sanctions.spark import screen
@@ -64,10 +98,11 @@ def run(rows: Path, db: Path, workers: int, partitions: int) -> float:
     spark.sparkContext.setLogLevel("ERROR")
     try:
         df = spark.read.parquet(str(rows))
+        cpu = _descendants_cpu()
         start = time.perf_counter()
         screen(df, type_col="type", db=db, partitions=partitions).write.format("noop") \
             .mode("overwrite").save()
-        return time.perf_counter() - start
+        return time.perf_counter() - start, _descendants_cpu() - cpu
     finally:
         spark.stop()
 
@@ -90,21 +125,30 @@ def main() -> None:
         pd.DataFrame(customers(args.rows)).to_parquet(rows, row_group_size=50_000)
         print(f"{args.rows:,} synthetic customers, database {args.db}, {os.cpu_count()} cores",
               flush=True)
-        medians = {}
+        medians, per_row = {}, {}
         for workers in args.workers:
-            rates = []
+            rates, costs = [], []
             for n in range(args.repeat):
-                seconds = run(rows, args.db, workers, args.partitions or workers)
+                seconds, cpu = run(rows, args.db, workers, args.partitions or workers)
                 rates.append(args.rows / seconds)
-                print(f"local[{workers}] run {n + 1}: {seconds:.1f} s, {rates[-1]:,.0f} q/s",
-                      flush=True)
+                costs.append(cpu / args.rows * 1000)
+                print(f"local[{workers}] run {n + 1}: {seconds:.1f} s, {rates[-1]:,.0f} q/s; "
+                      f"Spark's CPU {cpu:.1f} s ({costs[-1]:.3f} ms a row), load average "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)
             medians[workers] = statistics.median(rates)
+            per_row[workers] = statistics.median(costs)
             print(f"local[{workers}]: {min(rates):,.0f}-{max(rates):,.0f} q/s "
-                  f"(median {medians[workers]:,.0f})", flush=True)
+                  f"(median {medians[workers]:,.0f}); CPU {min(costs):.3f}-{max(costs):.3f} ms "
+                  "a row", flush=True)
         first, last = args.workers[0], args.workers[-1]
         if first != last:
             print(f"speed-up local[{last}] / local[{first}]: "
                   f"{medians[last] / medians[first]:.2f}x")
+            # On a busy machine the wall-time ratio is noise; the CPU a row costs is not. If it
+            # is the same with more workers, they do not get in each other's way, and on idle
+            # cores the speed-up is the worker count less the driver's serial share.
+            print(f"CPU a row local[{last}] / local[{first}]: "
+                  f"{per_row[last] / per_row[first]:.2f} (1.00: no cost of running in parallel)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ thrown away on any error.
 
 from __future__ import annotations
 
+import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -112,6 +114,54 @@ class Loaded:
     write_seconds: float
 
 
+class _Writer:
+    """Writes chunks on a thread of its own while the caller parses the next ones: SQLite lets
+    go of the GIL while it inserts, so parsing and writing overlap on two cores. At most
+    `AHEAD` chunks wait, so memory stays a few chunks. The caller's connection must allow use
+    from another thread (`schema.connect(path, threads=True)`); only this thread touches it
+    until `close`."""
+
+    AHEAD = 2
+
+    def __init__(self, conn: sqlite3.Connection, source: Source) -> None:
+        self.conn, self.source = conn, source
+        self.queue: queue.Queue[list[Record] | None] = queue.Queue(self.AHEAD)
+        self.error: BaseException | None = None
+        self.seconds = 0.0  # the thread's time in write_records
+        self.thread = threading.Thread(target=self._run, name=f"write {source.key}", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain: the caller learns of the error at its next put or at close
+            t0 = time.perf_counter()
+            try:
+                write.write_records(self.conn, chunk)
+            except ValueError as exc:
+                self.error = ValidationError(self.source.key, str(exc))
+            except BaseException as exc:  # handed to the caller's thread, which raises it
+                self.error = exc
+            self.seconds += time.perf_counter() - t0
+
+    def put(self, chunk: list[Record]) -> None:
+        self._raise()
+        self.queue.put(chunk)
+
+    def close(self, *, failed: bool = False) -> None:
+        """Wait for every chunk to be written, then raise what a write raised. `failed`: the
+        caller is raising its own error; still wait (its connection must not be closed under
+        a write), but leave that error to be the one reported."""
+        self.queue.put(None)
+        self.thread.join()
+        if not failed:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 def load_records(conn: sqlite3.Connection, source: Source, paths: Mapping[str, Path],
                  report: Report) -> Loaded:
     """Parse the file set and write its records in chunks; refuse it (ValidationError) on what
@@ -119,22 +169,23 @@ def load_records(conn: sqlite3.Connection, source: Source, paths: Mapping[str, P
     tally = Tally()
     kept: list[Kept] = []
     records = iter_records(source, paths, report)
-    parse_s = write_s = 0.0
-    while True:
-        t0 = time.perf_counter()
-        chunk = list(islice(records, CHUNK))
-        t1 = time.perf_counter()
-        parse_s += t1 - t0
-        if not chunk:
-            break
-        fresh = [r for r in chunk if tally.add(r)]
-        if tally.dupes:
-            continue  # refused at the end with every duplicate named; nothing more to write
-        kept.extend(Kept(r.id, r.source_id) for r in fresh)
-        try:
-            write.write_records(conn, fresh)
-        except ValueError as exc:
-            raise ValidationError(source.key, str(exc)) from exc
-        write_s += time.perf_counter() - t1
+    parse_s = 0.0
+    writer = _Writer(conn, source)
+    try:
+        while True:
+            t0 = time.perf_counter()
+            chunk = list(islice(records, CHUNK))
+            parse_s += time.perf_counter() - t0
+            if not chunk:
+                break
+            fresh = [r for r in chunk if tally.add(r)]
+            if tally.dupes:
+                continue  # refused at the end with every duplicate named; nothing more to write
+            kept.extend(Kept(r.id, r.source_id) for r in fresh)
+            writer.put(fresh)
+    except BaseException:
+        writer.close(failed=True)
+        raise
+    writer.close()
     counts = tally.check(source)
-    return Loaded(counts, kept, parse_s, write_s)
+    return Loaded(counts, kept, parse_s, writer.seconds)

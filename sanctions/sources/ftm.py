@@ -15,8 +15,8 @@ last line) is refused with one line naming the source, the file and the line.
 from __future__ import annotations
 
 import json
-import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from ..errors import SourceError
 from ..models import Record
 from .base import Expected, Report, SnapshotFile, Source
-from .ftm_map import ATTACHED, SCHEMATA, attach, finish, referenced, to_record
+from .ftm_map import ATTACHED, SCHEMATA, Part, attach, finish, read_part, referenced, to_record
 
 ROLE = "entities"
 FORMAT = "FollowTheMoney JSON lines"
@@ -88,11 +88,11 @@ _MAYBE_ATTACHED = re.compile(b"|".join([*(s.encode() for s in ATTACHED), rb"\\u"
 
 @dataclass
 class _Parts:
-    """The first pass: where each Sanction/Identification/Passport line is and whom it names.
-    Only offsets are kept (OpenSanctions has more sanctions than entities), and each part is
-    read again when the entity it names is reached."""
+    """The first pass: what each Sanction/Identification/Passport line says and whom it names.
+    Only what attaching needs is kept (`read_part`: OpenSanctions has more sanctions than
+    entities), so no part is decoded twice and the file is not held."""
 
-    at: list[tuple[int, int]] = field(default_factory=list)  # part -> (offset, length)
+    said: list[Part] = field(default_factory=list)  # part -> what it says
     schema: list[str] = field(default_factory=list)  # part -> its schema
     lines: set[int] = field(default_factory=set)  # line numbers of parts
     naming: dict[str, list[int]] = field(default_factory=dict)  # id -> parts naming it
@@ -101,15 +101,15 @@ class _Parts:
 
 def _first_pass(key: str, path: Path) -> _Parts:
     parts = _Parts()
-    for number, at, raw in _raw_lines(key, path):
+    for number, _at, raw in _raw_lines(key, path):
         if not _MAYBE_ATTACHED.search(raw):
             continue
         entity = _entity(key, path, number, raw)
         if entity["schema"] not in ATTACHED:
             continue
-        n = len(parts.at)
-        parts.at.append((at, len(raw)))
-        parts.schema.append(entity["schema"])
+        n = len(parts.said)
+        parts.said.append(read_part(entity))
+        parts.schema.append(sys.intern(entity["schema"]))  # one copy, not one a line
         parts.lines.add(number)
         for ref in dict.fromkeys(referenced(entity)):
             parts.naming.setdefault(ref, []).append(n)
@@ -119,42 +119,40 @@ def _first_pass(key: str, path: Path) -> _Parts:
 def parse_file(key: str, path: Path, report: Report, authority: str) -> Iterator[Record]:
     """Every listed entity of the file as a record, its sanctions and documents attached, in
     the file's order. Two passes, so that no more than one record is held at a time: the first
-    finds the parts (which may come before or after their entity), the second maps each entity
+    reads the parts (which may come before or after their entity), the second maps each entity
     and attaches the parts that name it (by its id or one of its referents, each id going to
     the first record that claims it)."""
     parts = _first_pass(key, path)
     ids: set[str] = set()
     claimed: set[str] = set()  # ids (named by parts) that a record has claimed
-    with open(path, "rb") as fh:
-        for number, _at, raw in _raw_lines(key, path):
-            report.row(ROLE)
-            if number in parts.lines:
-                continue  # a part, read by the first pass
-            entity = _entity(key, path, number, raw)
-            schema = entity["schema"]
-            if schema not in SCHEMATA:
-                report.count(f"{schema} entities (not imported)")
-                continue
-            record = to_record(key, entity)
-            if record is None:
-                report.count(f"{schema} entities without a name (left out)")
-                continue
-            if record.source_id in ids:
-                raise SourceError(key, f"the entity id {record.source_id!r} is on two lines",
-                                  str(path))
-            ids.add(record.source_id)
-            mine: set[int] = set()
-            for ref in [record.source_id, *(p.value for p in record.properties
-                                            if p.key == "ftm_referent")]:
-                if ref in parts.naming and ref not in claimed:
-                    claimed.add(ref)
-                    mine.update(parts.naming[ref])
-            for n in sorted(mine):
-                offset, length = parts.at[n]
-                attach(record, json.loads(os.pread(fh.fileno(), length, offset)))
-            parts.used |= mine
-            finish(record, authority)
-            yield record
+    for number, _at, raw in _raw_lines(key, path):
+        report.row(ROLE)
+        if number in parts.lines:
+            continue  # a part, read by the first pass
+        entity = _entity(key, path, number, raw)
+        schema = entity["schema"]
+        if schema not in SCHEMATA:
+            report.count(f"{schema} entities (not imported)")
+            continue
+        record = to_record(key, entity)
+        if record is None:
+            report.count(f"{schema} entities without a name (left out)")
+            continue
+        if record.source_id in ids:
+            raise SourceError(key, f"the entity id {record.source_id!r} is on two lines",
+                              str(path))
+        ids.add(record.source_id)
+        mine: set[int] = set()
+        for ref in [record.source_id, *(p.value for p in record.properties
+                                        if p.key == "ftm_referent")]:
+            if ref in parts.naming and ref not in claimed:
+                claimed.add(ref)
+                mine.update(parts.naming[ref])
+        for n in sorted(mine):
+            attach(record, parts.said[n])
+        parts.used |= mine
+        finish(record, authority)
+        yield record
     for n, schema in enumerate(parts.schema):
         if n not in parts.used:
             report.count(f"{schema} entities naming no imported entity")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from sys import intern
 from typing import Any
 
 from ..countries import country_code
@@ -159,8 +160,16 @@ def _strings(raw: Any) -> list[str]:
     return [v for v in raw if isinstance(v, str) and v] if isinstance(raw, list) else []
 
 
-def attach(record: Record, part: dict[str, Any]) -> None:
-    """Add what a Sanction, Identification or Passport entity says to its entity's record."""
+# What a part says, read once when it is found: the file's parts are not decoded a second
+# time when their entity is reached. A Sanction's listings, as Designation fields; a document's
+# (scheme, country code, numbers).
+Listing = tuple[str, str, str | None, str | None, str | None, str, str | None]
+Document = tuple[str, str | None, tuple[str, ...]]
+Part = tuple[Listing, ...] | Document
+
+
+def read_part(part: dict[str, Any]) -> Part:
+    """What a Sanction, Identification or Passport entity says about the entity it names."""
     if part["schema"] == "Sanction":
         dates = [d for d in map(_date, values(part, "listingDate") + values(part, "startDate"))
                  if d]
@@ -170,17 +179,26 @@ def attach(record: Record, part: dict[str, Any]) -> None:
         authority = ", ".join(values(part, "authority")) or "unknown authority"
         programs = values(part, "program") or [None]  # type: ignore[list-item]
         summary = next(iter(values(part, "summary")), None)
-        for program in programs:
-            record.designations.append(Designation(
-                authority=authority, list=summary or program or authority, program=program,
-                listed_on=min(dates) if dates else None, delisted_on=ends[0] if ends else None,
-                status=status, reference=ref))
-        return
+        # a few hundred distinct values among a million listings: one copy of each
+        return tuple((intern(authority), intern(summary or program or authority),
+                      program and intern(program), min(dates) if dates else None,
+                      ends[0] if ends else None, intern(status), ref)
+                     for program in programs)
     scheme = "passport" if part["schema"] == "Passport" else (
         next(iter(values(part, "type")), None) or "identification")
     country = next(iter(values(part, "country")), None)
-    code = _country(country) if country else None
-    for number in values(part, "number"):
+    return scheme, _country(country) if country else None, tuple(values(part, "number"))
+
+
+def attach(record: Record, part: dict[str, Any] | Part) -> None:
+    """Add what a Sanction, Identification or Passport entity (or its `read_part`) says to its
+    entity's record."""
+    said = read_part(part) if isinstance(part, dict) else part
+    if not said or isinstance(said[0], tuple):  # a Sanction's listings
+        record.designations += [Designation(*listing) for listing in said]  # type: ignore[misc]
+        return
+    scheme, code, numbers = said  # type: ignore[misc]
+    for number in numbers:
         # The document names the scheme the entity's `idNumber` left generic (cedula, rfc...)
         same = [i for i in record.identifiers if i.value == number]
         for ident in same:

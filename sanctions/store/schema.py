@@ -256,8 +256,10 @@ CHILD_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path))
+def connect(path: Path | str, *, threads: bool = False) -> sqlite3.Connection:
+    """`threads`: the connection may be used from another thread than its creator's, one
+    thread at a time (the build writes on a thread of its own while it parses)."""
+    conn = sqlite3.connect(str(path), check_same_thread=not threads)
     conn.row_factory = sqlite3.Row
     return conn
 
