@@ -7,7 +7,11 @@ it before and after a change to retrieval and diff the two files (they must be e
     python scripts/retrieval_diff.py --db db/sanctions.db --out /tmp/after.jsonl
     cmp /tmp/before.jsonl /tmp/after.jsonl
 
-Queries: every query of eval/dev_2.csv and the first --customers names of eval/customers.csv.
+On a large list (scripts/bench_scale.py's 30x copy) a smaller set is enough:
+`--sets dev_2 --customers 300`.
+
+Queries: every query of eval/dev_2.csv and eval/holdout_2.csv, and the first --customers names
+of eval/customers.csv.
 Per query one line: the candidate names retrieval reaches (per alternative list, sorted), the
 listed words (with their similarity) each query word pairs with, and `screen_many`'s answer at
 the default threshold and at threshold 0 (limit 5), scores and explanations included.
@@ -23,10 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def queries(customers: int) -> list[dict[str, str]]:
+def queries(customers: int, sets: str = "dev_2,holdout_2") -> list[dict[str, str]]:
     out = []
-    with (ROOT / "eval" / "dev_2.csv").open(encoding="utf-8", newline="") as f:
-        out += [{"name": r["query"], "type": r["type"]} for r in csv.DictReader(f)]
+    for split in filter(None, sets.split(",")):
+        with (ROOT / "eval" / f"{split}.csv").open(encoding="utf-8", newline="") as f:
+            out += [{"name": r["query"], "type": r["type"]} for r in csv.DictReader(f)]
     with (ROOT / "eval" / "customers.csv").open(encoding="utf-8", newline="") as f:
         for i, r in enumerate(csv.DictReader(f)):
             if i >= customers:
@@ -40,6 +45,8 @@ def main() -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path, default=ROOT / "db" / "sanctions.db")
     ap.add_argument("--customers", type=int, default=3000)
+    ap.add_argument("--sets", default="dev_2,holdout_2",
+                    help="eval sets to take every query of (comma-separated; '' for none)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
 
@@ -48,7 +55,7 @@ def main() -> None:
     from sanctions.screening import get_index, make_query, screen_many
 
     index = get_index(args.db)
-    qs = queries(args.customers)
+    qs = queries(args.customers, args.sets)
     rows = [{"id": str(i), **{k: v for k, v in q.items() if v}} for i, q in enumerate(qs)]
     default = list(screen_many(rows, db=args.db, workers=1, decisions=False, audit=False))
     low = list(screen_many(rows, db=args.db, workers=1, decisions=False, audit=False,

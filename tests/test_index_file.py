@@ -191,3 +191,17 @@ def test_file_written_by_other_matcher_code_is_rebuilt(full_db: Path, tmp_path: 
     assert len(said) == 1
     assert f"{path} was written by another version of the matcher's normalisation" in said[0]
     assert isinstance(load_index(db, say=pytest.fail).entities, _Entities)  # rewritten
+
+
+def test_consonant_keys_are_read_from_the_file(indexes: tuple[Index, Index]) -> None:
+    """The map an abjad-script query reads (consonants._by_key) is the file's, made at build
+    time, and the same as the one made over the vocabulary in memory."""
+    from sanctions.matching.consonants import _by_key
+
+    memory, stored = indexes
+    made = _by_key(memory)
+    assert isinstance(made, dict) and len(made) > 1000
+    assert _by_key(stored) is stored.consonant_words
+    assert dict(stored.consonant_words.items()) == made  # type: ignore[union-attr]
+    assert {"hmn", "mdr"} <= set(made)
+    assert "khamenei" in stored.consonant_words["hmn"]  # type: ignore[index]

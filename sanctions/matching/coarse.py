@@ -15,7 +15,9 @@ import numpy as np
 
 from .config import MatchConfig
 
-UNION_SHARE = 16  # names touched are found by a union of postings below 1/16 of all names
+# names touched are found by sorting their postings below half of all names: sorting n ids
+# costs less than scanning 2n for nonzero entries (measured at 50k and 1.5M names)
+UNION_SHARE = 2
 _NO_NAMES = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 Scores = list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per alternative: hit, cov, coarse
 
@@ -99,8 +101,19 @@ def coarse_scores(alts: Sequence[Sequence[str]], cfg: MatchConfig,
             got = acc[hit]
             acc[hit] = 0
         cov = got / total
-        coarse = (0.5 * cov + 0.5 * np.minimum(got / name_weight[hit], 1.0)
-                  - 0.01 * np.abs(name_len[hit] - len(a)))
+        # 0.5 cov + 0.5 min(got / name weight, 1) - 0.01 |name length - query length|, in
+        # float32 step by step as that expression computes it, in place (fewer temporaries)
+        share = name_weight[hit]
+        np.divide(got, share, out=share)
+        np.minimum(share, 1.0, out=share)
+        share *= 0.5
+        coarse = cov * 0.5
+        coarse += share
+        off = name_len[hit]
+        off -= len(a)
+        np.abs(off, out=off)
+        off *= 0.01
+        coarse -= off
         scores.append((hit, cov, coarse))
     return scores
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -64,7 +64,7 @@ MAX_READINGS = 4  # listed names a query is read as, best covered first
 _MAX_SPELLINGS = 60  # listed words per key looked at (short keys are shared by many)
 _MAX_NAMES = 3_000  # names a word's spellings may hold and still count as evidence
 _MAX_RANKED = 50  # best-covered names looked at for readings
-_maps: weakref.WeakKeyDictionary[Index, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+_maps: weakref.WeakKeyDictionary[Index, Mapping[str, Sequence[str]]] = weakref.WeakKeyDictionary()
 
 
 class Written(NamedTuple):
@@ -208,15 +208,18 @@ def joined(words: list[Written]) -> Written:
                    words[0].first_vowel, words[-1].last_vowel, words[0].script)
 
 
-def _by_key(idx: Index) -> dict[str, list[str]]:
-    """Listed Latin words by consonant key, built once per index."""
+def _by_key(idx: Index) -> Mapping[str, Sequence[str]]:
+    """Listed Latin words by consonant key, built once per index (read from the index file
+    when it has them: the same map, made at build time)."""
     found = _maps.get(idx)
+    if found is None and (stored := getattr(idx, "consonant_words", None)) is not None:
+        found = _maps[idx] = stored
     if found is None:
-        found = {}
+        built: dict[str, list[str]] = {}
         for t in idx.vocab_list:
             if t.isalpha() and t.isascii() and len(t) >= 2:
-                found.setdefault(consonant_key(t), []).append(t)
-        _maps[idx] = found
+                built.setdefault(consonant_key(t), []).append(t)
+        found = _maps[idx] = built
     return found
 
 

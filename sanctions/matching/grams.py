@@ -56,10 +56,13 @@ def gram_near(index: Index, t: str, lo: int, hi: int, c: float) -> np.ndarray:
         return np.concatenate(whole) if whole else _NONE
     lo, hi = first[0], last[-1]  # the lengths with a bound
     rows = []
+    span = np.array([lo, hi], dtype=np.int32)
     for g in distinct:
         ids = index.tables.gram_ids(g)  # ascending: the part in the slice is one run of it
-        if len(ids) and (i := int(ids.searchsorted(lo))) < (j := int(ids.searchsorted(hi))):
-            rows.append(ids[i:j])
+        if len(ids):
+            i, j = ids.searchsorted(span).tolist()  # one call for both ends
+            if i < j:
+                rows.append(ids[i:j])
     if len(rows) < min(needs):  # t's grams no word of these lengths holds count as 0
         return np.concatenate(whole) if whole else _NONE
     flat = np.concatenate(rows) if len(rows) > 1 else rows[0]

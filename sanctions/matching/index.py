@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -67,6 +67,8 @@ class Index:
         self.surnames = tables.surnames
         self.vocab_list = tables.vocab_list
         self.vocab = {t: j for j, t in enumerate(self.vocab_list)}
+        # the same strings, to pick many at once by id (3x a list comprehension)
+        self.vocab_array = np.array(self.vocab_list, dtype=object)
         lengths = np.fromiter((len(t) for t in self.vocab_list), dtype=np.int64,
                               count=len(self.vocab_list))
         self.len_start = np.searchsorted(lengths, np.arange(lengths.max(initial=0) + 2))
@@ -92,6 +94,8 @@ class Index:
         self.cache_tokens = CACHE_TOKENS
         self.alpha_order = tables.alpha_order
         self.alpha_words = [self.vocab_list[j] for j in self.alpha_order]
+        # listed words by consonant key (`consonants._by_key`), when the index file has them
+        self.consonant_words: Mapping[str, Sequence[str]] | None = None
 
     @classmethod
     def build(cls, entities: list[Entity], names: list[NameRow],
@@ -179,7 +183,7 @@ class Index:
         if not len(ids):
             return {}
         # the scorer's own similarity (token_similarity without initials), in one call
-        sims = np.round(process.cdist([t], [self.vocab_list[i] for i in ids.tolist()],
+        sims = np.round(process.cdist([t], self.vocab_array[ids].tolist(),
                                       scorer=OSA.normalized_similarity, dtype=np.float32,
                                       workers=workers)[0], 4)
         keep = sims >= c - 1e-6

@@ -194,8 +194,12 @@ def _load(conn: sqlite3.Connection, entity_ids: Collection[str] | None = None) -
         f" e.countries, {cluster_col} FROM entities e {cluster_sql}"
         f" WHERE {_only('e.id', entity_ids)[0]} ORDER BY e.rowid", args
     )
+    codes_of: dict[str, frozenset[str]] = {}  # few distinct country lists, read once each
     for eid, source, source_id, etype, name, programs, listed_on, countries, cluster in rows:
-        codes = frozenset(c for c in map(country_code, json.loads(countries)) if c)
+        codes = codes_of.get(countries)
+        if codes is None:
+            codes = codes_of[countries] = frozenset(
+                c for c in map(country_code, json.loads(countries)) if c)
         position[eid] = len(entities)
         entities.append(Entity(
             eid, source, source_id, etype, name, tuple(json.loads(programs)), listed_on,

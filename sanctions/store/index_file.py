@@ -217,6 +217,30 @@ class _Lists(Mapping[K, Sequence[int]]):
         return int(self.f.one(f"SELECT count(*) FROM {self.table}")[0])
 
 
+class _Words(Mapping[str, Sequence[str]]):
+    """Key -> listed words, stored as vocabulary ids (the consonant-key map)."""
+
+    def __init__(self, f: _File, table: str, vocab_list: list[str]) -> None:
+        self.ids: _Lists[str] = _Lists(f, table)
+        self.vocab_list = vocab_list
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = self.ids.get(key)
+        return default if found is None else [self.vocab_list[j] for j in found]
+
+    def __getitem__(self, key: str) -> Sequence[str]:
+        return [self.vocab_list[j] for j in self.ids[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
     """The index in this file; IndexFileError if it is missing, unreadable, of another format,
     or (with `build_id`) of another build."""
@@ -269,4 +293,6 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
         joined=_Lists(f, "joined"), by_identifier=_Lists(f, "by_identifier"),
         names_of=_Lists(f, "names_of"), cluster_members=_Lists(f, "cluster_members"),
         by_group=_Lists(f, "by_group"), by_key=_Lists(f, "by_key"))
-    return Index(tables)
+    index = Index(tables)
+    index.consonant_words = _Words(f, "consonants", vocab_list)
+    return index

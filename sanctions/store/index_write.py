@@ -22,7 +22,7 @@ import numpy as np
 from ..matching import Entity, Index
 from ..matching.tables import Tables
 
-FORMAT = "sanctions-index 3"
+FORMAT = "sanctions-index 4"
 SUFFIX = ".index"
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -37,6 +37,7 @@ CREATE TABLE names_of (k INTEGER PRIMARY KEY, rows BLOB NOT NULL);
 CREATE TABLE cluster_members (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE by_group (k INTEGER PRIMARY KEY, rows BLOB NOT NULL);
 CREATE TABLE by_key (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE consonants (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 """
 LIST_TABLES = ("joined", "by_identifier", "names_of", "cluster_members", "by_group", "by_key")
 SEP = "\n"  # between tokens of the vocabulary and of a name: never inside a token
@@ -46,8 +47,9 @@ SEP = "\n"  # between tokens of the vocabulary and of a name: never inside a tok
 # tokenise or weigh differently, so it is never opened (the index is rebuilt instead).
 _PACKAGE = Path(__file__).resolve().parent.parent
 MADE_BY = ("normalize.py", "identifiers.py", "countries.py", "dates.py", "matching/tables.py",
-           "matching/config.py", "matching/types.py", "store/index.py", "store/index_write.py",
-           "data/names/equivalents.tsv", "data/names/common.tsv")
+           "matching/config.py", "matching/types.py", "matching/consonants.py", "store/index.py",
+           "store/index_write.py",
+           "data/names/equivalents.tsv", "data/names/east_slavic.tsv", "data/names/common.tsv")
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +131,22 @@ def _write(conn: sqlite3.Connection, t: Tables, build_id: str) -> None:
         table: Mapping[object, Sequence[int]] = getattr(t, name)
         conn.executemany(f"INSERT INTO {name} VALUES (?, ?)",
                          ((k, _ints(v)) for k, v in table.items()))
+    conn.executemany("INSERT INTO consonants VALUES (?, ?)",
+                     ((k, _ints(v)) for k, v in consonant_ids(t.vocab_list).items()))
     conn.commit()
+
+
+def consonant_ids(vocab_list: Sequence[str]) -> dict[str, list[int]]:
+    """The listed words by consonant key, as vocabulary ids in vocabulary order: the map
+    `matching.consonants._by_key` otherwise makes over the whole vocabulary on the first
+    abjad-script query (seconds at a million words), made once here instead."""
+    from ..matching.consonants import consonant_key  # noqa: PLC0415 (only the writer needs it)
+
+    found: dict[str, list[int]] = {}
+    for j, t in enumerate(vocab_list):
+        if t.isalpha() and t.isascii() and len(t) >= 2:
+            found.setdefault(consonant_key(t), []).append(j)
+    return found
 
 
 def remove_other_index_files(db_path: Path, keep: Path | None) -> None:
