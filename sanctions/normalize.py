@@ -313,7 +313,7 @@ def spelling_variants(word: str) -> list[str]:
     Slavic or Arabic names in English-style romanisation, a legal form glued to the name. The
     query keeps the first listed one where the word as written is not listed (`query`)."""
     out: list[str] = []
-    if any("\u0600" <= ch <= "\u06ff" for ch in word):
+    if not word.isascii() and re.search("[\u0600-\u06ff]", word):
         for rx, rep in _ARABIC_FOLDS:
             if (v := rx.sub(rep, word)) != word and v not in out:
                 out.append(v)

@@ -141,10 +141,13 @@ class _Words:
                      for form in self._split(toks) for p in zip(form, form[1:], strict=False))
         # two words are tried joined as the matcher tries them (Index.alternatives)
         tried = {a + b for a, b in pairs if a + b in listed_words or index.joinable(a, b)}
-        wanted |= tried | {p for parts in self.splits.values() for p in parts}
-        maybe = _maybe_like(index, wanted)
+        wanted |= {p for parts in self.splits.values() for p in parts}
+        # a pair joined counts only as like a listed word (`loose`); the words of the forms
+        # count in every way
+        maybe = _maybe_like(index, wanted | tried)
         index.similar(maybe, cfg)
-        self.near = {t for t in maybe if index.is_listed_like(t)} | _prefixed(index, wanted)
+        self.near = ({t for t in maybe if index.is_listed_like(t)}
+                     | _prefixed(index, wanted | tried))
         listed = "\x00".join(index.vocab_list)
         self.inside = {t for t in wanted if t in listed}  # parts of listed words (joined)
         self.joined = {t for t in wanted if t in index.joined}
