@@ -303,6 +303,11 @@ def main() -> None:
             elapsed: float = c["elapsed"]  # type: ignore[assignment]
             total = sum(statuses.values())
             names = names[total:]
+            if not timings or not names:  # every name has been sent once: no honest figure
+                print(f"{clients:3d} clients: the distinct names ran out ({total:,} sent in "
+                      f"{elapsed:.1f} s); run fewer --runs or --clients at a time")
+                missed = True
+                break
             bad = sum(n for s, n in statuses.items() if s != "200")
             fivexx = sum(n for s, n in statuses.items() if s.startswith("5"))
             rate = total / elapsed
