@@ -2,25 +2,24 @@
 (sanctions.matching.reach bounds each of them): respelled as a list spells it, Chinese
 characters read as one word, an abjad or a Hangul foreign name read by its consonants, Hangul
 words read as a foreign name's. Each is worked out by the matcher's own functions (`query`,
-`consonants`, `hangul`), so a form `prepare` tries must be added here too; tests/test_rescreen.py
-and scripts/check_reach.py check a re-screen against a full screen.
+`consonants`, `hangul`), and a name's script is told by their own patterns, so a name is read
+here when `prepare` reads it; a form `prepare` tries must be added here too
+(tests/test_rescreen.py and scripts/check_reach.py check a re-screen against a full screen).
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from ..normalize import clean_text, name_tokens, spelling_variants
+from .consonants import _ABJAD, _by_key, _keys, abjad_words, consonant_readings, joined
+from .hangul import _WORD as _HANGUL
+from .hangul import hangul_joined, hangul_written, has_hangul_word
 from .index import Index
-
-# An abjad (Arabic, Hebrew) may be read by its consonants (matching.consonants): other words.
-_ABJAD = re.compile("[\u0590-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]")
-_HANZI = re.compile("[\u3400-\u9fff]{3,}")  # query.hanzi_joined reads such runs as one word
-_HANGUL = re.compile("[\uac00-\ud7a3]{2}")  # a Hangul word a foreign name may be (`hangul`)
+from .query import _HANZI, hanzi_joined, listed_spellings
 
 
 def other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]]:
@@ -28,8 +27,6 @@ def other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]
     spells it (query.listed_spellings), Chinese characters read as one word
     (query.hanzi_joined), an abjad name read as one of the index's names by its consonants,
     a Hangul one as a foreign name (matching.hangul)."""
-    from .query import listed_spellings
-
     # only a name with a word that has another spelling is respelled: each word looked at once
     texts = [clean_text(n) for n in names]
     spelled = {w for w in {w for t in texts for w in t.split()} if spelling_variants(w)}
@@ -53,12 +50,7 @@ def other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]
             if respelled != words:
                 forms.append(name_tokens(" ".join(respelled)))
         if k in hanzi:
-            try:
-                from .query import hanzi_joined  # type: ignore[attr-defined]
-            except ImportError:  # no such reading in this matcher
-                pass
-            else:
-                forms.append(hanzi_joined(text))
+            forms.append(hanzi_joined(text))
         if k in abjad:
             if (found := read.get(text)) is None:
                 found = read[text] = _readings(text, index, memo)
@@ -75,10 +67,6 @@ def _readings(name: str, index: Index, memo: dict[str, list[Any]]) -> list[list[
     look-ups: its words, and two or three of them as one). `abjad_words` reads each word on its
     own, so a file's words are read once (`memo`); a name none of whose keys any word of the
     index has is read as nothing."""
-    try:
-        from .consonants import abjad_words, consonant_readings, joined
-    except ImportError:  # no consonant readings in this matcher
-        return []
     written: list[Any] = []
     for chunk in clean_text(name).split(" "):
         if (found := memo.get(chunk)) is None:
@@ -96,11 +84,6 @@ def _hangul_forms(text: str, index: Index) -> list[list[str]]:
     """The forms `prepare` may add to a name with a Hangul word: the foreign name it may
     write, read as one word a word, and its consonant readings against the index (a word with
     every consonant key it may have)."""
-    try:
-        from .consonants import consonant_readings
-        from .hangul import hangul_joined, hangul_written, has_hangul_word
-    except ImportError:  # no such readings in this matcher
-        return []
     if not has_hangul_word(text):
         return []
     forms = [hangul_joined(text)]
@@ -113,11 +96,7 @@ def _hangul_forms(text: str, index: Index) -> list[list[str]]:
 def _spelled(written: Sequence[Any], index: Index) -> bool:
     """Whether a word of the index may spell one of these words or all of them as one
     (consonants.consonant_readings reads a name only through such a word)."""
-    try:
-        from .consonants import _by_key, _keys, joined
-    except ImportError:  # another version of the readings: look each name up in full
-        return True
     keys = _by_key(index)
     every = [*written, joined(list(written))] if 2 <= len(written) <= 3 else written
     # a Hangul word is looked up by other keys too (`alts`: a letter Korean writes two ways)
-    return any(k in keys for w in every for k in (*_keys(w.key), *getattr(w, "alts", ())))
+    return any(k in keys for w in every for k in (*_keys(w.key), *w.alts))
