@@ -180,11 +180,6 @@ def writing(out: Output, fmt: str, single: bool, columns: list[str]) -> Iterator
         writer = Writer(out, fmt, single, columns)
         yield writer
         writer.close()
-    except OSError as exc:
-        out.discard()
-        if out.path is None and exc.errno == errno.EPIPE:  # a table written straight out
-            raise out.error(exc) from exc  # exit 2 with a line, never 1 ("a match")
-        raise
     except BaseException:
         out.discard()
         raise
