@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,26 +21,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_ready(url: str, proc: subprocess.Popen[bytes], seconds: float = 180.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit("the server exited")
-        try:
-            if httpx.get(url + "/-/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    sys.exit(f"the server was not ready in {seconds:g} s")
+sys.path.insert(0, str(ROOT / "scripts"))
+from local_server import serving  # noqa: E402
 
 
 def one_run(url: str, body: bytes) -> tuple[float, int, int]:
@@ -70,13 +50,7 @@ def main() -> None:
     args = ap.parse_args()
     lines = (ROOT / "eval" / "customers.csv").read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "sanctions.cli", "serve", "--db",
-                               str(args.db), "--port", str(port)], stderr=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL)
-    try:
-        wait_ready(url, server)
+    with serving(args.db) as url:
         times = []
         for run in range(args.runs + 1):
             chunk = rows[run * args.rows:(run + 1) * args.rows]
@@ -89,9 +63,6 @@ def main() -> None:
                 times.append(seconds)
         print(f"warm runs: {min(times):.2f} to {max(times):.2f} s "
               f"(median {sorted(times)[len(times) // 2]:.2f} s)")
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 if __name__ == "__main__":

@@ -12,38 +12,19 @@ download). tests/test_browser.py checks the same pages on every run.
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Page, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from local_server import serving  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 CUSTOMERS = ("customer_no,name,country\nC-1001,Nicolás Maduro,Venezuela\n"
              "C-1002,Jane Q. Nobody,\nC-1003,Tren de Aragua,\nC-1004,NORD STAR,\n")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_ready(url: str, seconds: float = 180.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/-/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    sys.exit(f"the server at {url} was not ready in {seconds:g} s")
 
 
 def take(page: Page, url: str, out: Path, full_page: bool = False, show: str = "") -> None:
@@ -60,38 +41,29 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=Path("db/sanctions.db"))
     ap.add_argument("--out", type=Path, default=Path("docs"))
     args = ap.parse_args()
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "sanctions.cli", "serve", "--db",
-                               str(args.db), "--port", str(port)], stderr=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL)
-    url, db = f"http://127.0.0.1:{port}", args.db.stem
-    try:
-        wait_ready(url)
-        with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            take(page, url + "/-/screen?name=Tren+de+Aragua", args.out / "screen.png")
-            take(page, url + "/-/screen?name=Nicolas+Maduro&type=person&country=Venezuela"
-                 "&birth_date=1962-11-23&program=VENEZUELA&threshold=0.8&source=ofac_sdn"
-                 "&source=state_rewards", args.out / "screen-form.png", full_page=True)
-            take(page, url + "/-/profile/ofac_sdn~3A22790", args.out / "profile.png",
-                 full_page=True)
-            take(page, url + f"/{db}/sources", args.out / "sources.png")
-            take(page, url + f"/{db}/entities?_size=100", args.out / "entities.png",
-                 show=".facet-results")
-            page.goto(url + "/-/screen")
-            customers = Path(tmp) / "customers.csv"
-            customers.write_text(CUSTOMERS, encoding="utf-8")
-            page.set_input_files("#upload-file", str(customers))
-            page.click("#upload-form input[type=submit]")
-            page.wait_for_selector("#upload-links", state="visible")
-            page.locator("#upload").scroll_into_view_if_needed()
-            page.screenshot(path=str(args.out / "upload.png"))
-            print(f"wrote {args.out / 'upload.png'}")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+    db = args.db.stem
+    with serving(args.db) as url, sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        take(page, url + "/-/screen?name=Tren+de+Aragua", args.out / "screen.png")
+        take(page, url + "/-/screen?name=Nicolas+Maduro&type=person&country=Venezuela"
+             "&birth_date=1962-11-23&program=VENEZUELA&threshold=0.8&source=ofac_sdn"
+             "&source=state_rewards", args.out / "screen-form.png", full_page=True)
+        take(page, url + "/-/profile/ofac_sdn~3A22790", args.out / "profile.png",
+             full_page=True)
+        take(page, url + f"/{db}/sources", args.out / "sources.png")
+        take(page, url + f"/{db}/entities?_size=100", args.out / "entities.png",
+             show=".facet-results")
+        page.goto(url + "/-/screen")
+        customers = Path(tmp) / "customers.csv"
+        customers.write_text(CUSTOMERS, encoding="utf-8")
+        page.set_input_files("#upload-file", str(customers))
+        page.click("#upload-form input[type=submit]")
+        page.wait_for_selector("#upload-links", state="visible")
+        page.locator("#upload").scroll_into_view_if_needed()
+        page.screenshot(path=str(args.out / "upload.png"))
+        print(f"wrote {args.out / 'upload.png'}")
+        browser.close()
 
 
 if __name__ == "__main__":
