@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from ..normalize import name_tokens
 
@@ -138,14 +139,15 @@ def _spelled(gap: str, listed: str) -> bool:
     return True  # nothing written there (or an ayin): any vowel, or none
 
 
-def _keys(key: str, loose: bool = True, either_end: bool = True) -> list[str]:
+def _keys(key: str, loose: bool = True, either_end: bool = True, article: bool = True
+          ) -> list[str]:
     """The key, and (`loose`) the key without what an abjad may add: a final 'h' (taa
     marbuta, Persian final 'e': `either_end`) and a glued article 'al-' ('lhsyn' for
-    AL-HUSAYN)."""
+    AL-HUSAYN; `article`: not in Hebrew, whose article is ha-, so 'לוקשנקו' is not KOSENKO)."""
     out = [key]
     if loose and either_end and len(key) > 2 and key.endswith("h"):
         out.append(key[:-1])
-    if loose and len(key) > 3 and key.startswith("l"):
+    if loose and article and len(key) > 3 and key.startswith("l"):
         out.append(key[1:])
     return [k for k in out if k]
 
@@ -201,6 +203,12 @@ def misread_words(words: list[Written], reading: list[str], listed: list[Written
     return sum(1 for w, r in read if not alike(w, r)) + short
 
 
+def _likeness(words: list[Written], listed: Sequence[str], spell: list[set[str]]) -> float:
+    """How like the words their best spellings in a listed name are, summed."""
+    return sum(max((OSA.normalized_similarity(w.word, t) for t in listed if t in sp),
+                   default=0.0) for w, sp in zip(words, spell, strict=True))
+
+
 def joined(words: list[Written]) -> Written:
     """Two or three abjad words read as one ('حزب الله' for HIZBALLAH)."""
     return Written("".join(w.word for w in words),
@@ -235,11 +243,22 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True
     voters: list[np.ndarray] = []
     common: list[set[str]] = []
     strong: list[np.ndarray] = []
+    # Hangul, katakana and Chinese readings write their vowels: among many listed words of one
+    # key, the likest to the reading are the ones to look at ('shoig': SHOIGU, not SAKO)
+    vowelled = all(w.script == "" for w in words)
     for w in words:
-        keys = [*_keys(w.key, loose, w.last_vowel is None), *w.alts]
-        spell.append({s for k in keys for s in by_key.get(k, ())[:_MAX_SPELLINGS]})
+        keys = [*_keys(w.key, loose, w.last_vowel is None, w.script != "hebrew"), *w.alts]
+        if vowelled:
+            every = {s for k in keys for s in by_key.get(k, ())}
+            if len(every) > _MAX_SPELLINGS:  # OSA only where there is a choice to make
+                every = set(sorted(every, key=lambda s: (
+                    -OSA.normalized_similarity(w.word, s), s))[:_MAX_SPELLINGS])
+            spell.append(every)
+        else:
+            spell.append({s for k in keys for s in by_key.get(k, ())[:_MAX_SPELLINGS]})
         ids = [idx.vocab[s] for s in spell[-1]]
-        if not ids or int(idx.tables.df[ids].sum()) > _MAX_NAMES:
+        # the likest spellings of a vowelled word are evidence however common its key
+        if not ids or not vowelled and int(idx.tables.df[ids].sum()) > _MAX_NAMES:
             common.append(spell[-1])  # a key so common ('l': ali, al, ly...) it only confirms
             continue
         names = np.unique(np.concatenate([idx.tables.postings(j) for j in ids]))
@@ -254,10 +273,11 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True
     # most words first, then fewest words, then the first listed
     order = np.lexsort((names, idx.name_len[names], -votes))[:_MAX_RANKED]
     ranked = names[order].tolist()
-    if common:  # the names that also spell the common words first
+    if common or vowelled:  # the names that also spell the common words first
         found = {n: int(v) + sum(1 for c in common if not c.isdisjoint(idx.tokens[n]))
                  for n, v in zip(ranked, votes[order].tolist(), strict=True)}
-        ranked.sort(key=lambda n: -found[n])  # stable: fewest words first among equals
+        like = {n: _likeness(words, idx.tokens[n], spell) if vowelled else 0.0 for n in ranked}
+        ranked.sort(key=lambda n: (-found[n], -like[n]))  # stable: fewest words first
     readings: list[tuple[list[str], list[Written] | None]] = []
     arabic = any(w.script == "arabic" for w in words)
     plain = [w.word for w in words]

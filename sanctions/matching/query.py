@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import OSA
+
 from ..identifiers import identifier_key, imo_is_valid
 from ..normalize import (
     LEGAL_CLASSES,
@@ -20,9 +22,20 @@ from ..normalize import (
     strip_vessel_prefix,
 )
 from .config import DEFAULT_CONFIG, MatchConfig
-from .consonants import JOINING, abjad_words, consonant_readings, is_abjad, joined, misread_words
+from .consonants import (
+    JOINING,
+    Written,
+    abjad_words,
+    consonant_readings,
+    is_abjad,
+    joined,
+    misread_words,
+)
+from .hangul import _vowels as vowels
 from .hangul import hangul_joined, hangul_written, has_hangul_word
 from .hangul import misread as hangul_misread
+from .hanzi import hanzi_written, has_foreign_hanzi
+from .kana import has_katakana, kana_joined, kana_written
 from .types import Prepared, Query
 
 if TYPE_CHECKING:
@@ -84,10 +97,20 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
         p.alternatives = [*p.alternatives, foreign]  # '루카셴코' RU KA SYEN KO: LUKASHENKO
         p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
         p.reading += f"; also read as a foreign name in Hangul: {' '.join(foreign)!r}"
+    kana = idx is not None and has_katakana(text)
+    if kana and (foreign := kana_joined(text)) != tokens:
+        same = p.vessel_alternatives is p.alternatives
+        p.alternatives = [*p.alternatives, foreign]  # 'ルカシェンコ' RU KA SHE N KO: LUKASHENKO
+        p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
+        p.reading += f"; also read as a foreign name in katakana: {' '.join(foreign)!r}"
     read: list[tuple[list[str], int]] = []
     if idx is not None and tokens and has_hangul_word(text):  # '람잔 카디로프' RAMZAN KADYROV
         korean = hangul_written(text)
         read = [(r, hangul_misread(korean, r)) for r, _ in consonant_readings(korean, idx)]
+    elif idx is not None and tokens and kana:  # 'ラムザン・カディロフ' RAMZAN KADYROV
+        read = _likest(kana_written(text), idx)
+    elif idx is not None and tokens and has_foreign_hanzi(text):  # '卡德罗夫' KADYROV
+        read = _likest(hanzi_written(text), idx)
     elif idx is not None and tokens and is_abjad(text):
         written = abjad_words(text)
         read = [(r, misread_words(written, r, same))
@@ -108,6 +131,32 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
 
 
 
+def _likest(words: list[Written], idx: Index) -> list[tuple[list[str], int]]:
+    """Consonant readings of a katakana or Chinese transliteration, each with its misread
+    words (`hangul.misread`), one more where another reading spells the words much more like
+    the transliteration does ('kadlof': KADYROV, not KOZLOV, though both are 'kdlb')."""
+    read = [(r, hangul_misread(words, r)) for r, _ in consonant_readings(words, idx)]
+    like = [sum(OSA.normalized_similarity(w.word, t)  # a word left unread counts nothing
+                + OSA.normalized_similarity(vowels(w.word), vowels(t))
+                for w, t in zip(words, r, strict=True) if w.word != t) for r, _ in read]
+    best = max(like, default=0.0)
+    return [(r, n + (lk < best - UNLIKE)) for (r, n), lk in zip(read, like, strict=True)]
+
+
+UNLIKE = 0.1  # a reading this much less like the transliteration than the best is misread
+
+
+def transliteration_forms(text: str, idx: Index) -> list[list[str]]:
+    """The forms `prepare` may add to a name in katakana or in Chinese transliteration
+    characters (for `reach_forms`, a superset): the katakana read as foreign words, and the
+    consonant readings of either against the index."""
+    forms: list[list[str]] = []
+    if has_katakana(text):
+        forms.append(kana_joined(text))
+        forms += [r for r, _ in consonant_readings(kana_written(text), idx)]
+    if has_foreign_hanzi(text):
+        forms += [r for r, _ in consonant_readings(hanzi_written(text), idx)]
+    return forms
 _HANZI = re.compile("[\u3400-\u9fff]{3,}")
 
 
