@@ -3,7 +3,7 @@
 
     python scripts/bench_api.py [--db db/sanctions.db | --url http://127.0.0.1:8001]
                                 [--requests 300] [--clients 1,4,16,50] [--seconds 15]
-                                [--repeated] [--runs 3] [--start-only]
+                                [--repeated] [--runs 3] [--start-only] [--reference 1000]
 
 Without --url it starts `sanctions serve --db DB` on a free 127.0.0.1 port, times how long it
 takes to say ready (`/-/readyz` 200 after the process starts; --runs starts, each timed, with
@@ -17,6 +17,8 @@ it per request: a figure the load of other programs on the machine changes much 
    for --seconds, on hand-written keep-alive connections (class Http: an async httpx client
    costs more CPU per request than the server); prints names/s, p50/p95/p99 and any errors or
    5xx. Target at 50 clients: >= 1,000 names/s, p99 <= 200 ms, none failed.
+   Before them, --reference names are screened in a process of their own by the workers' own
+   function (no server): the matcher's CPU per query, which the workers' figure is compared with.
    --repeated: the old mix instead (18 names over and over, every tenth request a 10-query
    POST), which mostly measures the answer cache. --runs repeats each number of clients and
    prints the range.
@@ -189,6 +191,28 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
     return of(pid), sum(of(k) for k in kids)
 
 
+def reference(db: Path, names: list[str]) -> float:
+    """CPU ms per query of `names` screened one by one in a fresh process by the workers' own
+    function (sanctions.answer.answer: the matcher and the answer's JSON) against the same
+    index file: a worker's CPU per request less this is what the hop to it costs (pipe, lane)."""
+    code = (
+        "import json, sys, time\n"
+        "from types import SimpleNamespace\n"
+        "from sanctions import answer\n"
+        "indexes = {}\n"
+        "answer._preload(indexes, sys.argv[1])\n"
+        "[index] = indexes.values()\n"
+        "names = json.loads(sys.stdin.read())\n"
+        "state = SimpleNamespace(index=index)\n"
+        "start = time.process_time()\n"
+        "for name in names:\n"
+        "    answer.answer(state, {'name': name})\n"
+        "print(time.process_time() - start)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(db)], input=json.dumps(names),
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(done.stdout.split()[-1]) / len(names) * 1000
+
+
 def latency(url: str, names: list[str]) -> list[float]:
     timings: list[float] = []
     with httpx.Client(base_url=url, timeout=10) as client:
@@ -257,6 +281,9 @@ def main() -> None:
     ap.add_argument("--repeated", action="store_true")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--start-only", action="store_true", help="time the server's starts only")
+    ap.add_argument("--reference", type=int, default=1000,
+                    help="names screened in a process of their own first, for the matcher's "
+                    "CPU per query without the server (0: not)")
     args = ap.parse_args()
     proc = None
     names = distinct_names(args.db)
@@ -292,6 +319,11 @@ def main() -> None:
         print(f"GET /-/screen.json, {len(t)} sequential distinct names: p50 {p50:.2f} ms, "
               f"p95 {percentile(t, 95):.2f} ms, p99 {percentile(t, 99):.2f} ms, "
               f"max {max(t):.2f} ms  (target p50 <= {P50_TARGET_MS:.0f} ms)")
+        if args.reference and not args.url:
+            ms = reference(args.db, names[:args.reference])
+            names = names[args.reference:]
+            print(f"the same kind of names screened without the server (the workers' function, "
+                  f"one process, {args.reference:,} names): {ms:.2f} ms CPU per query")
         for clients in [int(c) for c in args.clients.split(",") for _ in range(args.runs)]:
             before = cpu_seconds(proc.pid) if proc is not None else (0.0, 0.0)
             own = time.process_time()
