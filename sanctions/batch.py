@@ -1,7 +1,8 @@
 """Batch screening on every core: rows in, one result per row out, in input order.
 
-Workers are forked after the index is loaded, so they share it; this process screens one chunk
-of each group itself, so a pool of `workers` holds one copy of the index fewer.
+Workers are forked after the index is loaded, so they share it; this process screens chunks
+itself while it waits for the helpers' (`_balanced`), so a pool of `workers` holds one copy of
+the index fewer.
 """
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from typing import Any
 
 from .matching import Index
 from .screening import make_query, row_query, screen_record
 
 CHUNK = 256
+AHEAD = 2  # chunks each helper has in hand, so that it never waits for this process
+MAX_PENDING = 6  # chunks per helper screened or in hand before this process waits for one
 _WORKER_INDEX: Index | None = None
 
 Job = tuple[list[Mapping[str, Any]], Mapping[str, Any]]
@@ -75,15 +79,40 @@ def run_batch(index: Index, rows: Iterable[Mapping[str, Any]], defaults: Mapping
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            earlier: list[AsyncResult[list[dict[str, Any]]]] = []
-            while group := list(islice(jobs, workers)):  # a chunk here, the rest to the helpers
-                later = [pool.apply_async(_screen_chunk, (job,)) for job in group[1:]]
-                here = _screen_chunk(group[0])
-                for result in earlier:  # the previous group's helper chunks come first
-                    yield from result.get()
-                yield from here
-                earlier = later
-            for result in earlier:
-                yield from result.get()
+            yield from _balanced(pool, jobs, workers - 1)
     finally:
         gc.unfreeze()
+
+
+def _balanced(pool: Pool, jobs: Iterator[Job], helpers: int) -> Iterator[dict[str, Any]]:
+    """Chunks in input order: the helpers are kept AHEAD chunks each in hand, and this process
+    screens the next chunk itself only while the oldest helper chunk is not back yet. It also
+    hands the results on (and its caller writes them), so it screens fewer chunks than a
+    helper instead of every other one, and no helper waits for it."""
+    pending: deque[AsyncResult[list[dict[str, Any]]] | list[dict[str, Any]]] = deque()
+    out = 0  # helper chunks in hand
+    more = True
+    while True:
+        while more and out < AHEAD * helpers:
+            job = next(jobs, None)
+            if job is None:
+                more = False
+                break
+            pending.append(pool.apply_async(_screen_chunk, (job,)))
+            out += 1
+        if not pending:
+            return
+        head = pending[0]
+        if isinstance(head, list):
+            pending.popleft()
+            yield from head
+            continue
+        if more and not head.ready() and len(pending) < MAX_PENDING * helpers:
+            job = next(jobs, None)  # not back yet: screen one here rather than wait
+            if job is not None:
+                pending.append(_screen_chunk(job))
+                continue
+            more = False
+        pending.popleft()
+        out -= 1
+        yield from head.get()

@@ -7,7 +7,7 @@ line of explanation. `sanctions.matching.score` declares which features count an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
@@ -16,6 +16,7 @@ from ..normalize import HONORIFICS, LEGAL_CLASSES, common_names
 from .config import MatchConfig
 from .forms import Form, make_form
 from .index import Index
+from .listed import Listed, listed, listed_of
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 from .types import Entity, Prepared
 
@@ -36,6 +37,12 @@ class Alignment:
     drop: float  # weight factor of listed tokens the query leaves out
     keep: frozenset[int] = frozenset()  # ...but not of these (a left-out first surname)
     syllabic: bool = False  # the query was read from Chinese characters or Hangul
+    # what scoring read to make it, kept for the checks after it (None: worked out again);
+    # no part of what the alignment is, so left out of comparisons
+    nears: list[dict[str, float]] | None = field(default=None, compare=False)  # per query
+    # token: its similar listed words
+    qwords: list[int] | None = field(default=None, compare=False)  # no legal form
+    ln: Listed | None = field(default=None, compare=False)  # the listed name's facts
 
     @property
     def unmatched_q(self) -> list[int]:
@@ -57,9 +64,12 @@ def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig,
 
 
 def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, idx: Index,
-               cfg: MatchConfig) -> Alignment:
+               cfg: MatchConfig, ln: Listed | None = None) -> Alignment:
     """`align` of listed tokens `c` (with their `surnames`) with what depends on the query
-    alone found once (`forms.make_form`)."""
+    alone found once (`forms.make_form`), and what depends on the listed name alone (`ln`,
+    `listed.listed`; worked out here when not given)."""
+    if ln is None:
+        ln = listed_of(idx, c, surnames, cfg)
     q = f.q
     found = []
     cols = f.cols
@@ -76,10 +86,10 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
             found += [(s, i, j) for j, b in enumerate(c)
                       if b not in near and (s := token_similarity(a, b, cfg, True))]
         if f.plain:
-            for j, b in enumerate(c):
-                if len(b) == 1:
-                    found += [(s, i, j) for i in f.plain if b not in nears[i]
-                              and (s := token_similarity(q[i], b, cfg, True))]
+            for j in ln.singles:
+                b = c[j]
+                found += [(s, i, j) for i in f.plain if b not in nears[i]
+                          and (s := token_similarity(q[i], b, cfg, True))]
     found.sort(reverse=True)
     used_q: dict[int, tuple[int, float]] = {}
     used_c: set[int] = set()
@@ -87,7 +97,8 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
         if s > 0 and i not in used_q and j not in used_c:
             used_q[i] = (j, s)
             used_c.add(j)
-    if person and any(len(c[j]) == 1 and len(q[i]) > 1 for i, (j, _) in used_q.items()):
+    if person and ln.singles and any(len(c[j]) == 1 and len(q[i]) > 1
+                                     for i, (j, _) in used_q.items()):
         # 'Irina' paired with the patronymic initial of 'SOKOLOVA, Natalya I.' while
         # 'Natalya' goes unmatched: a given name the listed one does not have, not an initial
         left = [j for j in range(len(c)) if j not in used_c and len(c[j]) > 1
@@ -97,39 +108,47 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
                 del used_q[i]
                 used_c.discard(j)
     syllables = f.syllables
-    _abbreviations(q, c, used_q, used_c, cfg, 4 if person else 3, syllables)
+    _abbreviations(q, c, used_q, used_c, cfg, 4 if person else 3, syllables,
+                   f.abbr4 if person else f.abbr3)
     # a matched surname counts more; a left-out one (second surname) no more than a name
-    wc = [idx.weight(t, cfg) * (cfg.family_name_weight if t in surnames and j in used_c else 1.0)
-          for j, t in enumerate(c)]
+    wc = ln.w.copy()
+    for j in ln.sur:
+        if j in used_c:
+            wc[j] *= cfg.family_name_weight
     all_found = len(used_q) == len(q) and all(s >= 0.8 for _, s in used_q.values())
     drop = cfg.dropped_token_weight if all_found and person else 1.0
     # a second surname or a middle name may be left out, the first surname may not: 'Jesus
     # Hernandez' is not 'CISNEROS HERNANDEZ, Jesus', 'guo ying' not 'WANG, Guoying'
-    first = next((j for j, t in enumerate(c) if t in surnames and t not in HONORIFICS), None)
+    first = ln.first
     keep = {first} if first is not None and first not in used_c else set()
     if syllables:  # a syllable left out of a Chinese or Korean name leaves another name ('chen
         # huan' is not 'CHEN, Shih Huan'), unless the query spells it ('jin tie san' JIN TIESAN)
         spelled = f.spellings()
         keep |= {j for j in range(len(c)) if j not in used_c and c[j] not in spelled}
-    return Alignment(q, c, used_q, f.wq, wc, drop, frozenset(keep), bool(syllables))
+    return Alignment(q, c, used_q, f.wq, wc, drop, frozenset(keep), bool(syllables), f.nears,
+                     f.words, ln)
 
 
 def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, float]],
                    used_c: set[int], cfg: MatchConfig, shortest: int,
-                   syllables: frozenset[str] = frozenset()) -> None:
+                   syllables: frozenset[str] = frozenset(),
+                   eligible: list[int] | None = None) -> None:
     """Pair a query word left over with a listed word it abbreviates: its start ('diosd' for
     'diosdado') or its letters in order from the first ('trdg' for 'trading'). Only when the
     rest of the name agrees: a word paired at 0.9 or better that is no legal form nor initial.
-    Words of `shortest` letters at least ('imp' for 'import'; four in persons' names)."""
-    if not any(s >= 0.9 and len(c[j]) > 1 and c[j] not in LEGAL_CLASSES
-               for j, s in used_q.values()):
-        return
+    Words of `shortest` letters at least ('imp' for 'import'; four in persons' names):
+    `eligible`, those query positions, when the caller knows them (`forms.Form`)."""
     # 'mad' is no sure start of 'mohamad', 'long' no cut 'longbao'; a word paired as well as a
     # cut word could be has nothing to replace (only the word looked at changes its pair)
     sure = max(cfg.prefix_similarity, cfg.abbreviation_similarity)
-    todo = [i for i, a in enumerate(q) if len(a) >= shortest and a.isalpha()
-            and a not in syllables and not (i in used_q and used_q[i][1] >= sure)]
-    if not todo:
+    if eligible is None:
+        eligible = [i for i, a in enumerate(q) if len(a) >= shortest and a.isalpha()
+                    and a not in syllables]
+    todo = [i for i in eligible if not (i in used_q and used_q[i][1] >= sure)]
+    if not todo:  # the cheaper test first: both must pass
+        return
+    if not any(s >= 0.9 and len(c[j]) > 1 and c[j] not in LEGAL_CLASSES
+               for j, s in used_q.values()):
         return
     # 'volodimir' is the cut patronymic 'volodimirovich' only where the listed given name is
     # in the query too; else it is that person's father's name, as a given name
@@ -204,8 +223,8 @@ def feature_name(a: Alignment, explain: bool = True) -> tuple[float, str]:
     if not a.q or not a.c:
         return 0.0, "no name tokens"
     wq, wc, pairs = a.wq, a.wc, a.pairs
-    got_q = sum(wq[i] * s for i, (_, s) in pairs.items())
-    got_c = sum(wc[j] * s for j, s in pairs.values())
+    got_q = sum([wq[i] * s for i, (_, s) in pairs.items()])  # lists: the same sums, sooner
+    got_c = sum([wc[j] * s for j, s in pairs.values()])
     den_c = sum(wc)
     if a.drop != 1:  # else it takes away 0 * (a finite sum): nothing
         den_c -= (1 - a.drop) * sum(wc[j] for j in a.unmatched_c if j not in a.keep)
@@ -228,15 +247,20 @@ def feature_joined(a: Alignment, cfg: MatchConfig) -> tuple[float | None, str]:
     """Joined or split words: the query words left unpaired, written as one string, against
     the listed words left unpaired ('thievesinlaw' against 'thieves in law')."""
     # words paired exactly stay; the rest ('alfurqan' paired with 'furqan') are compared joined
+    q, c = a.q, a.c
     exact = {i: j for i, (j, p) in a.pairs.items() if p == 1.0}
-    rq = [i for i in range(len(a.q)) if i not in exact and a.q[i] not in LEGAL_CLASSES]
+    qwords = a.qwords if a.qwords is not None else [
+        i for i in range(len(q)) if q[i] not in LEGAL_CLASSES]
+    rq = [i for i in qwords if i not in exact]
     if not rq:
         return None, ""
     paired = set(exact.values())
-    rc = [j for j in range(len(a.c)) if j not in paired and a.c[j] not in LEGAL_CLASSES]
+    cwords = a.ln.words if a.ln is not None else [
+        j for j in range(len(c)) if c[j] not in LEGAL_CLASSES]
+    rc = [j for j in cwords if j not in paired]
     if not rq or not rc or len(rq) + len(rc) < 3:  # one word each is a typo, not a join
         return None, ""
-    left, right = "".join(a.q[i] for i in rq), "".join(a.c[j] for j in rc)
+    left, right = "".join([q[i] for i in rq]), "".join([c[j] for j in rc])
     s = round(OSA.normalized_similarity(left, right), 4)
     if s < cfg.joined_min_similarity:
         return None, ""
@@ -250,12 +274,10 @@ def feature_distinctive(a: Alignment, idx: Index, n_i: int,
                         cfg: MatchConfig) -> tuple[float | None, str]:
     """The listed name's most telling word (its surname for a person, else its rarest word)
     replaced by another word in the query: 'BRIGHT CONSTRUCTION' is not 'FURAHA CONSTRUCTION'."""
-    words = [t for t in a.c if not t.isdigit() and t not in LEGAL_CLASSES]
-    if len(words) < 2 or not a.q:
+    key = (a.ln if a.ln is not None else listed(idx, n_i, cfg)).key
+    if key is None or not a.q:  # fewer than two words that are no number nor legal form
         return None, ""
-    surnames = [t for t in words if t in idx.surnames[n_i]]
-    key = surnames or [max(words, key=lambda t: idx.idf.get(t, 0.0))]
-    near = [idx.sims(q, cfg) for q in a.q]
+    near = a.nears if a.nears is not None else [idx.sims(q, cfg) for q in a.q]
     missing = [t for t in key if max(m.get(t, 0.0) for m in near) < 0.8]
     if not missing:
         return None, ""

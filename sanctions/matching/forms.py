@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..normalize import LEGAL_CLASSES
 from .config import MatchConfig
 from .index import Index
 
@@ -40,6 +41,11 @@ class Form:
     sum_wq: float
     syllables: frozenset[str]
     eq: float  # `MatchConfig.equivalent_similarity`
+    # query positions that may abbreviate a listed word (`features._abbreviations`): words of
+    # 3 letters or more, not syllables; of 4 or more (in persons' names)
+    abbr3: list[int]
+    abbr4: list[int]
+    words: list[int]  # query positions that are no legal form (`features.feature_joined`)
     spelled: set[str] | None = None  # the query's runs of tokens written as one (lazy)
     new_near: list[dict[str, float]] | None = None  # re-joined form: its new words' (lazy)
     extra: dict[tuple[str, str, bool], tuple[float, str] | None] = field(default_factory=dict)
@@ -74,5 +80,7 @@ def make_form(idx: Index, q: list[str], cfg: MatchConfig,
     initials = [i for i, a in enumerate(q) if len(a) == 1 and a not in syllables]
     plain = [i for i, a in enumerate(q) if len(a) > 1 and a not in syllables]
     wq = [idx.weight(t, cfg) for t in q]
+    abbr3 = [i for i, a in enumerate(q) if len(a) >= 3 and a.isalpha() and a not in syllables]
     return Form(q, nears, {}, pairing, initials, plain, wq, sum(wq), syllables,
-                cfg.equivalent_similarity)
+                cfg.equivalent_similarity, abbr3, [i for i in abbr3 if len(q[i]) >= 4],
+                [i for i, a in enumerate(q) if a not in LEGAL_CLASSES])

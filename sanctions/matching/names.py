@@ -38,6 +38,7 @@ from .features import (
 )
 from .forms import Form, make_form
 from .index import Index
+from .listed import Listed, listed
 from .types import Prepared
 
 Said = dict[str, dict[str, Any]]
@@ -107,7 +108,7 @@ class NameScorer:
         return hit[0], hit[1], hit[3]
 
     def best_form(self, c: list[str], surnames: frozenset[str], etype: str,
-                  ) -> tuple[float, Alignment, int] | None:
+                  ln: Listed | None = None) -> tuple[float, Alignment, int] | None:
         """The best alignment over the query's forms: its name score (the form's factor
         applied), the alignment and the form's number; None when the query has no name."""
         p, idx, cfg = self.p, self.idx, self.cfg
@@ -120,7 +121,7 @@ class NameScorer:
             if k and best is not None and (best[0] >= cfg.joined_factor
                                            or not self.near_new(tokens, vessel, q, c)):
                 continue  # a re-joined form that cannot win: no listed word like its new word
-            a = align_form(self.form(tokens), c, surnames, person, idx, cfg)
+            a = align_form(self.form(tokens), c, surnames, person, idx, cfg, ln)
             s = feature_name(a, False)[0]
             read = 0 < p.read_from <= k
             s *= p.read_factors[k - p.read_from] if read else cfg.joined_factor if k else 1.0
@@ -145,7 +146,8 @@ class NameScorer:
         if name in self.bests:  # scored before unexplained: explained now, not aligned again
             found = self.bests[name]
         else:
-            found = self.bests[name] = self.best_form(c, surnames, etype)
+            found = self.bests[name] = self.best_form(c, surnames, etype,
+                                                      listed(idx, n_i, cfg))
         if found is None:  # an identifier-only query ("IMO 9323596") has no name to explain
             q = self.p.vessel_tokens if etype == "vessel" else self.p.tokens
             return 0.0, align_form(make_form(idx, q, cfg), c, surnames, etype == "person", idx,

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
@@ -54,31 +55,22 @@ _SCHEME_WORDS = re.compile(r"^(?:(?:mmsi|imo|passport|national|id|no|nr|number)\
 def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_CONFIG
             ) -> Prepared:
     """Normalise a query; with an index, also its re-joined forms ("isla miya" -> "islamiya")."""
-    text = clean_text(query.name or "")
-    imos = set(_IMO_TEXT.findall(text))
-    if query.imo:
-        imos.add(re.sub(r"\D", "", query.imo))
-    identifiers = imos | set(_MMSI_TEXT.findall(text))
-    if query.identifier:  # compared the way lists' identifiers are keyed
-        identifiers.add(identifier_key(query.identifier))
-        if len(bare := identifier_key(_SCHEME_WORDS.sub("", query.identifier))) >= 5:
-            identifiers.add(bare)
-    text = _IMO_TEXT.sub(" ", _MMSI_TEXT.sub(" ", text))
-    for chunk in _ID_TEXT.findall(text):  # "MSN 45-390", "A-1234567": as identifiers store them
-        if len(key := identifier_key(chunk)) >= 5:
-            identifiers.add(key)
-    tokens, respelled = name_tokens(text), ""
+    front = _front(query)
+    text, imos, identifiers = front.text, set(front.imos), set(front.identifiers)
+    tokens, respelled = list(front.tokens), ""
     if idx is not None and any(t not in idx.vocab for t in tokens):  # a word no list spells so
         text, respelled = listed_spellings(text, idx)
         tokens = name_tokens(text) if respelled else tokens
-    read_as = "; ".join(filter(None, (reading(text),
+    read_as = "; ".join(filter(None, (reading(text) if respelled else front.reading,
                                       respelled and "spelled as listed: " + respelled)))
     for t in tokens:  # a bare number long enough to be an ID: look it up as one
         if len(t) >= 6 and _DIGITS.search(t):
             identifiers.add(t)
             if len(t) == 7 and t.isdigit() and imo_is_valid(t):
                 imos.add(t)
-    vessel_tokens = strip_vessel_prefix(tokens)
+    vessel_tokens = (strip_vessel_prefix(tokens) if respelled  # no prefix: the same list
+                     else tokens if len(front.vessel_tokens) == len(tokens)
+                     else list(front.vessel_tokens))
     implied = query.type or ("vessel" if (vessel_tokens != tokens or imos) else None)
     listed = identifiers if idx is None else {i for i in identifiers if i in idx.by_identifier}
     if listed and all(t in identifiers for t in tokens):
@@ -157,6 +149,53 @@ def transliteration_forms(text: str, idx: Index) -> list[list[str]]:
     if has_foreign_hanzi(text):
         forms += [r for r, _ in consonant_readings(hanzi_written(text), idx)]
     return forms
+
+
+@dataclass(frozen=True, slots=True)
+class _Front:
+    """What `prepare` reads of a query before it looks at an index (`_front`)."""
+
+    text: str  # cleaned, identifiers taken out
+    imos: frozenset[str]
+    identifiers: frozenset[str]  # given or written in the name (before its bare numbers)
+    tokens: tuple[str, ...]
+    reading: str  # `normalize.reading` of the text
+    vessel_tokens: tuple[str, ...]
+
+
+_FRONTS: dict[tuple[str, str | None, str | None], _Front] = {}
+FRONTS_KEPT = 4096  # a batch prepares each query twice (its chunk's look-up, then screening)
+
+
+def _front(query: Query) -> _Front:
+    """The query's text, identifiers, tokens and reading: the same for every index, kept for
+    the queries prepared last (a batch's chunk prepares every query first without the index,
+    to look its tokens up at once, and then again with it)."""
+    key = (query.name or "", query.imo, query.identifier)
+    found = _FRONTS.get(key)
+    if found is not None:
+        return found
+    text = clean_text(query.name or "")
+    imos = set(_IMO_TEXT.findall(text))
+    if query.imo:
+        imos.add(re.sub(r"\D", "", query.imo))
+    identifiers = imos | set(_MMSI_TEXT.findall(text))
+    if query.identifier:  # compared the way lists' identifiers are keyed
+        identifiers.add(identifier_key(query.identifier))
+        if len(bare := identifier_key(_SCHEME_WORDS.sub("", query.identifier))) >= 5:
+            identifiers.add(bare)
+    text = _IMO_TEXT.sub(" ", _MMSI_TEXT.sub(" ", text))
+    for chunk in _ID_TEXT.findall(text):  # "MSN 45-390", "A-1234567": as identifiers store them
+        if len(key_ := identifier_key(chunk)) >= 5:
+            identifiers.add(key_)
+    tokens = name_tokens(text)
+    if len(_FRONTS) >= FRONTS_KEPT:
+        _FRONTS.clear()
+    found = _FRONTS[key] = _Front(text, frozenset(imos), frozenset(identifiers), tuple(tokens),
+                                  reading(text), tuple(strip_vessel_prefix(tokens)))
+    return found
+
+
 _HANZI = re.compile("[\u3400-\u9fff]{3,}")
 
 
