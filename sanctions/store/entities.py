@@ -183,6 +183,20 @@ def _stale_of(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
     ids = sorted(set(ids))
     if not ids or not has_tables(conn, "entity_files", "source_files"):
         return {}
+    return _stale_rows(conn, ids)
+
+
+def _any_stale(conn: sqlite3.Connection) -> bool:
+    """Whether any source keeps records from a file older than its newest: when none does
+    (a fresh build), no record can be stale and StaleNotes looks nothing up."""
+    return has_tables(conn, "entity_files", "source_files") and conn.execute(
+        "WITH newest AS (SELECT source, max(as_of) AS newer FROM source_files"
+        " WHERE records > 0 GROUP BY source)"
+        " SELECT 1 FROM source_files f JOIN newest n ON n.source = f.source"
+        " WHERE f.as_of < n.newer LIMIT 1").fetchone() is not None
+
+
+def _stale_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
     rows = conn.execute(
         "WITH newest AS (SELECT source, max(as_of) AS newer FROM source_files"
         " WHERE records > 0 GROUP BY source)"
@@ -227,7 +241,7 @@ class StaleNotes:
             if conn is None:
                 return result
             self.known.update(dict.fromkeys(todo))
-            self.known.update(_stale_of(conn, todo))
+            self.known.update(_stale_rows(conn, sorted(todo)))
         for m in matches:
             if self.known.get(m["entity_id"]):
                 m["stale"] = self.known[m["entity_id"]]
@@ -238,7 +252,9 @@ class StaleNotes:
             try:
                 conn = self.stack.enter_context(reading(self.db, immutable=True))
                 self.same = _built_at(conn) == self.build
-                self.conn = conn if self.same else None
+                # every file the records come from is its list's newest: nothing to note
+                self.conn = conn if self.same and _any_stale(conn) else None
+                self.same = self.same and self.conn is not None
             except (SanctionsError, sqlite3.Error):
                 self.same = False
             if not self.same:
