@@ -292,8 +292,8 @@ def phonetic_key(token: str) -> str:
 
 _GLUED_FORM = re.compile(r"(?:ooo|oao|zao|pao|tov|ojsc|cjsc|pjsc|jsc|llc)(?=[a-z])")
 # a legal form glued to the end of a name or between two words (4+ letters before, and after)
-_GLUED_AFTER = re.compile(r"(?<=[a-z]{4})(company|co)?(limited|ltd|llc|ooo|doo|inc|corp|gmbh|"
-                          r"jsc|plc|llp|srl|sarl|bhd|fzco|fze)(?=[a-z]{4,}|$)")
+_GLUED_AFTER = re.compile(r"(?<=[a-z]{4})(company|co)?(limited|ltd|llc|ooo|doo|inc|corp|gmbh|jsc|"
+                          r"[ocp]jsc|oao|zao|pao|plc|llp|srl|sarl|bhd|fzco|fze|company)(?=[a-z]{4,}|$)")
 # Other romanisations, to the English-style ones the lists use: of Slavic names, Polish
 # ('Kalasznikow'), German ('Naskewitsch'), French ('Roussanov'); of Arabic, French ('Djaych').
 _SYSTEMS = [(re.compile(gate), [(re.compile(a), b) for a, b in rules]) for gate, rules in (

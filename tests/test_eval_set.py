@@ -106,7 +106,8 @@ VARIANTS_2 = {
     "organization": {"headline", "typo", "legal_form", "no_legal_form", "truncated",
                      "abbreviated", "joined", "joined_all", "split", "romanisation_arabic",
                      "name_equivalent", "lowercase", "script_original", "press_script",
-                     "exact", "joined_legal_form"},  # the last: dev_2 only (devset_glued.py)
+                     "exact", "joined_legal_form",  # dev_2 only (devset_glued.py)
+                     "legal_form_glued"},  # dev_2 only (devset_legal.py)
     "vessel": {"headline", "prefix", "imo", "name_imo", "prefix_imo", "typo", "joined",
                "joined_all", "split", "truncated", "exact"},
     "aircraft": {"no_hyphen", "joined", "lowercase", "msn", "exact"},

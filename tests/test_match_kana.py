@@ -49,6 +49,13 @@ def test_kana_reading_drops_the_vowels_japanese_adds() -> None:
     assert kana_joined("エフゲニー・プリゴジン") == ["efgeni", "purigojin"]
 
 
+def test_katakana_beside_other_characters_is_one_word_of_the_name() -> None:
+    """'合同会社鈴木ガス' (Suzuki Gas LLC, a Faker customer): the katakana 'ガス' is read, the
+    characters before it stay, so the name is no listed '... GAS LLC'."""
+    assert kana_joined("合同会社鈴木ガス LLC") == [
+        "he", "tong", "hui", "she", "ling", "mu", "gas", "llc"]
+
+
 def test_kana_keys_cover_the_letters_japanese_writes_alike() -> None:
     """r is l or r, chi ti, ji zhi, a first u a v: the listed spelling's key is among the
     word's."""

@@ -140,7 +140,12 @@ def kana_keys(word: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in _WORDS.split(text) if w]
+    """The words, a katakana run cut from the characters it is written against: in
+    '鈴木ガス' (Suzuki Gas) only 'ガス' writes a foreign word, and the name is more than it."""
+    return [run for w in _WORDS.split(text) if w for run in _RUNS.findall(w)]
+
+
+_RUNS = re.compile("[ァ-ヿ]+|[^ァ-ヿ]+")
 
 
 def kana_joined(text: str) -> list[str]:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,9 @@ from rapidfuzz.distance import OSA
 from ..identifiers import identifier_key, imo_is_valid
 from ..normalize import (
     LEGAL_CLASSES,
+    LEGAL_FORMS,
     clean_text,
+    fold_legal_forms,
     name_tokens,
     reading,
     spelling_variants,
@@ -38,6 +41,7 @@ from .hangul import misread as hangul_misread
 from .hanzi import hanzi_written, has_foreign_hanzi
 from .kana import has_katakana, kana_joined, kana_written
 from .types import Prepared, Query
+from .words import segment
 
 if TYPE_CHECKING:
     from .index import Index
@@ -218,12 +222,51 @@ def listed_spellings(text: str, idx: Index) -> tuple[str, str]:
         toks = name_tokens(w)
         if not toks or all(t in idx.vocab for t in toks):
             continue
-        for v in spelling_variants(w):
-            vt = name_tokens(v)
-            # a legal form split off may leave listed words glued ('goldendragonshipping ltd')
+        spellings = [(v, name_tokens(v)) for v in spelling_variants(w)]
+        # a legal form split off may leave listed words glued ('goldendragonshipping ltd')
+        for v, vt in spellings:
             glued = any(t in LEGAL_CLASSES for t in vt)
             if vt and all(t in idx.vocab or (glued and idx.split(t)) for t in vt):
-                words[k] = v
-                said.append(f"{w} as {v}")
+                # the words cut apart where they hold more of a legal form, so that it folds
+                # ('electronics ltd liabilitycompany': ELECTRONICS LLC)
+                parts = _cut(vt, idx, 3) if glued else None
+                words[k] = " ".join(parts) if parts and fold_legal_forms(parts) != parts else v
+                said.append(f"{w} as {words[k]}")
                 break
+        else:  # ...or with listed words of two letters ('vohomtechnologyhk': HK), when no
+            # spelling does without them ('maiwandtobacco ltd', not 'maiwand to bac co ltd')
+            for _, vt in spellings:
+                if any(t in LEGAL_CLASSES for t in vt) and (cut := _cut(vt, idx, 2)):
+                    words[k] = " ".join(cut)
+                    said.append(f"{w} as {words[k]}")
+                    break
     return " ".join(words), ", ".join(said)
+
+
+def _cut(tokens: list[str], idx: Index, shortest: int) -> list[str] | None:
+    """Tokens beside a glued legal form, each unlisted one cut into listed words or words of
+    legal forms ('liabilitycompany'), of `shortest` letters or more; None if one cannot be.
+    Two letters ('vohomtechnologyhk': HK) pass only there: the legal form already says a
+    company's name was written as one."""
+    out: list[str] = []
+    for t in tokens:
+        parts = [t] if t in idx.vocab else (
+            segment(t, _Listed(idx.vocab), shortest) if t.isalpha() and 5 <= len(t) <= 40
+            else None)
+        if not parts:
+            return None
+        out += parts
+    return out
+
+
+class _Listed:
+    """The index's words and the words of legal forms, which the index folds away."""
+
+    def __init__(self, vocab: Container[str]) -> None:
+        self.vocab = vocab
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.vocab or word in LEGAL_WORDS
+
+
+LEGAL_WORDS = frozenset(w for form in LEGAL_FORMS for w in form if len(w) >= 2)

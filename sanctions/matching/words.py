@@ -38,10 +38,11 @@ def starts(token: str, words: Sequence[str], ids: Sequence[int]) -> list[int]:
     return [ids[k] for k in range(lo, hi) if len(words[k]) >= len(token) + 2]
 
 
-def segment(token: str, vocab: Container[str]) -> list[str] | None:
+def segment(token: str, vocab: Container[str], shortest: int = 3) -> list[str] | None:
     """The token as listed words written together, in as few parts as can be, the longer the
-    shortest part the better ('borisovichkibis' -> ['borisovich', 'kibis']); parts of one or
-    two letters only where they are particles ('de', 'al'). None if it cannot be cut so."""
+    shortest part the better ('borisovichkibis' -> ['borisovich', 'kibis']); parts shorter
+    than `shortest` letters only where they are particles ('de', 'al'). None if it cannot be
+    cut so."""
     n = len(token)
     # best[i]: (parts, -shortest part, start of the last part) for token[:i]
     best: list[tuple[int, int, int] | None] = [None] * (n + 1)
@@ -51,7 +52,7 @@ def segment(token: str, vocab: Container[str]) -> list[str] | None:
             prev = best[k]
             part = token[k:i]
             if prev is None or variant(part) not in vocab or (
-                    len(part) < 3 and part not in PARTICLES):
+                    len(part) < shortest and part not in PARTICLES):
                 continue
             cand = (prev[0] + 1, max(prev[1], -len(part)), k)
             cur = best[i]
