@@ -8,9 +8,13 @@ full screen reports.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
-import multiprocessing
-from collections.abc import Mapping, Sequence
+import os
+import pickle
+import signal
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .matching import DEFAULT_CONFIG, Index
@@ -37,13 +41,21 @@ def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
     # pages untouched.
     gc.freeze()
     try:
-        if (workers <= 1 or len(rows) < FORK_ROWS
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        if workers <= 1 or len(rows) < FORK_ROWS or not hasattr(os, "fork"):
             return _share(index, view, rows, threshold, defaults)
         _PART = (index, view, rows, threshold, defaults, workers)
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            later = [pool.apply_async(_part, (k,)) for k in range(1, workers)]
-            parts = [_part(0), *(p.get() for p in later)]
+        # A bare fork and a pipe, not a multiprocessing pool: the pool's queues, threads and
+        # start-up cost 20-40 ms, several percent of a whole re-screen.
+        helpers: dict[int, tuple[int, int]] = {}
+        try:
+            for k in range(1, workers):
+                helpers[k] = _fork(k)
+            parts = [_part(0)]
+            for k in range(1, workers):
+                parts.append(_collect(*helpers.pop(k), redo=functools.partial(_part, k)))
+        finally:
+            for pid, fd in helpers.values():  # only left when this process stopped early
+                _end(pid, fd)
         out: list[dict[str, Any] | None] = [None] * len(rows)
         for k, part in enumerate(parts):
             out[k::workers] = part
@@ -51,6 +63,48 @@ def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
     finally:
         _PART = None
         gc.unfreeze()
+
+
+def _fork(k: int) -> tuple[int, int]:
+    """A helper process filtering and screening share `k`; its result comes back pickled
+    through a pipe (the process id, the pipe's end to read)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: never back into the caller's code, nor its exit handlers
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as fh:
+                pickle.dump(_part(k), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _collect(pid: int, fd: int, redo: Callable[[], Any]) -> Any:
+    """A helper's share, read from its pipe; a helper that failed (killed, out of memory...)
+    has its share done over here (`redo`), so no row is ever lost (an error it met is then
+    raised here, as it would be in one process)."""
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0 and data:
+        return pickle.loads(data)
+    return redo()
+
+
+def _end(pid: int, fd: int) -> None:
+    """Stop and reap a helper whose share is no longer wanted (the caller stopped early)."""
+    with contextlib.suppress(OSError):
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError, ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def _part(k: int) -> list[dict[str, Any] | None]:

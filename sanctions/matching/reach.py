@@ -6,12 +6,15 @@ one (`Index.similar`: the same similarity, spellings and equivalents), words joi
 (`Index.alternatives`), a word split into listed words (`Index.split`), a word a name writes as
 several (`Index.joined_names`) or a word cut short (`Index.prefixed`), in each form `prepare`
 tries the query in (respelled as a list spells it, Chinese characters read as one word, an
-abjad or a Hangul foreign name read by its consonants, Hangul words read as a foreign name's:
-`reach_forms.other_forms` asks the matcher's own functions); its name score
+abjad or a Hangul foreign name read by its consonants, Hangul words read as a foreign name's,
+katakana and Chinese transliterations: `reach_forms.other_forms` asks the matcher's own
+functions); its name score
 is at most half the share of the query's word weight that pairs with listed words, plus one
 half (`features.feature_name`), and the qualifiers add at most their bonuses. A word inside a
 listed one (`features.feature_joined` compares unpaired words joined) or abbreviating one
-(`features._abbreviations`: 'pty' for 'proprietary') counts as paired.
+(`features._abbreviations`: 'pty' for 'proprietary') counts as paired; so does a word a
+person's listed initial starts ('nikolai' for the 'N.' of 'SOKOLOVSKY, N.'), against the names
+holding an initial only, as many of them as the name has initials.
 scripts/check_reach.py checks it against a full screen for many random changes.
 tests/test_rescreen.py checks on misspelt names and the eval sets that a re-screen reports
 every hit a full screen reports.
@@ -119,8 +122,12 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     read = other_forms([names[i] or "" for i in plain], index)
     words = _Words(index, [*tokens, *(r for forms in read.values() for r in forms)], cfg)
     out = [True] * len(names)
+    hot = words.hot
     for k, (i, toks) in enumerate(zip(plain, tokens, strict=True)):
-        out[i] = words.reaches(toks, 2 * (threshold - 0.5 - bonuses[i]), read.get(k, []))
+        if k not in read and hot.isdisjoint(toks):
+            out[i] = False  # most names (`reaches` says so first, for a call less a name)
+        else:
+            out[i] = words.reaches(toks, 2 * (threshold - 0.5 - bonuses[i]), read.get(k, []))
     return out
 
 
@@ -139,8 +146,11 @@ class _Words:
         pairs = {p for toks in tokens for p in zip(toks, toks[1:], strict=False)}
         pairs.update(p for toks in tokens if any(t in self.splits for t in toks)
                      for form in self._split(toks) for p in zip(form, form[1:], strict=False))
-        # two words are tried joined as the matcher tries them (Index.alternatives)
-        tried = {a + b for a, b in pairs if a + b in listed_words or index.joinable(a, b)}
+        # Every pair joined is looked at: whether the matcher tries it so (Index.alternatives:
+        # listed, or `joinable`) is asked below only of the few like a listed word, for less
+        # than asking it of every pair. A word looked at needlessly changes nothing: whether a
+        # word is like a listed one is the word's own answer.
+        tried = {a + b for a, b in pairs}
         wanted |= {p for parts in self.splits.values() for p in parts}
         # a pair joined counts only as like a listed word (`loose`); the words of the forms
         # count in every way
@@ -151,13 +161,27 @@ class _Words:
         listed = "\x00".join(index.vocab_list)
         self.inside = {t for t in wanted if t in listed}  # parts of listed words (joined)
         self.joined = {t for t in wanted if t in index.joined}
-        self.loose = {(a, b) for a, b in pairs if (a + b in tried and a + b in self.near)
-                      or a + b in index.joined}
+        # two words count joined as the matcher tries them (Index.alternatives)
+        self.loose = {(a, b) for a, b in pairs if (a + b in self.near and (
+            a + b in listed_words or index.joinable(a, b))) or a + b in index.joined}
         # a name holding none of these reaches nothing
         self.hot = self.near | self.joined | set(self.splits) | {a for a, _ in self.loose}
         self.by_first: dict[str, list[str]] = {}
         for w in index.vocab_list:
             self.by_first.setdefault(w[:1], []).append(w)
+        # A person's listed initial pairs with a query word it starts ('n' of 'SOKOLOVSKY, N.'
+        # with 'nikolai': features.align_form, tokens.token_similarity), like or not. Only in
+        # a name holding one: such a word counts only with the words of those names
+        # (`_initialled`), or every 'Smith and Sons' would reach an 'AHMED S.' and some 'AND'.
+        with_initial = [n for n, row in enumerate(index.names)
+                        if index.entities[row.entity].type == "person"
+                        and any(len(t) == 1 and t.isalpha() for t in index.tokens[n])]
+        self.initials = {t for n in with_initial for t in index.tokens[n] if len(t) == 1}
+        # each listed word pairs with one query word: at most this many pair with initials
+        self.most_initials = max((sum(1 for t in index.tokens[n] if len(t) == 1)
+                                  for n in with_initial), default=0)
+        self.initialled = {t for n in with_initial for t in index.tokens[n]}
+        self._initialled_text = "\x00".join(self.initialled)
         self.short: dict[str, bool] = {}
 
     def _split(self, toks: Sequence[str]) -> list[list[str]]:
@@ -192,13 +216,36 @@ class _Words:
             got = sum(w for t, w in zip(form, weight, strict=True) if self._paired(t))
             if (got / total if total else 1.0) >= floor - 1e-6:
                 return True
+            if self.initials and any(t[:1] in self.initials for t in form):
+                # against a name with an initial: its words paired as above, or the heaviest
+                # few by its initials
+                got = sum(w for t, w in zip(form, weight, strict=True) if self._initialled(t))
+                by_initial = sorted((w for t, w in zip(form, weight, strict=True)
+                                     if not self._initialled(t) and t[:1] in self.initials
+                                     and t.isalpha()), reverse=True)
+                got += sum(by_initial[:self.most_initials])
+                if (got / total if total else 1.0) >= floor - 1e-6:
+                    return True
         return False
 
 
+    def _initialled(self, t: str) -> bool:
+        """Whether the scorer may pair a query word with a word of a person's name that holds an
+        initial (`initialled`) other than by the initial: like one of its words (or like a word
+        cut short: `Index.prefixed` says not which), inside one, abbreviating one."""
+        if t in self.near:
+            like = self.index.sims(t, self.cfg)
+            if not like or not self.initialled.isdisjoint(like):
+                return True  # else it may still be inside one, or abbreviate one
+        if t in self._initialled_text:
+            return True
+        return len(t) >= 3 and t.isalpha() and any(
+            len(b) >= len(t) + 2 and _in_order(t, b) for b in self.initialled if b[:1] == t[0])
+
     def _paired(self, t: str) -> bool:
-        """Whether the scorer may pair a query word with a listed one: like it, inside it, or
-        an abbreviation of it (its start or its letters in order, from 3 letters:
-        features._abbreviations)."""
+        """Whether the scorer may pair a query word with a listed one other than an initial:
+        like it, inside it, or an abbreviation of it (its start or its letters in order, from 3
+        letters: features._abbreviations)."""
         if t in self.near or t in self.inside:
             return True
         found = self.short.get(t)
@@ -229,7 +276,7 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     cut = math.floor(100 * (1 - 2 * (1 - c) / (1 + c))) - 1
     listed = set(index.vocab_list)
     targets = [*index.vocab_list, *(k for k, v in VARIANTS.items() if v in listed)]
-    todo = sorted(words)
+    todo = list(words)  # in any order: each word's answer is its own
     out: set[str] = set()
     if targets and todo:
         scores = process.cdist(todo, targets, scorer=fuzz.ratio, score_cutoff=cut,
