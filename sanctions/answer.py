@@ -38,8 +38,16 @@ def answer(state: Any, fields: dict[str, Any]) -> str:
     """One query against `state.index`, screened and serialised: without the data version,
     which the response carries once, and without decisions, applied after the server's answer
     cache (sanctions.web.review)."""
-    return json_bytes(screening.screen_fields(fields, index=state.index, version=False,
-                                              decisions=False, audit=False)).decode("utf-8")
+    return json_bytes(screening.screen_fields(fields, served(state), index=state.index,
+                                              version=False, decisions=False, audit=False)
+                      ).decode("utf-8")
+
+
+def served(state: Any) -> str:
+    """The database file `state` serves: its records' `stale` notes are looked up there (never
+    in the default database, which may be another build or absent)."""
+    return str(getattr(state, "path", None) or getattr(getattr(state, "db", None), "path", None)
+               or screening.DEFAULT_DB)
 
 
 def serve_worker(conn: Connection, db: str | None = None, close: Sequence[int] = ()) -> None:
@@ -68,7 +76,6 @@ def serve_worker(conn: Connection, db: str | None = None, close: Sequence[int] =
 
 def _preload(indexes: dict[str, Any], db: str) -> None:
     from .store.index import read_build_id
-    from .store.index_file import open_index_file
     from .store.index_write import index_path
 
     try:
@@ -76,23 +83,50 @@ def _preload(indexes: dict[str, Any], db: str) -> None:
             build_id = read_build_id(conn)
         if build_id:
             path = index_path(db, build_id)
-            indexes[os.path.realpath(path)] = open_index_file(path, build_id)
+            indexes[os.path.realpath(path)] = _opened(str(path), build_id)
     except Exception:  # opened on its first query instead, or screened by the server
         pass
 
 
 def _run(indexes: dict[str, Any], module: str, name: str, path: str, build_id: str,
          args: tuple[Any, ...]) -> tuple[bool, str]:
-    from .store.index_file import open_index_file
-
     try:
         key = os.path.realpath(path)  # the server's path may be relative, the preload's too
         index = indexes.get(key)
         if index is None:
-            index = indexes[key] = open_index_file(path, build_id)
+            index = indexes[key] = _opened(path, build_id)
             while len(indexes) > KEEP:
                 del indexes[next(iter(indexes))]
+        served = _served_db(path, build_id)
+        if served is not None and screening.data_version(index) is None:
+            _note_version(index, served)  # not read when the file was opened: try again
         func = getattr(importlib.import_module(module), name)
-        return True, func(SimpleNamespace(index=index), *args)
+        return True, func(SimpleNamespace(index=index, path=served), *args)
     except Exception as exc:  # the server runs it itself, and says what went wrong there
         return False, f"{exc.__class__.__name__}: {exc}"
+
+
+def _served_db(path: str, build_id: str) -> str | None:
+    """The database an index file belongs to (store.index_write.index_path's inverse)."""
+    from .store.index_write import SUFFIX
+
+    end = f".{build_id}{SUFFIX}"
+    return path[:-len(end)] if path.endswith(end) else None
+
+
+def _opened(path: str, build_id: str) -> Any:
+    """An index file opened, with its database's data version when that database is there:
+    the server's own answers carry their records' `stale` notes, and so must a worker's."""
+    from .store.index_file import open_index_file
+
+    index = open_index_file(path, build_id)
+    db = _served_db(path, build_id)
+    if db is not None:
+        _note_version(index, db)
+    return index
+
+
+def _note_version(index: Any, db: str) -> None:
+    if os.path.exists(db):
+        with contextlib.suppress(Exception):  # no notes rather than no answer
+            screening.note_version(index, db)

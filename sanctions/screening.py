@@ -75,6 +75,14 @@ def data_version(index: Index) -> dict[str, Any] | None:
     return _VERSIONS.get(index)
 
 
+def note_version(index: Index, db_path: Path | str) -> None:
+    """Give an index opened from its file alone (a server's worker) the data version of the
+    database it serves, so that its results carry the same `stale` notes as the server's."""
+    from .store.version import read_data_version
+
+    _VERSIONS[index] = read_data_version(db_path)
+
+
 def load_index(db_path: Path | str) -> Index:
     """A fresh index for this database file, not cached: for a server that loads the next one
     beside the one it is serving and swaps them itself (sanctions.web.live)."""
