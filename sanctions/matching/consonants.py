@@ -19,6 +19,7 @@ or last vowel the reading lacks (`misread_words`): consonants alone say less tha
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -90,6 +91,17 @@ def _apply(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
 def consonant_key(token: str) -> str:
     """A Latin word's consonant classes, in order, vowels and doubled letters dropped."""
     return _apply(token.casefold(), _CLASSES)
+
+
+def keys_of(parts: Sequence[Sequence[str]], most: int) -> list[str]:
+    """The distinct consonant keys of a word written by a syllable's choices each (`parts`,
+    in order), at most `most`, the likeliest choices (listed first) first."""
+    keys: list[str] = []
+    for combo in itertools.islice(itertools.product(*parts), most * 4):
+        key = consonant_key("".join(combo))
+        if key and key not in keys:
+            keys.append(key)
+    return keys[:most]
 
 
 def is_abjad(text: str) -> bool:

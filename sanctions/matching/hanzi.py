@@ -18,7 +18,6 @@ holding a word made of transliteration characters pays for any of this.
 
 from __future__ import annotations
 
-import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 from anyascii import anyascii
 
 from ..normalize import name_tokens
-from .consonants import Written, consonant_key
+from .consonants import Written, consonant_key, keys_of
 
 _INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q",
              "x", "r", "z", "c", "s", "y", "w")
@@ -96,12 +95,7 @@ def hanzi_word(word: str) -> str:
 def hanzi_keys(word: str) -> list[str]:
     """The consonant keys such a word may have as a foreign name, at most MAX_KEYS."""
     parts = [tuple(a + final for a in alts) for alts, final in _read(word)]
-    keys: list[str] = []
-    for combo in itertools.islice(itertools.product(*parts), MAX_KEYS * 4):
-        key = consonant_key("".join(combo))
-        if key and key not in keys:
-            keys.append(key)
-    return keys[:MAX_KEYS]
+    return keys_of(parts, MAX_KEYS)
 
 
 def hanzi_written(text: str) -> list[Written]:

@@ -20,11 +20,10 @@ Only text holding katakana pays for any of this.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from ..normalize import name_tokens
-from .consonants import Written, consonant_key
+from .consonants import Written, consonant_key, keys_of
 
 _ROWS = {  # the gojuon with dakuten and handakuten, modified Hepburn
     "ア": "a", "イ": "i", "ウ": "u", "エ": "e", "オ": "o",
@@ -131,12 +130,7 @@ def kana_keys(word: str) -> list[str]:
             stem = stem[1:]  # doubled by ッ: the key writes it once anyway
         alts = _STEM_ALTS.get(stem, (stem,))
         parts.append(tuple(a + rest for a in alts))
-    keys: list[str] = []
-    for combo in itertools.islice(itertools.product(*parts), MAX_KEYS * 4):
-        key = consonant_key("".join(combo))
-        if key and key not in keys:
-            keys.append(key)
-    return keys[:MAX_KEYS]
+    return keys_of(parts, MAX_KEYS)
 
 
 def _words(text: str) -> list[str]:
