@@ -31,7 +31,7 @@ from ..normalize import (
     strip_vessel_prefix,
     vowel_fold,
 )
-from .coarse import Scratch, best_per_name, coarse_scores, merge, pool_of
+from .coarse import LengthGaps, Scratch, best_per_name, coarse_scores, merge, pool_of
 from .config import DEFAULT_CONFIG, MatchConfig
 from .grams import Idf, gram_near
 from .query import prepare
@@ -76,6 +76,7 @@ class Index:
         self.idf = Idf(self.vocab, tables.df, tables.n)
         self.max_idf = math.log(1 + tables.n)
         self.name_len = tables.name_len
+        self.gaps = LengthGaps(self.name_len)  # coarse scores' length term, by lookup
         self.name_weight = tables.name_weight
         self.joined = tables.joined
         self.by_identifier = tables.by_identifier
@@ -345,7 +346,7 @@ class Index:
         self.similar([t for a in alts for t in a], cfg)
         acc = self._scratch.take()
         scores = coarse_scores(alts, cfg, self.weight, self.postings, self.name_weight,
-                               self.name_len, acc)
+                               self.gaps, acc)
         self._scratch.give(acc)
         if not scores:
             return np.zeros(0, dtype=np.int64)
