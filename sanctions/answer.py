@@ -76,6 +76,7 @@ def serve_worker(conn: Connection, db: str | None = None, close: Sequence[int] =
 
 def _preload(indexes: dict[str, Any], db: str) -> None:
     from .store.index import read_build_id
+    from .store.index_file import open_index_file
     from .store.index_write import index_path
 
     try:
@@ -83,50 +84,40 @@ def _preload(indexes: dict[str, Any], db: str) -> None:
             build_id = read_build_id(conn)
         if build_id:
             path = index_path(db, build_id)
-            indexes[os.path.realpath(path)] = _opened(str(path), build_id)
+            index = indexes[os.path.realpath(path)] = open_index_file(path, build_id)
+            _versioned(index, str(path), build_id)
     except Exception:  # opened on its first query instead, or screened by the server
         pass
 
 
 def _run(indexes: dict[str, Any], module: str, name: str, path: str, build_id: str,
          args: tuple[Any, ...]) -> tuple[bool, str]:
+    from .store.index_file import open_index_file
+
     try:
         key = os.path.realpath(path)  # the server's path may be relative, the preload's too
         index = indexes.get(key)
         if index is None:
-            index = indexes[key] = _opened(path, build_id)
+            index = indexes[key] = open_index_file(path, build_id)
             while len(indexes) > KEEP:
                 del indexes[next(iter(indexes))]
-        served = _served_db(path, build_id)
-        if served is not None and screening.data_version(index) is None:
-            _note_version(index, served)  # not read when the file was opened: try again
+        served = _versioned(index, path, build_id)
         func = getattr(importlib.import_module(module), name)
         return True, func(SimpleNamespace(index=index, path=served), *args)
     except Exception as exc:  # the server runs it itself, and says what went wrong there
         return False, f"{exc.__class__.__name__}: {exc}"
 
 
-def _served_db(path: str, build_id: str) -> str | None:
-    """The database an index file belongs to (store.index_write.index_path's inverse)."""
+def _versioned(index: Any, path: str, build_id: str) -> str | None:
+    """The database the index file at `path` belongs to (store.index_write.index_path's
+    inverse), its data version given to `index` if it has none yet: an index opened from its
+    file alone has none, and without it a worker's answers would lack the `stale` notes the
+    server's own carry. No database there: no notes rather than no answer."""
     from .store.index_write import SUFFIX
 
     end = f".{build_id}{SUFFIX}"
-    return path[:-len(end)] if path.endswith(end) else None
-
-
-def _opened(path: str, build_id: str) -> Any:
-    """An index file opened, with its database's data version when that database is there:
-    the server's own answers carry their records' `stale` notes, and so must a worker's."""
-    from .store.index_file import open_index_file
-
-    index = open_index_file(path, build_id)
-    db = _served_db(path, build_id)
-    if db is not None:
-        _note_version(index, db)
-    return index
-
-
-def _note_version(index: Any, db: str) -> None:
-    if os.path.exists(db):
-        with contextlib.suppress(Exception):  # no notes rather than no answer
-            screening.note_version(index, db)
+    served = path[:-len(end)] if path.endswith(end) else None
+    if served is not None and screening.data_version(index) is None and os.path.exists(served):
+        with contextlib.suppress(Exception):
+            screening.note_version(index, served)
+    return served

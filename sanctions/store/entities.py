@@ -179,6 +179,11 @@ def stale_of(db_path: Path | str, ids: Iterable[str]) -> dict[str, str]:
         return _stale_of(conn, ids)
 
 
+# each source's newest file that supplies records
+_NEWEST = ("WITH newest AS (SELECT source, max(as_of) AS newer FROM source_files"
+           " WHERE records > 0 GROUP BY source)")
+
+
 def _stale_of(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
     ids = sorted(set(ids))
     if not ids or not has_tables(conn, "entity_files", "source_files"):
@@ -190,17 +195,13 @@ def _any_stale(conn: sqlite3.Connection) -> bool:
     """Whether any source keeps records from a file older than its newest: when none does
     (a fresh build), no record can be stale and StaleNotes looks nothing up."""
     return has_tables(conn, "entity_files", "source_files") and conn.execute(
-        "WITH newest AS (SELECT source, max(as_of) AS newer FROM source_files"
-        " WHERE records > 0 GROUP BY source)"
-        " SELECT 1 FROM source_files f JOIN newest n ON n.source = f.source"
+        _NEWEST + " SELECT 1 FROM source_files f JOIN newest n ON n.source = f.source"
         " WHERE f.as_of < n.newer LIMIT 1").fetchone() is not None
 
 
 def _stale_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
     rows = conn.execute(
-        "WITH newest AS (SELECT source, max(as_of) AS newer FROM source_files"
-        " WHERE records > 0 GROUP BY source)"
-        " SELECT e.entity_id, f.as_of, f.source, n.newer FROM entity_files e"
+        _NEWEST + " SELECT e.entity_id, f.as_of, f.source, n.newer FROM entity_files e"
         " JOIN entities r ON r.id = e.entity_id"
         " JOIN source_files f ON f.source = r.source AND f.role = e.role"
         " JOIN newest n ON n.source = r.source"
