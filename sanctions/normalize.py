@@ -39,6 +39,8 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .romanise import SYSTEMS, respell
+
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # anyascii writes the Cyrillic soft/hard sign and Arabic ayn as ' or `: part of the word
 _APOSTROPHES = re.compile(r"['`]")
@@ -292,16 +294,13 @@ def phonetic_key(token: str) -> str:
 
 _GLUED_FORM = re.compile(r"(?:ooo|oao|zao|pao|tov|ojsc|cjsc|pjsc|jsc|llc)(?=[a-z])")
 # a legal form glued to the end of a name or between two words (4+ letters before, and after)
-_GLUED_AFTER = re.compile(r"(?<=[a-z]{4})(company|co)?(limited|ltd|llc|ooo|doo|inc|corp|gmbh|jsc|"
-                          r"[ocp]jsc|oao|zao|pao|plc|llp|srl|sarl|bhd|fzco|fze|company)(?=[a-z]{4,}|$)")
-# Other romanisations, to the English-style ones the lists use: of Slavic names, Polish
-# ('Kalasznikow'), German ('Naskewitsch'), French ('Roussanov'); of Arabic, French ('Djaych').
-_SYSTEMS = [(re.compile(gate), [(re.compile(a), b) for a, b in rules]) for gate, rules in (
-    (r"tsch|tch|sz|cz|rz|ou|[oe]w(?:a|icz|itsch)?$", (
-        (r"tsch", "ch"), (r"sch", "sh"), (r"tch", "ch"), (r"sz", "sh"), (r"cz", "ch"),
-        (r"rz", "zh"), (r"w", "v"), (r"ou", "u"), (r"(.)\1", r"\1"))),
-    (r"^(?=.{5})(?=.*(?:dj|ch|ou|ss))", ((r"dj", "j"), (r"ch", "sh"), (r"ou", "u"),
-                                         (r"ss", "s"))))]  # 5+ letters: not 'mach' (machinery)
+# ('multicletcorporation': the whole form, not 'corp' + 'oration'; 'selkbafco')
+_GLUED_AFTER = re.compile(r"(?<=[a-z]{4})(company|co)?(corporation|incorporated|limited|ltd|llc|"
+                          r"ooo|doo|inc|corp|gmbh|jsc|[ocp]jsc|oao|zao|pao|plc|llp|srl|sarl|bhd|"
+                          r"fzco|fze|company|(?<!c)co$)(?=[a-z]{4,}|$)")
+# Other romanisations, to the English-style ones the lists use (`romanise`: Slavic names in
+# Polish, German, Czech, French; Arabic ones in French and with long vowels).
+_SYSTEMS = SYSTEMS
 # Arabic letters written plainly or with their seat ('السعادى' for 'السعادي', 'اغا' for 'آغا')
 _ARABIC_FOLDS = ((re.compile("ى$"), "ي"), (re.compile("ه$"), "ة"), (re.compile("^ا"), "آ"),
                  (re.compile("^ا"), "أ"), (re.compile("^ا"), "إ"), (re.compile("[أإآ]"), "ا"),
@@ -325,12 +324,7 @@ def spelling_variants(word: str) -> list[str]:
                        f"{v[m.end():]}".strip() for m in _GLUED_AFTER.finditer(v)
                        for k in ((1, 2) if m.group(1) else (2,))]:  # 'tobacco' keeps its 'co'
         return glued_after  # 'SURGUTMEBELOOO', 'KOMINVEXDOOBEOGRAD'
-    for gate, rules in _SYSTEMS:
-        r = v
-        for rx, rep in rules if gate.search(v) else ():  # a typo is no romanisation: 'kiwaa'
-            r = rx.sub(rep, r)  # stays, no 'kiva'
-        out += [r] if r != v and r not in out else []
-    return out
+    return respell(v)  # a typo is no romanisation: 'kiwaa' stays, no 'kiva'
 
 
 def clean_text(text: str) -> str:

@@ -145,14 +145,24 @@ def test_equivalents_table_groups_spellings() -> None:
     ("Djaych", ["jaysh"]),  # French for Arabic
     ("Assaib", ["asaib"]),
     ("Mach", []),  # four letters: an abbreviation ('Machinery'), not French
+    ("Dschambekowitsch", ["dzhambekovich"]),  # German dsch, tsch, w
+    ("Wachajew", ["vakhayev"]),  # Polish ch is kh, j is y
+    ("Locmanow", ["lotsmanov"]),  # Polish c is ts
+    ("Juriewicz", ["yurievich"]),
+    ("Jeršov", ["yershov"]),  # Czech
+    ("Aleksandrovič", ["aleksandrovich"]),
+    ("Nabeel", ["nabil"]),  # long vowels written long
+    ("MULTICLETCORPORATION", ["multiclet corporation"]),  # the whole form, not 'corp oration'
+    ("SELKBAFCO", ["selkbaf co"]),
 ])
 def test_spelling_variants(word: str, expected: list[str]) -> None:
     assert spelling_variants(word)[:1] == expected
 
 
 def test_spelling_variants_try_each_system() -> None:
-    """A word both Slavic and French rules apply to gets both readings, Slavic first."""
-    assert spelling_variants("Moudjahideen") == ["mudjahiden", "mujahideen"]
+    """A word both Slavic and French rules apply to gets both readings, Slavic first, and
+    long vowels written short last."""
+    assert spelling_variants("Moudjahideen") == ["mudjahiden", "mujahideen", "moudjahidin"]
 
 
 def test_common_names_table() -> None:

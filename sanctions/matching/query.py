@@ -21,6 +21,7 @@ from ..normalize import (
     clean_text,
     fold_legal_forms,
     name_tokens,
+    phonetic_key,
     reading,
     spelling_variants,
     strip_vessel_prefix,
@@ -80,9 +81,9 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     if listed and all(t in identifiers for t in tokens):
         tokens, vessel_tokens = [], []  # "IMO 9323596": an identifier query, no name
     p = Prepared(tokens, vessel_tokens, identifiers, imos, implied, reading=read_as)
-    p.alternatives = idx.alternatives(tokens, cfg) if idx else [tokens]
+    p.alternatives = _folded(idx.alternatives(tokens, cfg)) if idx else [tokens]
     p.vessel_alternatives = (p.alternatives if vessel_tokens == tokens
-                             else idx.alternatives(vessel_tokens, cfg) if idx
+                             else _folded(idx.alternatives(vessel_tokens, cfg)) if idx
                              else [vessel_tokens])
     if idx is not None and _HANZI.search(text) and (hanzi := hanzi_joined(text)) != tokens:
         same = p.vessel_alternatives is p.alternatives
@@ -94,7 +95,7 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
         p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
         p.reading += f"; also read as a foreign name in Hangul: {' '.join(foreign)!r}"
     kana = idx is not None and has_katakana(text)
-    if kana and (foreign := kana_joined(text)) != tokens:
+    if idx is not None and kana and (foreign := kana_listed(kana_joined(text), idx)) != tokens:
         same = p.vessel_alternatives is p.alternatives
         p.alternatives = [*p.alternatives, foreign]  # 'ルカシェンコ' RU KA SHE N KO: LUKASHENKO
         p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
@@ -127,6 +128,26 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
 
 
 
+def _folded(alternatives: list[list[str]]) -> list[list[str]]:
+    """The alternatives with the words of a legal form a split gave folded as the listed
+    names' are ('public jointstock company': JOINT STOCK, then PJSC), each once."""
+    out = alternatives[:1]
+    for alt in alternatives[1:]:
+        if (alt := folded(alt)) not in out or _FORM_WORD.isdisjoint(alt):
+            out.append(alt)
+    return out
+
+
+def folded(tokens: list[str]) -> list[str]:
+    """A form of the query with a word split into listed words ('jointstock': JOINT STOCK),
+    its legal-form words folded as a listed name's are (`fold_legal_forms`, exact spellings):
+    the form `prepare` tries (reach_forms/reach: a split form is tried so too)."""
+    return tokens if _FORM_WORD.isdisjoint(tokens) else fold_legal_forms(tokens, False)
+
+
+_FORM_WORD = frozenset(w for form in LEGAL_FORMS for w in form)
+
+
 def _likest(words: list[Written], idx: Index) -> list[tuple[list[str], int]]:
     """Consonant readings of a katakana or Chinese transliteration, each with its misread
     words (`hangul.misread`), one more where another reading spells the words much more like
@@ -148,11 +169,40 @@ def transliteration_forms(text: str, idx: Index) -> list[list[str]]:
     consonant readings of either against the index."""
     forms: list[list[str]] = []
     if has_katakana(text):
-        forms.append(kana_joined(text))
+        forms.append(kana_listed(kana_joined(text), idx))
         forms += [r for r, _ in consonant_readings(kana_written(text), idx)]
     if has_foreign_hanzi(text):
         forms += [r for r, _ in consonant_readings(hanzi_written(text), idx)]
     return forms
+
+
+def kana_listed(words: list[str], idx: Index) -> list[str]:
+    """Katakana read as a foreign name, each word no list spells with the letters katakana
+    writes alike for two sounds swapped where that spells a listed word: r for l, b, f, w for v
+    ('oreg deripaska' is OLEG DERIPASKA, as the listed spelling, not a misread one)."""
+    out = []
+    for w in words:
+        spots = [i for i, ch in enumerate(w) if ch in _KANA_ALIKE]
+        found = w
+        if w not in idx.vocab and 0 < len(spots) <= 4:
+            keyed = None  # else the first whose romanisation key a listed word has ('hizbola')
+            for mask in sorted(range(1, 1 << len(spots)), key=int.bit_count):  # fewest first
+                letters = list(w)
+                for k, i in enumerate(spots):
+                    letters[i] = _KANA_ALIKE[w[i]] if mask >> k & 1 else w[i]
+                if (spelled := "".join(letters)) in idx.vocab:
+                    found = spelled
+                    break
+                if keyed is None and len(spelled) >= 5 and len(key := phonetic_key(spelled)) >= 4 \
+                        and key != phonetic_key(w) and key in idx.by_key:
+                    keyed = spelled
+            else:
+                found = keyed or w
+        out.append(found)
+    return out
+
+
+_KANA_ALIKE = {"r": "l", "b": "v", "f": "v", "w": "v"}  # "rabrof": LAVROV
 
 
 @dataclass(frozen=True, slots=True)

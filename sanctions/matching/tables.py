@@ -139,8 +139,10 @@ def build_tables(entities: list[Entity], names: list[NameRow], name_tokens_: lis
             by_group.setdefault(g, []).append(j)
         if len(t) >= 5 and t.isalpha() and len(key := phonetic_key(t)) >= 4:
             by_key.setdefault(key, []).append(j)
-        if len(t) >= 4 and t.isalpha():
-            by_key.setdefault("=" + vowel_fold(t), []).append(j)
+        if len(t) >= 3 and t.isalpha():  # 'bin', 'din', 'nur': 'been', 'deen', 'noor'
+            by_key.setdefault("=" + (fold := vowel_fold(t)), []).append(j)
+            if "q" in fold:  # 'quds', 'qassem' as the press writes them: 'kuds', 'kassem'
+                by_key.setdefault("=" + fold.replace("q", "k"), []).append(j)
     # the vocabulary in alphabetical order, for words cut short ('jupi' for 'jupiter')
     alpha_order = sorted(range(len(vocab_list)), key=vocab_list.__getitem__)
     by_gram: dict[str, list[int]] = {}

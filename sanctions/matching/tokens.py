@@ -24,8 +24,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
 
 def token_equivalence(q: str, c: str, cfg: MatchConfig) -> float:
     """Two spellings of one name: in one group of the equivalents table (rigour's name data),
-    alike but for long vowels, or with one romanisation key of 4+ consonants and 60% of their
-    letters alike; else 0."""
+    alike but for long vowels (and a listed q written k), or with one romanisation key of 4+
+    consonants and 60% of their letters alike; else 0."""
     if q == c:
         return 1.0
     eq = equivalents()
@@ -33,15 +33,24 @@ def token_equivalence(q: str, c: str, cfg: MatchConfig) -> float:
     # ('jin' and 'kim' are one Chinese character), which would pair 'jong' with 'tong'
     if (len(q) >= 5 and len(c) >= 5 and (gq := eq.get(q)) and (gc := eq.get(c)) and gq & gc):
         return cfg.equivalent_similarity
-    if len(q) >= 4 and len(c) >= 4 and q.isalpha() and c.isalpha() and (
-            vowel_fold(q) == vowel_fold(c)):
-        return cfg.equivalent_similarity  # 'yunoos' / 'yunus': one spelling, long vowels
+    if min(len(q), len(c)) >= 3 and max(len(q), len(c)) >= 4 and q.isalpha() and c.isalpha() and (
+            (fq := vowel_fold(q)) == (fc := vowel_fold(c)) or (
+                "q" in fc and fq == fc.replace("q", "k"))):  # 'yunoos' / 'yunus', 'deen' /
+        # 'din', 'kuds' / 'quds': one spelling, its long vowels written long, q as k
+        return cfg.equivalent_similarity
     if (len(q) >= 5 and len(c) >= 5 and q.isalpha() and c.isalpha()
             and len(key := phonetic_key(q)) >= 4 and key == phonetic_key(c)
-            and min(len(q), len(c)) >= 0.8 * max(len(q), len(c))  # not 'carter', 'carretero'
+            # not 'carter', 'carretero'; a doubled letter or a final h is no more length
+            and min(lq := _length(q), lc := _length(c)) >= 0.8 * max(lq, lc)  # ('hezbollah')
             and OSA.normalized_similarity(q, c) >= 0.6):  # not marshall, marcelo
         return cfg.phonetic_similarity
     return 0.0
+
+
+def _length(token: str) -> int:
+    """Letters as a romanisation key counts them: a doubled letter once, a final h not."""
+    return len(token) - sum(a == b for a, b in zip(token, token[1:], strict=False)) - (
+        token.endswith("h"))
 
 
 def token_similarity(q: str, c: str, cfg: MatchConfig, initials: bool) -> float:

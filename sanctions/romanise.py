@@ -1,0 +1,56 @@
+"""Other romanisation systems, each rewritten to the English-style one the lists use, for
+`normalize.spelling_variants`: a query word no list spells so is tried in these spellings.
+
+Each system is a gate (a word without it is not rewritten: a typo is no romanisation) and its
+rules, applied in order. Query time only: the index does not depend on them.
+
+    >>> respell("dschambekowitsch")[0], respell("jeršov"), respell("nabeel")
+    ('dzhambekovich', ['yershov'], ['nabil'])
+"""
+
+from __future__ import annotations
+
+import re
+
+# Placeholders for a sound already read, so a later rule leaves it alone ('tsch' is ch, and
+# stays ch when a German/Polish 'ch' becomes kh): letters no Latin query word holds.
+_CH, _SH = "\u0447", "\u0448"
+
+_RULES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    # Slavic names in Polish ('Kalasznikow', 'Locmanow'), German ('Naskewitsch', 'Dschambek'):
+    # sch/sz are sh, tsch/cz ch, rz zh, a bare ch kh ('Wachajew'), w v, j y ('Juriewicz'),
+    # Polish c ts ('Locmanow'); not for 'ou' alone, which French writes too ('Moudjahid')
+    (r"tsch|tch|sz|cz|rz|[oe]w(?:a|icz|itsch)?$", (
+        (r"dsch", "dzh"), (r"tsch", _CH), (r"sch", _SH), (r"tch", _CH), (r"sz", _SH),
+        (r"cz", _CH), (r"rz", "zh"), (r"ch", "kh"), (r"c", "ts"), (_CH, "ch"), (_SH, "sh"),
+        (r"w", "v"), (r"j", "y"), (r"ou", "u"), (r"(.)\1", r"\1"))),
+    # ...and without the Polish and German consonants ('Roussanov', 'Moudjahid')
+    (r"tsch|tch|sz|cz|rz|ou|[oe]w(?:a|icz|itsch)?$", (
+        (r"tsch", "ch"), (r"sch", "sh"), (r"tch", "ch"), (r"sz", "sh"), (r"cz", "ch"),
+        (r"rz", "zh"), (r"w", "v"), (r"ou", "u"), (r"(.)\1", r"\1"))),
+    # Czech and Slovak ('Jeršov', 'Aleksandrovič', 'Chodorkovskij'): ch is kh, c ts, j y
+    (r"[čšžř]", (
+        (r"ch", "kh"), (r"c", "ts"), (r"č", "ch"), (r"š", "sh"), (r"ž", "zh"), (r"ř", "rzh"),
+        (r"j", "y"))),
+    # Arabic names in French ('Djaych'); 5+ letters: not 'mach' (machinery)
+    (r"^(?=.{5})(?=.*(?:dj|ch|ou|ss))", ((r"dj", "j"), (r"ch", "sh"), (r"ou", "u"),
+                                         (r"ss", "s"))),
+    # long vowels as English press romanisations write them ('Been', 'Nabeel', 'Deen')
+    (r"ee|oo", ((r"ee", "i"), (r"oo", "u"))),
+)
+
+SYSTEMS = [(re.compile(gate), [(re.compile(a), b) for a, b in rules]) for gate, rules in _RULES]
+
+
+def respell(word: str) -> list[str]:
+    """A casefolded word in each system whose gate it passes, where that changes it."""
+    out: list[str] = []
+    for gate, rules in SYSTEMS:
+        if not gate.search(word):
+            continue
+        r = word
+        for rx, rep in rules:
+            r = rx.sub(rep, r)
+        if r != word and r not in out:
+            out.append(r)
+    return out
