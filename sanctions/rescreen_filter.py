@@ -15,10 +15,10 @@ import os
 import pickle
 import signal
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 from .matching import DEFAULT_CONFIG, Index
-from .matching.reach import reaching
+from .matching.reach import Swap, reaching
 
 # Files of fewer rows are filtered in this process alone: forking a helper costs more than it
 # saves on them (scripts/bench_rescreen.py).
@@ -34,97 +34,176 @@ def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
     its entities (`view`: the rows as the bound sees them), else None. The rows that could are
     found in one pass over the distinct words of a share of the file
     (sanctions.matching.reach), then screened by the service; each core takes every
-    `workers`-th row (a file sorted by country is shared evenly)."""
-    global _PART
+    `workers`-th row (a file sorted by country is shared evenly), when a core is free."""
     # The rows and the index live through the whole pass: keep the collector off them (its full
     # passes over every row cost up to a quarter of the time) and the helpers' copies of their
     # pages untouched.
     gc.freeze()
     try:
-        if workers <= 1 or len(rows) < FORK_ROWS or not hasattr(os, "fork"):
+        if workers <= 1 or len(rows) < FORK_ROWS or not hasattr(os, "fork") or not _free():
             return _share(index, view, rows, threshold, defaults)
+        return _forked(index, view, rows, threshold, defaults, workers)
+    finally:
+        gc.unfreeze()
+
+
+def _free() -> bool:
+    """Whether a helper may find a core: not when other tasks already keep every core busy,
+    where it waits for one and one process finishes sooner (20,000 customers: 1.6-1.8 s against
+    1.9-2.3 s with 6-8 tasks running on 2 cores; on an idle host two take about 0.6 of one's
+    time). Linux's count of running tasks now (this one included); elsewhere, yes."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            running = int(fh.read().split()[3].partition("/")[0])
+        cores = len(os.sched_getaffinity(0))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return True
+    return running - 1 < cores
+
+
+def _forked(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]],
+            threshold: float, defaults: Mapping[str, Any], workers: int
+            ) -> list[dict[str, Any] | None]:
+    """`_share` of each of `workers` shares of the rows, all but the first in forked helpers."""
+    global _PART
+    try:
         _PART = (index, view, rows, threshold, defaults, workers)
-        # A bare fork and a pipe, not a multiprocessing pool: the pool's queues, threads and
+        # A bare fork and pipes, not a multiprocessing pool: the pool's queues, threads and
         # start-up cost 20-40 ms, several percent of a whole re-screen.
-        helpers: dict[int, tuple[int, int]] = {}
+        helpers: dict[int, _Helper] = {}
         try:
             for k in range(1, workers):
-                helpers[k] = _fork(k)
-            parts = [_part(0)]
+                helpers[k] = _fork(k, workers == 2)
+            parts = [_part(0, helpers[1].swap if workers == 2 else None)]
+            for helper in helpers.values():
+                helper.done_swapping()
             for k in range(1, workers):
-                parts.append(_collect(*helpers.pop(k), redo=functools.partial(_part, k)))
+                parts.append(helpers.pop(k).collect(redo=functools.partial(_part, k)))
         finally:
-            for pid, fd in helpers.values():  # only left when this process stopped early
-                _end(pid, fd)
+            for helper in helpers.values():  # only left when this process stopped early
+                helper.end()
         out: list[dict[str, Any] | None] = [None] * len(rows)
         for k, part in enumerate(parts):
             out[k::workers] = part
         return out
     finally:
         _PART = None
-        gc.unfreeze()
 
 
-def _fork(k: int) -> tuple[int, int]:
-    """A helper process filtering and screening share `k`; its result comes back pickled
-    through a pipe (the process id, the pipe's end to read)."""
-    read, write = os.pipe()
+def _fork(k: int, swaps: bool) -> _Helper:
+    """A helper process filtering and screening share `k`; with `swaps`, it first swaps its
+    answers about its words for the caller's (sanctions.matching.reach: each process looks at
+    the words it owns), then sends its share back, each message pickled through a pipe."""
+    up, up_w = os.pipe()
+    down_r, down = os.pipe()
     pid = os.fork()
     if pid == 0:  # the helper: never back into the caller's code, nor its exit handlers
         code = 1
         try:
-            os.close(read)
-            with os.fdopen(write, "wb") as fh:
-                pickle.dump(_part(k), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.close(up)
+            os.close(down)
+            with os.fdopen(up_w, "wb") as out, os.fdopen(down_r, "rb") as back:
+                part = _part(k, functools.partial(_swap, out, back) if swaps else None)
+                pickle.dump(("done", part), out, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)
-    os.close(write)
-    return pid, read
+    os.close(up_w)
+    os.close(down_r)
+    return _Helper(pid, os.fdopen(up, "rb"), os.fdopen(down, "wb"))
 
 
-def _collect(pid: int, fd: int, redo: Callable[[], Any]) -> Any:
-    """A helper's share, read from its pipe; a helper that failed (killed, out of memory...)
-    has its share done over here (`redo`), so no row is ever lost (an error it met is then
-    raised here, as it would be in one process)."""
+def _swap(out: BinaryIO, back: BinaryIO, mine: Any) -> Any:
+    """The helper's side of a swap: its answers first, then the caller's (None if the caller
+    has none: it closed its end)."""
+    pickle.dump(("swap", mine), out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
     try:
-        with os.fdopen(fd, "rb") as fh:
-            data = fh.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) == 0 and data:
-        return pickle.loads(data)
-    return redo()
+        return pickle.load(back)
+    except (EOFError, OSError, pickle.UnpicklingError):
+        return None
 
 
-def _end(pid: int, fd: int) -> None:
-    """Stop and reap a helper whose share is no longer wanted (the caller stopped early)."""
-    with contextlib.suppress(OSError):
-        os.close(fd)
-    with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError, ChildProcessError):
-        os.waitpid(pid, 0)
+class _Helper:
+    """A forked helper as the caller sees it: its process id, the pipe it writes to and the one
+    it reads the caller's answers from."""
+
+    def __init__(self, pid: int, up: BinaryIO, down: BinaryIO) -> None:
+        self.pid, self.up, self.down = pid, up, down
+        self.sent: list[Any] = []  # its share, when it came before a swap (it had no name)
+        self.broken = False  # what it wrote cannot be read on
+
+    def swap(self, mine: Any) -> Any:
+        """The caller's side of a swap: the helper's answers (None if it has none), then the
+        caller's, written only to a helper that waits for them (so neither waits for the
+        other)."""
+        try:
+            tag, theirs = pickle.load(self.up)
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+            self.broken = True  # it died: its share is done again in `collect`
+            return None
+        if tag == "done":
+            self.sent.append(theirs)
+            return None
+        with contextlib.suppress(OSError):
+            pickle.dump(mine, self.down, protocol=pickle.HIGHEST_PROTOCOL)
+            self.down.flush()
+        return theirs
+
+    def done_swapping(self) -> None:
+        """No (more) answers from the caller: a helper still waiting for them goes on."""
+        with contextlib.suppress(OSError):
+            self.down.close()
+
+    def collect(self, redo: Callable[[], Any]) -> Any:
+        """The helper's share; a helper that failed (killed, out of memory...) has its share
+        done over here (`redo`), so no row is ever lost (an error it met is then raised here,
+        as it would be in one process)."""
+        try:
+            while not self.sent and not self.broken:
+                tag, theirs = pickle.load(self.up)
+                if tag == "done":  # else answers the caller did not ask for
+                    self.sent.append(theirs)
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+            pass
+        finally:
+            self.up.close()
+            _, status = os.waitpid(self.pid, 0)
+        if os.waitstatus_to_exitcode(status) == 0 and self.sent:
+            return self.sent[0]
+        return redo()
+
+    def end(self) -> None:
+        """Stop and reap a helper whose share is no longer wanted (the caller stopped early)."""
+        for fh in (self.up, self.down):
+            with contextlib.suppress(OSError):
+                fh.close()
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError, ChildProcessError):
+            os.waitpid(self.pid, 0)
 
 
-def _part(k: int) -> list[dict[str, Any] | None]:
+def _part(k: int, swap: Swap | None = None) -> list[dict[str, Any] | None]:
     assert _PART is not None
     index, view, rows, threshold, defaults, workers = _PART
-    return _share(index, view[k::workers], rows[k::workers], threshold, defaults)
+    return _share(index, view[k::workers], rows[k::workers], threshold, defaults,
+                  None if swap is None else (k, workers, swap))
 
 
 def _share(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]],
-           threshold: float, defaults: Mapping[str, Any]) -> list[dict[str, Any] | None]:
+           threshold: float, defaults: Mapping[str, Any],
+           share: tuple[int, int, Swap] | None = None) -> list[dict[str, Any] | None]:
     from .batch import screen_rows
 
-    ok = _reaching(index, view, threshold)
+    ok = _reaching(index, view, threshold, share)
     todo = [r for r, hit in zip(rows, ok, strict=True) if hit]
     done = iter(screen_rows(index, todo, defaults) if todo else ())
     return [next(done) if hit else None for hit in ok]
 
 
-def _reaching(index: Index, rows: Sequence[Mapping[str, Any]], threshold: float
-              ) -> list[bool]:
+def _reaching(index: Index, rows: Sequence[Mapping[str, Any]], threshold: float,
+              share: tuple[int, int, Swap] | None = None) -> list[bool]:
     """Which rows could score `threshold` against an entity of a small index: a superset
     (sanctions.matching.reach), so that a re-screen screens only them. A row with an
     identifier or an error is always screened; a birth date or country may add its bonus."""
@@ -134,4 +213,4 @@ def _reaching(index: Index, rows: Sequence[Mapping[str, Any]], threshold: float
     # a bonus only comes with the field it rewards (sanctions.matching.score)
     bonuses = [(cfg.birth_date_bonus if row.get("birth_date") else 0.0)
                + (cfg.country_bonus if row.get("country") else 0.0) for row in rows]
-    return reaching(index, names, bonuses, threshold, cfg)
+    return reaching(index, names, bonuses, threshold, cfg, share)

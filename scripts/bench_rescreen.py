@@ -11,7 +11,9 @@ The changed entities are a fixed sample of the database (seeded), given as a Cha
 second build is needed. Each run is a full screen then a re-screen (a shared machine's load
 changes between runs); prints each run, the ranges and the ratio of each pair (the issue asks
 for at most 5%), and checks that every match the re-screen reports is one the full screen
-reports for the same customer, with the same score.
+reports for the same customer, with the same score. The re-screen forks its helper only when
+other tasks leave a core free (sanctions.rescreen_filter._free): each run says how many tasks
+were running as it started (on Linux), so a loaded host's figures can be read.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ def main() -> None:
                                     [x["entity_id"] for x in m["related"]])
                                    for m in r["matches"]] for r in screened}
         del screened
+        # the re-screen forks its helper only when a core is free (rescreen_filter._free)
+        running = _running()
         started, cpu = time.perf_counter(), os.times()
         reported = list(rescreen(rows, since=change, db=args.db, workers=args.workers,
                                  audit=False))
@@ -84,7 +88,8 @@ def main() -> None:
         re_cpu.append(now.user + now.system + now.children_user + now.children_system
                       - cpu.user - cpu.system - cpu.children_user - cpu.children_system)
         print(f"run {run + 1}: full screen {full_times[-1]:.2f} s, rescreen {re_times[-1]:.2f} s "
-              f"(CPU {re_cpu[-1]:.2f} s; {len(reported)} customers reported): "
+              f"(CPU {re_cpu[-1]:.2f} s; {running} tasks running at its start; "
+              f"{len(reported)} customers reported): "
               f"{re_times[-1] / full_times[-1]:.1%}")
 
     # Every reported match is the full screen's, score for score (linked records aside: a
@@ -110,6 +115,15 @@ def main() -> None:
           f"{sum(len(r['matches']) for r in reported)}; {differ} differ")
     print(f"load average at the end (1, 5, 15 min): "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+
+
+def _running() -> str:
+    """Linux's count of tasks running now (this one included), or '?'."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            return fh.read().split()[3].partition("/")[0]
+    except (OSError, IndexError):
+        return "?"
 
 
 if __name__ == "__main__":

@@ -52,6 +52,23 @@ def test_a_listed_initial_reaches_the_names_it_starts(full_db: Path) -> None:
     assert got == full
 
 
+def test_a_legal_form_written_together_or_apart_reaches(full_db: Path) -> None:
+    """The matcher cuts 'JOINTSTOCK' into JOINT STOCK and re-joins 'OTVET STVENNOSTYU', then
+    folds both into the legal form the listed name holds (PJSC, OOO), which the changed
+    entities' own index holds only folded: a re-screen must still report both hits."""
+    queries = [{"id": "1", "name": "PUBLIC JOINTSTOCK COMPANY SEVERSTAL"},
+               {"id": "2", "name": "OBSHCHESTVO S OGRANICHENNOI OTVET STVENNOSTYU SFT"}]
+    change = ChangeSet("test", changed={"ofac_sdn:37503", "ofac_sdn:45868"})
+    full = {(r["query"]["id"], m["entity_id"], m["score"])
+            for r in screen_many(queries, db=full_db, decisions=False) for m in r["matches"]
+            if m["entity_id"] in change.changed}
+    assert {(q, e) for q, e, _ in full} == {("1", "ofac_sdn:37503"), ("2", "ofac_sdn:45868")}
+    got = {(r["query"]["id"], m["entity_id"], m["score"])
+           for r in rescreen(queries, since=change, db=full_db, audit=False)
+           for m in r["matches"]}
+    assert got == full
+
+
 def test_two_processes_report_what_one_does(full_db: Path) -> None:
     """A file long enough to be shared with a forked helper (FORK_ROWS) gives the same reports,
     in the same order, with one process and with two."""
@@ -65,23 +82,67 @@ def test_two_processes_report_what_one_does(full_db: Path) -> None:
                 for w in (1, 2))
     assert two == one
     assert [k for k, _ in one][-2:] == ["p1", "p2"]
+    # the forked path itself, which a busy host skips (each process looks at its own words and
+    # swaps answers): every row's result as one process gives it
+    from sanctions.rescreen_filter import _forked, _share
+    from sanctions.store.index import load_entities_index
+
+    index = load_entities_index(full_db, change.changed)
+    alone = _share(index, rows, rows, 0.8, {})
+    assert _forked(index, rows, rows, 0.8, {}, 2) == alone
+    assert sum(1 for r in alone if r is not None) >= 2
 
 
 def test_a_failed_helper_has_its_share_done_again() -> None:
-    """A forked helper that ends without sending its share (killed, out of memory) costs no
-    row: its share is done again in the caller; one that sent it is read back."""
+    """A forked helper that ends without sending its share (killed, out of memory), before or
+    after swapping answers, costs no row: its share is done again in the caller; one that sent
+    it is read back, also when it sent it instead of answers the caller asked for."""
     import os
     import pickle
 
-    from sanctions.rescreen_filter import _collect
+    from sanctions.rescreen_filter import _Helper
 
-    for code, sent in ((1, b""), (0, pickle.dumps(["sent"]))):
-        read, write = os.pipe()
+    # (exit code, what it writes, whether the caller swaps): (what the swap gives, the share)
+    cases = [((1, [], False), (None, "done again")),
+             ((0, [("done", ["sent"])], False), (None, ["sent"])),
+             ((0, [("done", ["sent"])], True), (None, ["sent"])),
+             ((0, [("swap", "theirs"), ("done", ["sent"])], False), (None, ["sent"])),
+             ((1, [("swap", "theirs")], True), ("theirs", "done again"))]
+    for (code, sent, swaps), want in cases:
+        up, up_w = os.pipe()
+        down_r, down = os.pipe()
         pid = os.fork()
         if pid == 0:  # the helper
-            os.close(read)
-            os.write(write, sent)
+            os.close(up)
+            os.close(down)
+            for message in sent:
+                os.write(up_w, pickle.dumps(message))
+                if message[0] == "swap":
+                    os.read(down_r, 1 << 16)  # the caller's answers, or the end of them
             os._exit(code)
-        os.close(write)
-        assert _collect(pid, read, redo=lambda: ["done again"]) == (
-            ["done again"] if code else ["sent"])
+        os.close(up_w)
+        os.close(down_r)
+        helper = _Helper(pid, os.fdopen(up, "rb"), os.fdopen(down, "wb"))
+        got = helper.swap("mine") if swaps else None
+        helper.done_swapping()
+        assert (got, helper.collect(redo=lambda: "done again")) == want
+
+
+def test_respellings_are_listed_spellings_own(full_db: Path) -> None:
+    """reach_forms.respellings asks query.listed_spellings only of the words it may change:
+    over every word of the customers and the eval sets (and glued legal forms), the same
+    answers as asking it of every word spelling_variants respells."""
+    from sanctions.matching.query import listed_spellings
+    from sanctions.matching.reach_forms import respellings
+    from sanctions.store.index import load_entities_index
+
+    words: set[str] = {"Kalasznikow", "OAONOVATEK", "SURGUTMEBELOOO", "السعادى",
+                       "goldendragonshippingltd", "VOHOMTECHNOLOGYHKCOLIMITED"}
+    for name, column in (("customers.csv", "name"), ("dev_2.csv", "query"),
+                         ("holdout_2.csv", "query")):
+        with (EVAL / name).open(encoding="utf-8", newline="") as fh:
+            words.update(w for r in csv.DictReader(fh) for w in clean_text(r[column]).split())
+    index = load_entities_index(full_db, {"ofac_sdn:6925", "un_sc:6908419"})
+    want = {w: listed_spellings(w, index)[0] for w in words if spelling_variants(w)}
+    assert sum(1 for w, v in want.items() if v != w) > 100
+    assert respellings(words, index) == want

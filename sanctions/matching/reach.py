@@ -28,99 +28,45 @@ every hit a full screen reports.
 
 from __future__ import annotations
 
+import functools
 import itertools
-import math
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 
-import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
-
-# name_tokens' own steps (its reading of a character, its apostrophes), applied to a whole file
-from ..normalize import (
-    _APOSTROPHES,
-    _PHONETIC,
-    LEGAL_FORMS,
-    VARIANTS,
-    VESSEL_PREFIXES,
-    _read,
-    clean_text,
-    equivalents,
-    fold_legal_forms,
-    legal_word,
-    name_tokens,
-    phonetic_key,
-    strip_vessel_prefix,
-    vowel_fold,
-)
+from ..normalize import VESSEL_PREFIXES, clean_text, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .index import Index
-from .reach_forms import other_forms
+from .reach_forms import Options, other_forms, respellings
+from .reach_forms import query_tokens as query_tokens  # the tests read it here
+from .reach_words import FORM_WORDS, Found, complete
+from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
 
 _DIGIT = re.compile(r"\d")
-_NON_ALNUM_LINES = re.compile(r"[^0-9a-z\n]+")
-_GREEK = re.compile("[\u0370-\u03ff]")
-_SPELLED = frozenset(VARIANTS)
-# normalize.phonetic_key's rules, each word a line: '^' and '$' at each line's start and end
-_PHONETIC_LINES = [(re.compile(rx.pattern, re.M), rep) for rx, rep in _PHONETIC]
-_FORM_STARTS = frozenset(form[0] for form in LEGAL_FORMS)
-# What of a word its romanisation key always keeps (normalize._PHONETIC): letters its rules
-# may drop are dropped ('kh' is 'h', 'ph' 'f', 'dj' 'j', 'c' and 'q' become others, vowels
-# go), 'w' is 'v', 'z' is 's', 'x' is 'ks' (of which the 'k' is kept here: 'xx' is one 'x')
-_FIRM = str.maketrans({**dict.fromkeys("aeiouyhkdpcq"), "w": "v", "z": "s", "x": "k"})
-_RUNS = re.compile(r"(.)\1+")
-_NO_VOWELS = str.maketrans(dict.fromkeys("aeiou"))
 _VESSEL_STARTS = frozenset(prefix[0] for prefix in VESSEL_PREFIXES)
-# What a romanisation key (normalize._PHONETIC) can start with, by a word's first letter.
-_KEY_STARTS = {**dict.fromkeys("aeiouy", "a"), "c": "sk", "q": "k", "x": "k", "z": "s", "w": "v",
-               "p": "pf", "k": "kh", "d": "dj"}
-
-
-def query_tokens(names: Sequence[str]) -> list[list[str]]:
-    """`name_tokens` of each name, the names of a file read at once: outside Greek (whose
-    letter pairs are read together), each character is read on its own, so each distinct one
-    is read once and a line break between names keeps them apart. Equal to name_tokens
-    (tests/test_rescreen.py), for a fraction of its cost."""
-    texts = [clean_text(n) for n in names]  # no control character, so no line break, is left
-    out: list[list[str] | None] = [None] * len(texts)
-    plain = [i for i, t in enumerate(texts) if t.isascii()]
-    other = {i: unicodedata.normalize("NFKC", texts[i]) for i, t in enumerate(texts)
-             if not t.isascii()}
-    for group in (plain, [i for i, t in other.items() if not _GREEK.search(t)]):
-        text = "\n".join(other.get(i, texts[i]) for i in group)
-        if not text.isascii():
-            text = text.translate({ord(ch): _read(ch) for ch in set(text) if not ch.isascii()})
-        lines = _NON_ALNUM_LINES.sub(" ", _APOSTROPHES.sub("", text.casefold())).split("\n")
-        if len(lines) == len(group):  # else a character was read as a line break
-            for i, line in zip(group, lines, strict=True):
-                out[i] = line.split()
-    words = {t for toks in out if toks for t in toks}
-    spelled = words & _SPELLED
-    # fold_legal_forms changes a name only where a word is, or misspells, a form's first word
-    forms = {VARIANTS.get(t, t) for t in words}
-    forms = {t for t in forms if t in _FORM_STARTS or legal_word(t) in _FORM_STARTS}
-    done = []
-    for t, toks in zip(texts, out, strict=True):
-        if toks is None:
-            done.append(name_tokens(t))  # Greek: read the matcher's own way
-            continue
-        if not spelled.isdisjoint(toks):
-            toks = [VARIANTS.get(w, w) for w in toks]
-        done.append(toks if forms.isdisjoint(toks) else fold_legal_forms(toks))
-    return done
+# What one process found of its share of a file's words, for the other, and the other's answer
+# (None if it has none): sanctions.rescreen_filter passes them through a pipe.
+Swap = Callable[[tuple[set[str], dict[str, str], Found]],
+                tuple[set[str], dict[str, str], Found] | None]
 
 
 def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float],
-             threshold: float, cfg: MatchConfig = DEFAULT_CONFIG) -> list[bool]:
+             threshold: float, cfg: MatchConfig = DEFAULT_CONFIG,
+             share: tuple[int, int, Swap] | None = None) -> list[bool]:
     """Whether each query name could score `threshold` against an entity of a small index,
     with at most `bonuses[i]` from its qualifiers (birth date, country): a superset. A name
-    of None (an identifier to compare, a row in error) or with a digit is always screened."""
+    of None (an identifier to compare, a row in error) or with a digit is always screened.
+    `share` (k, n, swap): this is one of n processes, each with a share of the file's names;
+    of their words it looks at those it owns (`_shared`), and swaps answers with the other."""
     plain = [i for i, n in enumerate(names) if n is not None and not _DIGIT.search(n)]
-    tokens = query_tokens([names[i] or "" for i in plain])
-    read = other_forms([names[i] or "" for i in plain], index)
-    words = _Words(index, [*tokens, *(r for forms in read.values() for r in forms)], cfg)
+    texts = [clean_text(names[i] or "") for i in plain]
+    tokens = query_tokens(texts, cleaned=True)
+    sets = _Sets(tokens)
+    found, respell = _shared(index, texts, sets, cfg, share) if share else (None, None)
+    read = other_forms(texts, index, respell)
+    forms = [r for found_forms in read.values() for r in found_forms]
+    sets.add(forms)
+    words = _Words(index, [*tokens, *(f for f in forms if not isinstance(f, Options))], sets,
+                   cfg, found)
     out = [True] * len(names)
     hot = words.hot
     for k, (i, toks) in enumerate(zip(plain, tokens, strict=True)):
@@ -131,39 +77,91 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     return out
 
 
+class _Sets:
+    """The distinct words of a file's names (and forms), their adjacent pairs, and those
+    pairs joined: worked out once for all that looks at them."""
+
+    def __init__(self, tokens: Sequence[Sequence[str]]) -> None:
+        self.wanted: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        self.tried: set[str] = set()
+        self.add(tokens)
+
+    def add(self, tokens: Sequence[Sequence[str] | Options]) -> None:
+        """These names' (or forms') words; of Options, every choice."""
+        many = [f for f in tokens if isinstance(f, Options)]
+        plain: Sequence[Sequence[str]] = [f for f in tokens if not isinstance(f, Options)]
+        pairs: set[tuple[str, str]] = {p for toks in plain
+                                       for p in zip(toks, toks[1:], strict=False)}
+        pairs.update(p for f in many for a, b in zip(f, f[1:], strict=False)
+                     for p in itertools.product(a, b))
+        self.wanted.update(t for toks in plain for t in toks)
+        self.wanted.update(t for f in many for choice in f for t in choice)
+        self.tried.update(a + b for a, b in pairs - self.pairs)
+        self.pairs |= pairs
+
+
+def _shared(index: Index, texts: Sequence[str], sets: _Sets, cfg: MatchConfig,
+            share: tuple[int, int, Swap]) -> tuple[Found, dict[str, str]]:
+    """The answers for the words of this share of a file, each looked at in one process only:
+    the words this one owns (by their hash, the same in forked processes), and what the other
+    sends. The words the other does not hold are left for `_Words` (Found.wanted says which
+    were looked at); the respellings of the names' words are all found here."""
+    k, n, swap = share
+    raw = {w for t in texts for w in t.split()}
+    own_raw = {w for w in raw if hash(w) % n == k}
+    respell = respellings(own_raw, index)
+    found = complete(index, None, {t for t in sets.wanted if hash(t) % n == k},
+                     {j for j in sets.tried if hash(j) % n == k}, cfg)
+    if (got := swap((own_raw, respell, found))) is not None:
+        own_raw |= got[0]
+        respell.update(got[1])
+        found = found.merge(got[2])
+    respell.update(respellings(raw - own_raw, index))
+    return found, respell
+
+
 class _Words:
     """What each distinct word of a file is to a small index, found in bulk: like a listed word
     (`near`), inside one (`inside`), written as several by a name (`joined`), split into
     listed words, one of them this index's (`splits`); and the adjacent pairs that, joined,
     are like a listed word or written as several by a name (`loose`)."""
 
-    def __init__(self, index: Index, tokens: Sequence[Sequence[str]], cfg: MatchConfig) -> None:
+    def __init__(self, index: Index, tokens: Sequence[Sequence[str]], sets: _Sets,
+                 cfg: MatchConfig, found: Found | None = None) -> None:
         self.index, self.cfg = index, cfg
-        wanted = {t for toks in tokens for t in toks}
         # whether a word is listed is the whole database's answer (store.index._Listed)
         listed_words = getattr(index.vocab, "whole", index.vocab)
-        self.splits = _splits(index, wanted)
-        pairs = {p for toks in tokens for p in zip(toks, toks[1:], strict=False)}
-        pairs.update(p for toks in tokens if any(t in self.splits for t in toks)
-                     for form in self._split(toks) for p in zip(form, form[1:], strict=False))
         # Every pair joined is looked at: whether the matcher tries it so (Index.alternatives:
         # listed, or `joinable`) is asked below only of the few like a listed word, for less
         # than asking it of every pair. A word looked at needlessly changes nothing: whether a
-        # word is like a listed one is the word's own answer.
-        tried = {a + b for a, b in pairs}
-        wanted |= {p for parts in self.splits.values() for p in parts}
+        # word is like a listed one is the word's own answer (and `found`, another process's
+        # answers for some of them, may hold words of other names).
+        found = complete(index, found, sets.wanted, sets.tried, cfg)
+        self.splits = found.splits
+        split = self.splits.keys()
+        more = {p for toks in tokens if not split.isdisjoint(toks)
+                for form in self._split(toks) for p in zip(form, form[1:], strict=False)}
         # a pair joined counts only as like a listed word (`loose`); the words of the forms
-        # count in every way
-        maybe = _maybe_like(index, wanted | tried)
-        index.similar(maybe, cfg)
-        self.near = ({t for t in maybe if index.is_listed_like(t)}
-                     | _prefixed(index, wanted | tried))
-        listed = "\x00".join(index.vocab_list)
-        self.inside = {t for t in wanted if t in listed}  # parts of listed words (joined)
-        self.joined = {t for t in wanted if t in index.joined}
-        # two words count joined as the matcher tries them (Index.alternatives)
-        self.loose = {(a, b) for a, b in pairs if (a + b in self.near and (
-            a + b in listed_words or index.joinable(a, b))) or a + b in index.joined}
+        # count in every way (the parts of a split word are listed words: none splits)
+        found = complete(index, found, {p for parts in self.splits.values() for p in parts},
+                         {a + b for a, b in more}, cfg, split=False)
+        pairs = sets.pairs | more
+        self.near, self.inside, self.joined = found.near, found.inside, found.joined
+        # two words count joined as the matcher tries them (Index.alternatives): the pairs of
+        # the few joined words like a listed one or written as several by a name
+        some = {a + b for a, b in more} | sets.tried
+        some = (some & self.near) | some.intersection(index.joined)
+        self.loose = {(a, b) for j in some for a, b in ((j[:i], j[i:]) for i in range(1, len(j)))
+                      if (a, b) in pairs and ((j in self.near and (
+                          j in listed_words or index.joinable(a, b))) or j in index.joined)}
+        # Words a legal form's words written together or apart: the matcher folds them into
+        # the form the listed name holds (`query.folded`, `fold_legal_forms` of a re-joined
+        # pair), which this index may not spell out ('jointstock', 'otvet stvennostyu'): no
+        # bound for them. Rare in a customer file.
+        self.form_split = {t for t, parts in self.splits.items()
+                           if not FORM_WORDS.isdisjoint(parts)}
+        self.loose |= {(a, b) for a, b in pairs if a + b in FORM_WORDS}
         # a name holding none of these reaches nothing
         self.hot = self.near | self.joined | set(self.splits) | {a for a, _ in self.loose}
         self.by_first: dict[str, list[str]] = {}
@@ -188,22 +186,24 @@ class _Words:
         return [[*toks[:i], *self.splits[t], *toks[i + 1:]] for i, t in enumerate(toks)
                 if t in self.splits]
 
-    def reaches(self, toks: Sequence[str], floor: float, read: Sequence[list[str]] = ()
-                ) -> bool:
+    def reaches(self, toks: Sequence[str], floor: float,
+                read: Sequence[list[str] | Options] = ()) -> bool:
         """Whether a name of these tokens could reach the floor on the share of its weight
         paired with listed words (2 (threshold - bonuses - 0.5)), in any form the matcher
         tries it in: as written, without a vessel prefix, a word split, `read` otherwise."""
         if not read and self.hot.isdisjoint(toks):
             return False  # most names: no word that could lead to a listed one
-        if any(t in self.joined for t in toks):
-            return True  # a word a listed name writes as several: no bound
+        if any(t in self.joined or t in self.form_split for t in toks):
+            return True  # a word a listed name writes as several, or a form's: no bound
         forms = [list(toks)]
         if toks and toks[0] in _VESSEL_STARTS and (bare := strip_vessel_prefix(forms[0])
                                                    ) != forms[0]:
             forms.append(bare)  # a vessel's name is scored without it
         if any(t in self.splits for t in toks):
             forms += [s for f in list(forms) for s in self._split(f)]
-        forms += read
+        forms += [f for f in read if not isinstance(f, Options)]
+        if any(self._reaches_any(f, floor) for f in read if isinstance(f, Options)):
+            return True
         for form in forms:
             if any(p in self.loose for p in zip(form, form[1:], strict=False)):
                 return True  # words joined: no bound
@@ -228,6 +228,28 @@ class _Words:
                     return True
         return False
 
+
+    def _reaches_any(self, form: Options, floor: float) -> bool:
+        """Whether some form of these choices (a word of each place's) could, as `reaches`
+        bounds a form: a superset. A share of at least f of the weight pairs in some form iff
+        sum((paired - f) * weight) >= 0 in some form, and the best choice at each place on its
+        own makes that sum largest: so the one sum of the bests says it exactly (the rest
+        loosely: any pair joined, any like word, every word starting with an initial)."""
+        if any(p in self.loose for a, b in zip(form, form[1:], strict=False)
+               for p in itertools.product(a, b)):
+            return True
+        if not any(t in self.near for choice in form for t in choice):
+            return False
+        if floor <= 0:
+            return True
+        f = floor - 1e-6
+        weight = functools.partial(self.index.weight, cfg=self.cfg)
+        if sum(max((self._paired(t) - f) * weight(t) for t in c) for c in form) >= -1e-9:
+            return True
+        # against a name with an initial (see `reaches`), with no limit to the words it pairs
+        return bool(self.initials) and sum(max(
+            ((self._initialled(t) or (t[:1] in self.initials and t.isalpha())) - f) * weight(t)
+            for t in c) for c in form) >= -1e-9
 
     def _initialled(self, t: str) -> bool:
         """Whether the scorer may pair a query word with a word of a person's name that holds an
@@ -258,101 +280,3 @@ class _Words:
 def _in_order(a: str, b: str) -> bool:
     it = iter(b)
     return all(ch in it for ch in a)
-
-
-def _prefixed(index: Index, words: Iterable[str]) -> set[str]:
-    """The words that start a listed word (a word cut short: Index.prefixed); only a start of
-    one of this index's words is looked up."""
-    starts = {w[:k] for w in index.vocab_list for k in range(4, len(w) - 1)}
-    return {t for t in words if t in starts and index.prefixed(t)}
-
-
-def _maybe_like(index: Index, words: set[str]) -> set[str]:
-    """The words `Index.similar` may find listed words like (a superset, found in bulk): a
-    fuzz.ratio at the matcher's pre-filter (a point lower) and the OSA similarity it keeps to one
-    of the index's words or to a spelling of one, or a spelling group, romanisation or
-    vowel-fold key of one. Only these are looked up one by one."""
-    c = DEFAULT_CONFIG.token_floor
-    cut = math.floor(100 * (1 - 2 * (1 - c) / (1 + c))) - 1
-    listed = set(index.vocab_list)
-    targets = [*index.vocab_list, *(k for k, v in VARIANTS.items() if v in listed)]
-    todo = list(words)  # in any order: each word's answer is its own
-    out: set[str] = set()
-    if targets and todo:
-        scores = process.cdist(todo, targets, scorer=fuzz.ratio, score_cutoff=cut,
-                               dtype=np.uint8)
-        some = [todo[i] for i in np.flatnonzero(np.asarray(scores).max(axis=1)).tolist()]
-        # then the scorer's own similarity, which `similar` keeps a word at (a hair lower: it
-        # rounds), for the few the ratio lets through
-        if some:
-            sims = process.cdist(some, targets, scorer=OSA.normalized_similarity,
-                                 score_cutoff=c - 1e-3, dtype=np.float32)
-            out.update(some[i] for i in np.flatnonzero(np.asarray(sims).max(axis=1)).tolist())
-    groups, keys, eq = index.by_group, index.by_key, equivalents()
-    # a spelling group of one of its words
-    out.update(t for t in words & eq.keys() if len(t) >= 5 and any(g in groups for g in eq[t]))
-    # a romanisation key of one: most words' keys cannot be one of the index's, by their first
-    # letter, and are not worked out
-    starts = {k[0] for k in keys if k and not k.startswith("=")}
-    firsts = {c for c in {t[0] for t in todo if t}
-              if not starts.isdisjoint(_KEY_STARTS.get(c, c))}
-    some = [t for t in todo if len(t) >= 5 and t[0] in firsts and t.isalpha()]
-    some = _may_key(some, [k for k in keys if k and not k.startswith("=")])
-    out.update(t for t, k in zip(some, _phonetic_keys(some), strict=True) if k in keys)
-    # a vowel-fold key of one: vowel_fold changes only long vowels, so a word has one of these
-    # keys only if its consonants are one's (all worked out at once)
-    folds = {k[1:] for k in keys if k.startswith("=")}
-    bare = {f.translate(_NO_VOWELS) for f in folds}
-    if not todo:
-        return out
-    some = [t for t, b in zip(todo, "\n".join(todo).translate(_NO_VOWELS).split("\n"),
-                              strict=True) if b in bare and len(t) >= 4 and t.isalpha()]
-    if some:
-        out.update(t for t, f in zip(some, vowel_fold("\n".join(some)).split("\n"),
-                                     strict=True) if f in folds)
-    return out
-
-
-def _may_key(words: list[str], keys: list[str]) -> list[str]:
-    """The words whose romanisation key may be one of these keys: `phonetic_key` keeps the
-    letters no rule of its drops, in order ('w' as 'v', 'z' as 's', 'x' as 'ks'), so those of a
-    word must be a subsequence of its key (runs read as one, as its first rule reads them)."""
-    if not words:
-        return []
-    seqs: set[str] = set()
-    for key in keys:
-        if len(key) > 12:  # too many subsequences to list: no word is left out
-            return words
-        seqs.update(_RUNS.sub(r"\1", "".join(c for c, keep in zip(key, mask, strict=True)
-                                               if keep))
-                    for mask in itertools.product((0, 1), repeat=len(key)))
-    firm = _RUNS.sub(r"\1", "\n".join(words).translate(_FIRM)).split("\n")
-    return [t for t, f in zip(words, firm, strict=True) if f in seqs]
-
-
-def _phonetic_keys(words: list[str]) -> list[str]:
-    """phonetic_key of each word, all at once: its rules hold within a word (a line each)."""
-    text = "\n".join(words)
-    for rx, rep in _PHONETIC_LINES:
-        text = rx.sub(rep, text)
-    keys = text.split("\n")
-    return keys if len(keys) == len(words) else [phonetic_key(t) for t in words]
-
-
-def _splits(index: Index, words: Iterable[str]) -> dict[str, list[str]]:
-    """The words that split into listed words, one of them this index's (Index.split), with
-    their parts. Only words holding one of its words (or a spelling of one) of 3+ letters are
-    tried."""
-    mine = set(index.vocab_list)  # its `vocab` may answer `in` for a whole database's words
-    parts = {w for w in mine if len(w) >= 3} | {
-        k for k, v in VARIANTS.items() if v in mine and len(k) >= 3}
-    if not parts:
-        return {}
-    holds = re.compile("|".join(re.escape(w) for w in sorted(parts, key=len, reverse=True)))
-    out = {}
-    for t in words:
-        if 5 <= len(t) <= 40 and t.isalpha() and holds.search(t):
-            split = index.split(t)
-            if split and any(p in mine for p in split):
-                out[t] = split
-    return out

@@ -13,11 +13,26 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
 from .. import normalize
-from ..normalize import clean_text, name_tokens, spelling_variants
+
+# name_tokens' own steps (its reading of a character, its apostrophes), applied to a whole file
+from ..normalize import (
+    _APOSTROPHES,
+    LEGAL_CLASSES,
+    LEGAL_FORMS,
+    VARIANTS,
+    _read,
+    clean_text,
+    fold_legal_forms,
+    legal_word,
+    name_tokens,
+    spelling_variants,
+)
 from .consonants import _ABJAD, _by_key, _keys, abjad_words, consonant_readings, joined
 from .hangul import _WORD as _HANGUL
 from .hangul import hangul_joined, hangul_written, has_hangul_word
@@ -29,23 +44,28 @@ from .query import _HANZI, hanzi_joined, listed_spellings, transliteration_forms
 # What a plain (ASCII) word must hold for spelling_variants to give it another spelling: its
 # own gates (a legal form glued at the start or after the name, a romanisation system's
 # letters), each word a line. tests/test_reach_forms.py checks that no word it respells fails.
+_NON_ALNUM_LINES = re.compile(r"[^0-9a-z\n]+")
+_GREEK = re.compile("[\u0370-\u03ff]")
+_SPELLED = frozenset(VARIANTS)
+_FORM_STARTS = frozenset(form[0] for form in LEGAL_FORMS)
+_ARABIC = re.compile("[\u0600-\u06ff]")  # spelling_variants' own test for Arabic letters
 _MAY_RESPELL = re.compile("|".join([
     f"^(?:{normalize._GLUED_FORM.pattern})", f"(?:{normalize._GLUED_AFTER.pattern})",
     *(f"(?:{gate.pattern})" for gate, _ in normalize._SYSTEMS)]), re.M)
 
 
-def other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]]:
-    """The other forms `prepare` may try a name in, by position: a word respelled as a list
-    spells it (query.listed_spellings), Chinese characters read as one word
-    (query.hanzi_joined), an abjad name read as one of the index's names by its consonants,
-    a Hangul one as a foreign name (matching.hangul), katakana or a Chinese transliteration
-    as a foreign name (query.transliteration_forms: matching.kana, matching.hanzi)."""
-    # only a name with a word that has another spelling is respelled: each word looked at once
-    texts = [clean_text(n) for n in names]
-    spelled = {w for w in may_respell({w for t in texts for w in t.split()})
-               if spelling_variants(w)}
-    # listed_spellings respells each word on its own: each distinct word once, for the file
-    respell = {w: listed_spellings(w, index)[0] for w in spelled}
+def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | None = None
+                ) -> dict[int, list[list[str] | Options]]:
+    """The other forms `prepare` may try a name in, by position (`texts`: the names through
+    clean_text): a word respelled as a list spells it (query.listed_spellings; `respell`: the
+    `respellings` of every word of theirs, if found already), Chinese characters read as one
+    word (query.hanzi_joined), an abjad name read as one of the index's names by its
+    consonants, a Hangul one as a foreign name (matching.hangul), katakana or a Chinese
+    transliteration as a foreign name (query.transliteration_forms: matching.kana,
+    matching.hanzi)."""
+    if respell is None:
+        respell = respellings({w for t in texts for w in t.split()}, index)
+    spelled = respell.keys()
     # the names in a script read otherwise, found in one pass over the file (a name a line)
     lines = "\n".join(texts)
     starts = [0, *itertools.accumulate(len(t) + 1 for t in texts)]
@@ -56,11 +76,11 @@ def other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]
     foreign = {bisect.bisect_right(starts, m.start()) - 1
                for rx in (_KATAKANA, _HAN) for m in rx.finditer(lines)}
     memo: dict[str, list[Any]] = {}
-    read: dict[str, list[list[str]]] = {}  # a name written twice is read once
-    out: dict[int, list[list[str]]] = {}
+    read: dict[str, list[Options]] = {}  # a name written twice is read once
+    out: dict[int, list[list[str] | Options]] = {}
     for k in sorted(abjad | hanzi | hangul | foreign | {
             k for k, t in enumerate(texts) if not spelled.isdisjoint(t.split())}):
-        forms = []
+        forms: list[list[str] | Options] = []
         text = texts[k]
         if not spelled.isdisjoint(words := text.split()):
             respelled = [respell.get(w, w) for w in words]
@@ -70,7 +90,7 @@ def other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]
             forms.append(hanzi_joined(text))
         if k in abjad:
             if (found := read.get(text)) is None:
-                found = read[text] = _readings(text, index, memo)
+                found = read[text] = _options(text, index, memo)
             forms += found
         if k in hangul:
             forms += _hangul_forms(text, index)
@@ -81,21 +101,86 @@ def other_forms(names: Sequence[str], index: Index) -> dict[int, list[list[str]]
     return out
 
 
+def respellings(words: set[str], index: Index) -> dict[str, str]:
+    """Each of these words that has another spelling, as query.listed_spellings respells it:
+    a word at a time, so each distinct word of a file once (and each word's answer is its own:
+    a file's words may be shared between processes). It is asked only of a word it may change:
+    one it reads as a word no list spells, with a spelling every word of which a list spells
+    or that holds a legal form (else it keeps the word); their words read all at once."""
+    spellings = {w: found for w in may_respell(words) if (found := spelling_variants(w))}
+    some = list(spellings)
+    every = [v for w in some for v in spellings[w]]
+    read = dict(zip(every, query_tokens(every), strict=True))
+    vocab = index.vocab  # whether a word is listed: the whole database's answer
+    return {w: listed_spellings(w, index)[0] if toks and not all(t in vocab for t in toks) and any(
+                read[v] and all(t in vocab for t in read[v])
+                or not LEGAL_CLASSES.isdisjoint(read[v]) for v in spellings[w]) else w
+            for w, toks in zip(some, query_tokens(some), strict=True)}
+
+
+def query_tokens(names: Sequence[str], cleaned: bool = False) -> list[list[str]]:
+    """`name_tokens` of each name, the names of a file read at once: outside Greek (whose
+    letter pairs are read together), each character is read on its own, so each distinct one
+    is read once and a line break between names keeps them apart. Equal to name_tokens
+    (tests/test_rescreen.py), for a fraction of its cost. `cleaned`: the names have been
+    through clean_text already."""
+    # no control character, so no line break, is left
+    texts = list(names) if cleaned else [clean_text(n) for n in names]
+    out: list[list[str] | None] = [None] * len(texts)
+    plain = [i for i, t in enumerate(texts) if t.isascii()]
+    other = {i: unicodedata.normalize("NFKC", texts[i]) for i, t in enumerate(texts)
+             if not t.isascii()}
+    for group in (plain, [i for i, t in other.items() if not _GREEK.search(t)]):
+        text = "\n".join(other.get(i, texts[i]) for i in group)
+        if not text.isascii():
+            text = text.translate({ord(ch): _read(ch) for ch in set(text) if not ch.isascii()})
+        lines = _NON_ALNUM_LINES.sub(" ", _APOSTROPHES.sub("", text.casefold())).split("\n")
+        if len(lines) == len(group):  # else a character was read as a line break
+            for i, line in zip(group, lines, strict=True):
+                out[i] = line.split()
+    words = {t for toks in out if toks for t in toks}
+    spelled = words & _SPELLED
+    # fold_legal_forms changes a name only where a word is, or misspells, a form's first word
+    forms = {VARIANTS.get(t, t) for t in words}
+    forms = {t for t in forms if t in _FORM_STARTS or legal_word(t) in _FORM_STARTS}
+    done = []
+    for t, toks in zip(texts, out, strict=True):
+        if toks is None:
+            done.append(name_tokens(t))  # Greek: read the matcher's own way
+            continue
+        if not spelled.isdisjoint(toks):
+            toks = [VARIANTS.get(w, w) for w in toks]
+        done.append(toks if forms.isdisjoint(toks) else fold_legal_forms(toks))
+    return done
+
+
 def may_respell(words: Sequence[str] | set[str]) -> list[str]:
     """The words spelling_variants may respell, a superset found in one pass: the plain ones
-    its gates let through (in one search over them all, a word a line), and every other."""
+    its gates let through (in one search over them all, a word a line), and of the others
+    those with an Arabic letter or that its gates let through as it reads them (casefolded)."""
     plain = [w for w in words if w.isascii()]
     starts = [0, *itertools.accumulate(len(w) + 1 for w in plain)]
     hits = {bisect.bisect_right(starts, m.start()) - 1
             for m in _MAY_RESPELL.finditer("\n".join(plain).lower())}
-    return [*(plain[i] for i in sorted(hits)), *(w for w in words if not w.isascii())]
+    return [*(plain[i] for i in sorted(hits)), *(
+        w for w in words if not w.isascii() and (
+            _ARABIC.search(w) or _MAY_RESPELL.search(w.casefold())))]
 
 
-def _readings(name: str, index: Index, memo: dict[str, list[Any]]) -> list[list[str]]:
-    """The consonant readings `prepare` may add to an abjad name against the index (the same
-    look-ups: its words, and two or three of them as one). `abjad_words` reads each word on its
-    own, so a file's words are read once (`memo`); a name none of whose keys any word of the
-    index has is read as nothing."""
+class Options(list[tuple[str, ...]]):
+    """Many forms at once: any one word of each place's choices, in order. An abjad name's
+    consonant readings are bounded so (sanctions.matching.reach), not worked out one by one."""
+
+
+def _options(name: str, index: Index, memo: dict[str, list[Any]]) -> list[Options]:
+    """The consonant readings `prepare` may add to an abjad name against the index, as a
+    superset: consonants.consonant_readings writes each word of a reading as itself or as a
+    word of one listed name that spells one of its consonant keys (of `_keys`, loose at either
+    end, or `alts`; at most a number of them), and two or three words also as one word read
+    so. Here, for each listed name holding such a word, each word may be itself or any of the
+    name's words that spell one of its keys. `abjad_words` reads each word on its own, so a
+    file's words are read once (`memo`); a name none of whose keys any word of the index has is
+    read as nothing, as there."""
     written: list[Any] = []
     for chunk in clean_text(name).split(" "):
         if (found := memo.get(chunk)) is None:
@@ -103,10 +188,34 @@ def _readings(name: str, index: Index, memo: dict[str, list[Any]]) -> list[list[
         written += found
     if not written or not _spelled(written, index):
         return []
-    read = consonant_readings(written, index)
-    if 2 <= len(written) <= 3:
-        read += consonant_readings([joined(written)], index, False)
-    return [list(r) for r, _ in read]
+    keys, holding = _by_key(index), _holding(index)
+    out: dict[tuple[tuple[str, ...], ...], None] = {}
+    for words in ([*written], [joined(written)]) if 2 <= len(written) <= 3 else ([*written],):
+        spell = [{s for k in (*_keys(w.key), *w.alts) for s in keys.get(k, ())} for w in words]
+        for n in sorted({n for some in spell for s in some for n in holding.get(s, ())}):
+            listed = index.tokens[n]
+            got = [[t for t in listed if t in some] for some in spell]
+            # it reads a name that spells two of the words, or one of three consonants or more
+            # (and more words vote here than there: these spellings are a superset of its)
+            if sum(map(bool, got)) >= 2 or any(g and len(w.key) >= 3
+                                               for w, g in zip(words, got, strict=True)):
+                out[tuple(tuple(dict.fromkeys([w.word, *g]))
+                          for w, g in zip(words, got, strict=True))] = None
+    return [Options(form) for form in out]
+
+
+_HOLDING: weakref.WeakKeyDictionary[Index, dict[str, list[int]]] = weakref.WeakKeyDictionary()
+
+
+def _holding(index: Index) -> dict[str, list[int]]:
+    """The index's names holding each of its words (a small index's: once per index)."""
+    found = _HOLDING.get(index)
+    if found is None:
+        found = _HOLDING[index] = {}
+        for n, toks in enumerate(index.tokens):
+            for t in dict.fromkeys(toks):
+                found.setdefault(t, []).append(n)
+    return found
 
 
 def _hangul_forms(text: str, index: Index) -> list[list[str]]:

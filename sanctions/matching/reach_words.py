@@ -1,0 +1,205 @@
+"""What the distinct words of a customer file are to a small index, found in bulk
+(sanctions.matching.reach bounds each name with it): like a listed word (`near`: the matcher's
+similarity, spellings, equivalents, romanisation and vowel-fold keys, a word cut short), inside
+one (`inside`), written as several by a name (`joined`), split into listed words one of which is
+the index's (`splits`). Each word's answer is its own, so a file's words may be shared between
+processes and the answers merged (`Found.merge`): the same sets as one process finds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from ..normalize import _PHONETIC, LEGAL_FORMS, VARIANTS, equivalents, phonetic_key, vowel_fold
+from .config import DEFAULT_CONFIG, MatchConfig
+from .index import Index
+
+# normalize.phonetic_key's rules, each word a line: '^' and '$' at each line's start and end
+_PHONETIC_LINES = [(re.compile(rx.pattern, re.M), rep) for rx, rep in _PHONETIC]
+# What of a word its romanisation key always keeps (normalize._PHONETIC): letters its rules
+# may drop are dropped ('kh' is 'h', 'ph' 'f', 'dj' 'j', 'c' and 'q' become others, vowels
+# go), 'w' is 'v', 'z' is 's', 'x' is 'ks' (of which the 'k' is kept here: 'xx' is one 'x')
+_FIRM = str.maketrans({**dict.fromkeys("aeiouyhkdpcq"), "w": "v", "z": "s", "x": "k"})
+_RUNS = re.compile(r"(.)\1+")
+_NO_VOWELS = str.maketrans(dict.fromkeys("aeiou"))
+# What a romanisation key (normalize._PHONETIC) can start with, by a word's first letter.
+_KEY_STARTS = {**dict.fromkeys("aeiouy", "a"), "c": "sk", "q": "k", "x": "k", "z": "s", "w": "v",
+               "p": "pf", "k": "kh", "d": "dj"}
+
+
+@dataclass
+class Found:
+    """The answers for some words: `wanted` were looked at in every way, `tried` (two query
+    words joined) only for likeness; the sets hold those of them that are so."""
+
+    wanted: set[str] = field(default_factory=set)
+    tried: set[str] = field(default_factory=set)
+    near: set[str] = field(default_factory=set)
+    inside: set[str] = field(default_factory=set)
+    joined: set[str] = field(default_factory=set)
+    splits: dict[str, list[str]] = field(default_factory=dict)
+
+    def merge(self, other: Found) -> Found:
+        return Found(self.wanted | other.wanted, self.tried | other.tried,
+                     self.near | other.near, self.inside | other.inside,
+                     self.joined | other.joined, {**self.splits, **other.splits})
+
+
+def analyse(index: Index, wanted: set[str], tried: set[str], cfg: MatchConfig,
+            split: bool = True) -> Found:
+    """The answers for these words (`split`: also which split into listed words)."""
+    maybe = _maybe_like(index, wanted | tried)
+    index.similar(maybe, cfg)
+    listed = "\x00".join(index.vocab_list)
+    return Found(wanted, tried,
+                 {t for t in maybe if index.is_listed_like(t)} | _prefixed(index, wanted | tried),
+                 {t for t in wanted if t in listed},  # parts of listed words (joined)
+                 wanted.intersection(index.joined),
+                 _splits(index, wanted) if split else {})
+
+
+def complete(index: Index, found: Found | None, wanted: set[str], tried: set[str],
+             cfg: MatchConfig, split: bool = True) -> Found:
+    """`found` with the answers for the words it lacks."""
+    if found is None:
+        return analyse(index, wanted, tried, cfg, split)
+    more = analyse(index, wanted - found.wanted, tried - found.tried - found.wanted, cfg, split)
+    return found.merge(more)
+
+
+def _prefixed(index: Index, words: Iterable[str]) -> set[str]:
+    """The words that start a listed word (a word cut short: Index.prefixed); only a start of
+    one of this index's words is looked up."""
+    starts = {w[:k] for w in index.vocab_list for k in range(4, len(w) - 1)}
+    return {t for t in words if t in starts and index.prefixed(t)}
+
+
+def _maybe_like(index: Index, words: set[str]) -> set[str]:
+    """The words `Index.similar` may find listed words like (a superset, found in bulk): a
+    fuzz.ratio at the matcher's pre-filter (a point lower) and the OSA similarity it keeps to one
+    of the index's words or to a spelling of one, or a spelling group, romanisation or
+    vowel-fold key of one. Only these are looked up one by one."""
+    c = DEFAULT_CONFIG.token_floor
+    cut = math.floor(100 * (1 - 2 * (1 - c) / (1 + c))) - 1
+    listed = set(index.vocab_list)
+    targets = [*index.vocab_list, *(k for k, v in VARIANTS.items() if v in listed)]
+    todo = list(words)  # in any order: each word's answer is its own
+    out: set[str] = set()
+    if targets and todo:
+        scores = process.cdist(todo, targets, scorer=fuzz.ratio, score_cutoff=cut,
+                               dtype=np.uint8)
+        some = [todo[i] for i in np.flatnonzero(np.asarray(scores).max(axis=1)).tolist()]
+        # then the scorer's own similarity, which `similar` keeps a word at (a hair lower: it
+        # rounds), for the few the ratio lets through
+        if some:
+            sims = process.cdist(some, targets, scorer=OSA.normalized_similarity,
+                                 score_cutoff=c - 1e-3, dtype=np.float32)
+            out.update(some[i] for i in np.flatnonzero(np.asarray(sims).max(axis=1)).tolist())
+    groups, keys, eq = index.by_group, index.by_key, equivalents()
+    # a spelling group of one of its words
+    out.update(t for t in words & eq.keys() if len(t) >= 5 and any(g in groups for g in eq[t]))
+    # a romanisation key of one: most words' keys cannot be one of the index's, by their first
+    # letter, and are not worked out
+    starts = {k[0] for k in keys if k and not k.startswith("=")}
+    firsts = {c for c in {t[0] for t in todo if t}
+              if not starts.isdisjoint(_KEY_STARTS.get(c, c))}
+    some = [t for t in todo if len(t) >= 5 and t[0] in firsts and t.isalpha()]
+    some = _may_key(some, [k for k in keys if k and not k.startswith("=")])
+    out.update(t for t, k in zip(some, _phonetic_keys(some), strict=True) if k in keys)
+    # a vowel-fold key of one: vowel_fold changes only long vowels, so a word has one of these
+    # keys only if its consonants are one's (all worked out at once)
+    folds = {k[1:] for k in keys if k.startswith("=")}
+    bare = {f.translate(_NO_VOWELS) for f in folds}
+    if not todo or not folds:
+        return out
+    some = [t for t, b in zip(todo, "\n".join(todo).translate(_NO_VOWELS).split("\n"),
+                              strict=True) if b in bare and len(t) >= 4 and t.isalpha()]
+    if some:
+        out.update(t for t, f in zip(some, vowel_fold("\n".join(some)).split("\n"),
+                                     strict=True) if f in folds)
+    return out
+
+
+def _may_key(words: list[str], keys: list[str]) -> list[str]:
+    """The words whose romanisation key may be one of these keys: `phonetic_key` keeps the
+    letters no rule of its drops, in order ('w' as 'v', 'z' as 's', 'x' as 'ks'), so those of a
+    word must be a subsequence of its key (runs read as one, as its first rule reads them)."""
+    if not words:
+        return []
+    seqs: set[str] = set()
+    for key in keys:
+        if len(key) > 12:  # too many subsequences to list: no word is left out
+            return words
+        seqs.update(_RUNS.sub(r"\1", "".join(c for c, keep in zip(key, mask, strict=True)
+                                               if keep))
+                    for mask in itertools.product((0, 1), repeat=len(key)))
+    firm = _RUNS.sub(r"\1", "\n".join(words).translate(_FIRM)).split("\n")
+    return [t for t, f in zip(words, firm, strict=True) if f in seqs]
+
+
+def _phonetic_keys(words: list[str]) -> list[str]:
+    """phonetic_key of each word, all at once: its rules hold within a word (a line each)."""
+    text = "\n".join(words)
+    for rx, rep in _PHONETIC_LINES:
+        text = rx.sub(rep, text)
+    keys = text.split("\n")
+    return keys if len(keys) == len(words) else [phonetic_key(t) for t in words]
+
+
+def _splits(index: Index, words: Iterable[str]) -> dict[str, list[str]]:
+    """The words that split into listed words, one of them this index's (Index.split), with
+    their parts. Only words holding one of its words (or a spelling of one) of 3+ letters are
+    tried: found in one search over them all, a word a line."""
+    mine = set(index.vocab_list)  # its `vocab` may answer `in` for a whole database's words
+    # A legal form's words count as the index's: the matcher folds a split that yields them
+    # ('jointstock': JOINT STOCK, then PJSC, `query.folded`), though the index holds only the
+    # folded form. `_Words.reaches` sets no bound on a name with such a split.
+    parts = {w for w in mine | FORM_WORDS if len(w) >= 3} | {
+        k for k, v in VARIANTS.items() if v in mine and len(k) >= 3}
+    some = [t for t in words if 5 <= len(t) <= 40 and t.isalpha()]
+    if not parts or not some:
+        return {}
+    # A word holds a part iff the search over all of them finds a match on its line: a match
+    # never crosses a line break (the parts are letters), and the search tries every position
+    # of a line a match before it did not pass.
+    starts = [0, *itertools.accumulate(len(t) + 1 for t in some)]
+    holding = {bisect.bisect_right(starts, m.start()) - 1
+               for m in _any_of(parts).finditer("\n".join(some))}
+    out = {}
+    for t in (some[i] for i in holding):
+        split = index.split(t)
+        if split and any(p in mine or p in FORM_WORDS for p in split):
+            out[t] = split
+    return out
+
+
+FORM_WORDS = frozenset(w for form in LEGAL_FORMS for w in form)
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern matching where one of these words starts, as a trie: the same positions as
+    their alternation, for a fraction of its cost. A word whose start is another word needs no
+    branch of its own: the shorter matches wherever it does."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return re.compile(emit(trie))
