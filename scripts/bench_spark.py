@@ -1,6 +1,6 @@
 """Spark throughput in local mode with 1 and 2 workers, and the speed-up between them.
 
-    python scripts/bench_spark.py [--rows 1000000] [--db db/sanctions.db] [--repeat 1]
+    python scripts/bench_spark.py [--rows 1000000] [--db db/sanctions.db] [--runs 1]
                                   [--workers 1 2] [--partitions 0] [--cli-rows 10000]
 
 Writes N synthetic customers to a Parquet file (first and last names recombined from
@@ -9,9 +9,12 @@ customers and few of them match), then for each worker count starts Spark with `
 and screens them with `sanctions.spark.screen`, writing to Spark's `noop` sink so that only the
 screening is timed (from the job's start to its end: shipping the index file, every worker
 opening it, screening every row). The Spark session's start is not counted. The rows are
-spread over one task per worker unless `--partitions` says otherwise: each worker's Python
-process opens the index file once (it is shipped once, with `addFile`) and screens its share.
-Prints queries per second per run, the range over `--repeat` runs, and the speed-up of the last
+dealt out as `sanctions.spark` does (`task_count`: several equal tasks a worker) unless
+`--partitions` says otherwise: each worker's Python process opens the index file once (it is
+shipped once, with `addFile`) and keeps it from task to task. Each run prints, per stage, from
+Spark's event log: the task count, records and seconds a task (min/median/max) and how busy the
+workers were over the stage, so a tail where one task runs on alone shows itself.
+Prints queries per second per run, the range over `--runs` runs, and the speed-up of the last
 count over the first (median over median). Each run also prints the CPU time of Spark's
 processes (the JVM, the Python workers) per row, and the load average: on a busy machine the
 wall-time ratio is noise, while the CPU a row costs shows whether more workers cost more per row
@@ -21,8 +24,12 @@ the same rows are screened by the CLI's batch code in one process (`sanctions.ba
 what each Spark task runs): its CPU a row is what the rows' matching costs, so the Python
 workers' figure less it is what the Spark wrapper adds (arrow, pandas, rows), and the JVM's is
 Spark's own (like with like when `--cli-rows` is the rows a task screens: fewer rows see colder
-token caches, so a higher CPU a row). A short run (`--rows 50000`) gives that ratio in
-minutes. Needs the `spark` extra and Java.
+token caches, so a higher CPU a row). The last line turns the CPU figures into the speed-up to
+expect on idle cores: local[1] is bound by its one Python worker (the JVM has the other core),
+local[W] on all W cores by the whole CPU a row over W, as busy as the tasks kept them. A short
+run (`--rows 50000`) gives these in minutes. The Python processes' CPU is sampled while the job
+runs: Spark's daemon ignores SIGCHLD, so a worker that exits leaves its CPU in no parent's
+count (last session's local[2] figure missed one). Needs the `spark` extra and Java.
 """
 
 from __future__ import annotations
@@ -36,8 +43,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,14 +75,54 @@ def customers(n: int, seed: int = 14) -> dict[str, list[str]]:
     return {"id": ids, "name": names, "type": types}
 
 
-def _descendants_cpu() -> dict[str, float]:
-    """CPU seconds of this process's descendants (the JVM, Spark's Python daemon and its
-    workers), with the children each has waited for, by kind ("jvm", "python"): what Spark
-    itself spent, which a loaded machine does not change the way it changes the wall time."""
+class CpuSampler:
+    """CPU seconds of this process's descendants (the JVM, Spark's Python daemon and workers)
+    by kind, sampled from /proc every `every` seconds while a job runs. Sampled rather than read
+    once at the end: Spark's Python daemon ignores SIGCHLD, so a worker that exits (the JVM
+    stops one that idles for a minute) is reaped by the kernel and its CPU is in no parent's
+    `cutime`; a snapshot at the end missed it (last session's local[2] CPU a row, 1.151 ms
+    against 1.744 at local[1]). A pid's last sample counts: at most `every` s of one is lost."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.every = every
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> CpuSampler:
+        self.first = {pid: seconds for pid, (_, seconds) in _descendants().items()}
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def _sample(self) -> None:
+        self.last.update(_descendants())
+
+    def processes(self, kind: str) -> int:
+        """How many processes of `kind` ran (the Python daemon and each worker it forked)."""
+        return sum(1 for k, _ in self.last.values() if k == kind)
+
+    def by_kind(self) -> dict[str, float]:
+        total = {"jvm": 0.0, "python": 0.0}
+        for pid, (kind, seconds) in self.last.items():
+            total[kind] += seconds - self.first.get(pid, 0.0)
+        return total
+
+
+def _descendants() -> dict[int, tuple[str, float]]:
+    """pid -> (kind, own CPU seconds: utime + stime) of this process's descendants."""
     ticks = os.sysconf("SC_CLK_TCK")
     parent: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    kind: dict[int, str] = {}
+    found: dict[int, tuple[str, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -84,17 +133,17 @@ def _descendants_cpu() -> dict[str, float]:
             continue  # gone meanwhile
         fields = rest.split()
         parent[int(entry)] = int(fields[1])
-        cpu[int(entry)] = sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
-        kind[int(entry)] = "jvm" if comm.startswith("java") else "python"
+        found[int(entry)] = ("jvm" if comm.startswith("java") else "python",
+                             (int(fields[11]) + int(fields[12])) / ticks)
     me = os.getpid()
-    total = {"jvm": 0.0, "python": 0.0}
-    for pid, seconds in cpu.items():
+    mine = {}
+    for pid, value in found.items():
         up = parent.get(pid)
         while up not in (None, 0, 1, me):
             up = parent.get(up)
         if up == me:
-            total[kind[pid]] += seconds
-    return total
+            mine[pid] = value
+    return mine
 
 
 def cli_reference(data: dict[str, list[str]], n: int, db: Path) -> float:
@@ -120,36 +169,99 @@ def cli_reference(data: dict[str, list[str]], n: int, db: Path) -> float:
     return float(done.stdout.split()[-1]) / n * 1000
 
 
-def run(rows: Path, db: Path, workers: int, partitions: int) -> tuple[float, dict[str, float]]:
-    """(wall seconds, CPU seconds of Spark's processes by kind) of one screening job."""
+def run(rows: Path, db: Path, workers: int, partitions: int | None,
+        log_dir: Path) -> tuple[float, dict[str, float], list[dict[str, Any]], int]:
+    """(wall seconds, CPU seconds of Spark's processes by kind, the job's tasks from Spark's
+    event log, how many Python processes ran) of one screening job."""
     from pyspark.sql import SparkSession
 
     from sanctions.spark import screen
 
+    log_dir.mkdir(parents=True, exist_ok=True)
     spark = (SparkSession.builder.master(f"local[{workers}]").appName(f"bench {workers}")
-             .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.ui.enabled", "false")  # no web server (on every interface)
+             .config("spark.eventLog.enabled", "true")
+             .config("spark.eventLog.dir", log_dir.as_uri())
+             # one plain JSON-lines file (Spark 4 rolls and compresses it by default)
+             .config("spark.eventLog.rolling.enabled", "false")
+             .config("spark.eventLog.compress", "false").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     try:
+        app = spark.sparkContext.applicationId
         df = spark.read.parquet(str(rows))
-        cpu = _descendants_cpu()
-        start = time.perf_counter()
-        screen(df, type_col="type", db=db, partitions=partitions).write.format("noop") \
-            .mode("overwrite").save()
-        after = _descendants_cpu()
-        return time.perf_counter() - start, {k: after[k] - cpu[k] for k in cpu}
+        with CpuSampler() as cpu:
+            start = time.perf_counter()
+            screen(df, type_col="type", db=db, partitions=partitions).write.format("noop") \
+                .mode("overwrite").save()
+            seconds = time.perf_counter() - start
     finally:
-        spark.stop()
+        spark.stop()  # writes out the event log
+    return seconds, cpu.by_kind(), read_tasks(log_dir, app), cpu.processes("python")
+
+
+def read_tasks(log_dir: Path, app: str) -> list[dict[str, Any]]:
+    """Every finished task of the application, from its event log (written by Spark as JSON
+    lines; complete once the session has stopped): stage, stage name, launch and finish
+    (ms), records in (input or shuffle read), run time and the JVM's CPU (ms)."""
+    logs = [p for p in log_dir.rglob(f"*{app}*") if p.is_file() and "status" not in p.name]
+    tasks = []
+    for line in logs[0].read_text(encoding="utf-8").splitlines() if logs else []:
+        event = json.loads(line)
+        kind = event.get("Event")
+        if kind == "SparkListenerTaskEnd" and event.get("Task Metrics"):
+            info, metrics = event["Task Info"], event["Task Metrics"]
+            read = metrics.get("Input Metrics", {}).get("Records Read", 0)
+            dealt = metrics.get("Shuffle Read Metrics", {}).get("Total Records Read", 0)
+            tasks.append({"stage": event["Stage ID"], "launch": info["Launch Time"],
+                          "finish": info["Finish Time"], "records": read + dealt,
+                          "what": ("screens the dealt rows" if dealt else "reads the file"
+                                   if read else "no rows: Spark's own set-up"),
+                          "run_ms": metrics["Executor Run Time"],
+                          "jvm_cpu_ms": metrics["Executor CPU Time"] / 1e6})
+    return tasks
+
+
+def screening_busy(tasks: list[dict[str, Any]], workers: int) -> float:
+    """How busy the workers were over the screening stage: its task seconds over its span
+    times the workers."""
+    mine = [t for t in tasks if t["what"] == "screens the dealt rows"] or tasks
+    span = (max(t["finish"] for t in mine) - min(t["launch"] for t in mine)) / 1000
+    work = sum(t["finish"] - t["launch"] for t in mine) / 1000
+    return min(1.0, work / (span * workers)) if span else 1.0
+
+
+def balance(tasks: list[dict[str, Any]], workers: int) -> list[str]:
+    """Per stage: tasks, records a task and seconds a task (min / median / max), how busy the
+    workers were over the stage (task seconds / (stage span x workers)): a stage where one task
+    runs on alone at the end shows as a low share and a wide task spread; and the JVM task
+    threads' CPU a record (Spark's own work on a row; the Python workers' is not in it)."""
+    lines = []
+    for stage in sorted({t["stage"] for t in tasks}):
+        mine = [t for t in tasks if t["stage"] == stage]
+        secs = sorted((t["finish"] - t["launch"]) / 1000 for t in mine)
+        recs = sorted(t["records"] for t in mine)
+        span = (max(t["finish"] for t in mine) - min(t["launch"] for t in mine)) / 1000
+        busy = min(1.0, sum(secs) / (span * workers)) if span else 1.0
+        jvm = sum(t["jvm_cpu_ms"] for t in mine) / sum(recs) if sum(recs) else 0.0
+        lines.append(
+            f"  stage {stage} ({mine[0]['what']}): {len(mine)} tasks, span {span:.1f} s, "
+            f"workers busy {busy:.0%}; records a task {recs[0]:,}/{statistics.median(recs):,.0f}"
+            f"/{recs[-1]:,}; seconds a task {secs[0]:.1f}/{statistics.median(secs):.1f}/"
+            f"{secs[-1]:.1f} (min/median/max); JVM task CPU {jvm:.4f} ms a record")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=ROOT / "db" / "sanctions.db")
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--runs", "--repeat", dest="runs", type=int, default=1,
+                        help="runs per worker count")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--partitions", type=int, default=0,
-                        help="tasks per run (default 0: one per worker, as sanctions.spark "
-                        "does by default)")
+                        help="tasks per run (default 0: sanctions.spark's own choice, "
+                        "task_count: TASKS_PER_CORE a worker)")
     parser.add_argument("--cli-rows", type=int, default=10_000,
                         help="first screen this many of the rows with the CLI's batch code in "
                         "one process, for its CPU a row (0: not)")
@@ -168,19 +280,28 @@ def main() -> None:
             print(f"CLI batch code on the first {n:,} rows, one process: "
                   f"{cli_reference(data, n, args.db):.3f} ms CPU a row (the matching; Spark's "
                   "Python workers should cost about this, the JVM is on top)", flush=True)
-        medians, per_row = {}, {}
+        medians: dict[int, float] = {}
+        per_row: dict[int, float] = {}
+        python: dict[int, list[float]] = {}  # the Python workers' CPU a row, per run
+        busy: dict[int, list[float]] = {}  # how busy the screening kept the workers, per run
         for workers in args.workers:
             rates, costs = [], []
-            for n in range(args.repeat):
-                seconds, kinds = run(rows, args.db, workers, args.partitions or workers)
+            for n in range(args.runs):
+                seconds, kinds, tasks, pythons = run(
+                    rows, args.db, workers, args.partitions or None,
+                    Path(tmp) / f"events-{workers}-{n}")
                 cpu = sum(kinds.values())
                 rates.append(args.rows / seconds)
                 costs.append(cpu / args.rows * 1000)
                 print(f"local[{workers}] run {n + 1}: {seconds:.1f} s, {rates[-1]:,.0f} q/s; "
                       f"Spark's CPU {cpu:.1f} s ({costs[-1]:.3f} ms a row: JVM "
                       f"{kinds['jvm'] / args.rows * 1000:.3f}, Python workers "
-                      f"{kinds['python'] / args.rows * 1000:.3f}), load average "
+                      f"{kinds['python'] / args.rows * 1000:.3f} in {pythons} processes), "
+                      "load average "
                       f"{os.getloadavg()[0]:.1f}", flush=True)
+                print("\n".join(balance(tasks, workers)), flush=True)
+                python.setdefault(workers, []).append(kinds["python"] / args.rows * 1000)
+                busy.setdefault(workers, []).append(screening_busy(tasks, workers))
             medians[workers] = statistics.median(rates)
             per_row[workers] = statistics.median(costs)
             print(f"local[{workers}]: {min(rates):,.0f}-{max(rates):,.0f} q/s "
@@ -195,6 +316,17 @@ def main() -> None:
             # cores the speed-up is the worker count less the driver's serial share.
             print(f"CPU a row local[{last}] / local[{first}]: "
                   f"{per_row[last] / per_row[first]:.2f} (1.00: no cost of running in parallel)")
+            if first == 1 and last == os.cpu_count():
+                # local[1]'s one Python worker is its bottleneck (the JVM has the other cores);
+                # local[W] on every core is bound by all the CPU a row over W cores, as busy as
+                # the tasks kept them: what the wall-time ratio is on otherwise idle cores
+                one = statistics.median(python[1])
+                every = per_row[last] / (
+                    last * statistics.median(busy[last]))
+                print(f"expected on idle cores from these CPU figures: {one / every:.2f}x "
+                      f"(local[1]'s Python {one:.3f} ms a row; local[{last}]'s CPU a row / "
+                      f"({last} cores x {statistics.median(busy[last]):.0%} busy) = "
+                      f"{every:.3f} ms)")
 
 
 if __name__ == "__main__":

@@ -131,3 +131,32 @@ def test_a_bad_input_is_one_line_and_never_a_match(tmp_path: Path, full_db: Path
         assert res.exit_code == 2
         assert len(lines) == 1 and lines[0].startswith(message)
         assert not (tmp_path / "out.parquet").exists()
+
+
+def test_rows_are_dealt_out_by_count_not_by_file_split(tmp_path: Path) -> None:
+    # A Parquet file is split by bytes at row-group boundaries: a 500k-row file read on two
+    # cores came as 350k + 150k rows, and one core screened alone for the last 40% of the run.
+    import pandas as pd
+    from pyspark.sql import SparkSession
+
+    from sanctions.spark import TASKS_PER_CORE, deal, task_count
+
+    path = tmp_path / "customers.parquet"
+    pd.DataFrame({"id": [f"C{i:05d}" for i in range(8_000)],
+                  "name": [f"Customer {i}" for i in range(8_000)]}).to_parquet(
+        path, row_group_size=1_600)
+    spark = SparkSession.builder.master("local[2]").getOrCreate()
+    spark.conf.set("spark.sql.files.openCostInBytes", "1")  # split this small file as a big one
+    try:
+        df = spark.read.parquet(str(path))
+        split = df.rdd.glom().map(len).collect()
+    finally:
+        spark.conf.unset("spark.sql.files.openCostInBytes")
+    assert split == [4_800, 3_200]  # by bytes, in whole row groups: uneven
+    assert spark.sparkContext.defaultParallelism == 2
+    # every split holds whole row groups of 1,600 rows, so round-robin deals them out exactly
+    assert TASKS_PER_CORE == 8
+    assert deal(df).rdd.glom().map(len).collect() == [500] * 16
+    assert deal(df, 5).rdd.glom().map(len).collect() == [1_600] * 5
+    assert (task_count(1, 2), task_count(500, 2), task_count(1, 0)) == (
+        2 * TASKS_PER_CORE, 500, TASKS_PER_CORE)
