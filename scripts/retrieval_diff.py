@@ -10,6 +10,11 @@ it before and after a change to retrieval and diff the two files (they must be e
 On a large list (scripts/bench_scale.py's 30x copy) a smaller set is enough:
 `--sets dev_2 --customers 300`.
 
+A change meant to move only ties (which of equal scores is shown or rescored) is checked by
+`--compare BEFORE AFTER`: per result list, whether its scores and the entities of each score
+stayed the same (the lowest score of a list cut by its limit may hold others of that score),
+and every row whose shown name changed, listed.
+
 Queries: every query of eval/dev_2.csv and eval/holdout_2.csv, and the first --customers names
 of eval/customers.csv.
 Per query one line: the candidate names retrieval reaches (per alternative list, sorted), the
@@ -47,8 +52,15 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=3000)
     ap.add_argument("--sets", default="dev_2,holdout_2",
                     help="eval sets to take every query of (comma-separated; '' for none)")
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"),
+                    help="compare two dumps as above instead of writing one")
     args = ap.parse_args()
+    if args.compare:
+        compare(*args.compare)
+        return
+    if args.out is None:
+        ap.error("--out or --compare is required")
 
     from sanctions.matching import DEFAULT_CONFIG as CFG
     from sanctions.matching import prepare
@@ -76,6 +88,45 @@ def main() -> None:
                                   "default": r0, "low": r1}, ensure_ascii=False,
                                  sort_keys=True) + "\n")
     print(f"{len(qs)} queries -> {args.out}")
+
+
+def compare(before: Path, after: Path) -> None:
+    """Print how two dumps differ: pools, result lists, and which changes are not ties."""
+    limits = {"default": 10, "low": 5}
+    counts = dict.fromkeys(("queries", "pools", "lists", "not ties", "top score"), 0)
+    names: list[str] = []
+    with before.open(encoding="utf-8") as fa, after.open(encoding="utf-8") as fb:
+        for la, lb in zip(fa, fb, strict=True):
+            counts["queries"] += 1
+            if la == lb:
+                continue
+            a, b = json.loads(la), json.loads(lb)
+            counts["pools"] += a["pools"] != b["pools"]
+            for key, limit in limits.items():
+                ma, mb = a[key]["matches"], b[key]["matches"]
+                if ma == mb:
+                    continue
+                counts["lists"] += 1
+                sa, sb = [m["score"] for m in ma], [m["score"] for m in mb]
+                counts["top score"] += sa[:1] != sb[:1]
+                cut = min(sa) if len(ma) >= limit else None  # equal scores may swap there
+                if sa != sb or any({m["entity_id"] for m in ma if m["score"] == s}
+                                   != {m["entity_id"] for m in mb if m["score"] == s}
+                                   for s in set(sa) - {cut}):
+                    counts["not ties"] += 1
+                    print(f"not a tie ({key}): {a['q']['name']!r}: "
+                          f"{[(m['entity_id'], m['score']) for m in ma]} -> "
+                          f"{[(m['entity_id'], m['score']) for m in mb]}")
+                    continue
+                was = {m["entity_id"]: m["matched_name"] for m in ma}
+                names += [f"{key}: {a['q']['name']!r} {m['entity_id']} {m['score']}: "
+                          f"{was[m['entity_id']]!r} -> {m['matched_name']!r}"
+                          for m in mb if was.get(m["entity_id"], m["matched_name"])
+                          != m["matched_name"]]
+    print("\n".join(f"shown name: {n}" for n in names))
+    print(f"{counts['queries']} queries: pools differing {counts['pools']}, result lists "
+          f"differing {counts['lists']} (top score {counts['top score']}), of them not only "
+          f"ties {counts['not ties']}; shown names changed {len(names)}")
 
 
 if __name__ == "__main__":

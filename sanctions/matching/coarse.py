@@ -149,18 +149,25 @@ def coarse_scores(alts: Sequence[Sequence[str]], cfg: MatchConfig,
             hit = union([r for r, _, _ in touched], acc)
             got = acc[hit]
             acc[hit] = 0
-        cov = got / total
-        # 0.5 cov + 0.5 min(got / name weight, 1) - 0.01 |name length - query length|, in
-        # float32 step by step as that expression computes it, in place (fewer temporaries)
-        share = name_weight[hit]
-        np.divide(got, share, out=share)
-        np.minimum(share, 1.0, out=share)
-        share *= 0.5
-        coarse = cov * 0.5
-        coarse += share
-        coarse -= gaps.of(hit, len(a))
-        scores.append((hit, cov, coarse))
+        scores.append((hit, *coarse_of(got, total, hit, len(a), name_weight, gaps)))
     return scores
+
+
+def coarse_of(got: np.ndarray, total: float, hit: np.ndarray, n_tokens: int,
+              name_weight: np.ndarray, gaps: LengthGaps) -> tuple[np.ndarray, np.ndarray]:
+    """Coverage and coarse score of the names `hit`, whose query words' weights sum to `got`
+    (of `total`): 0.5 cov + 0.5 min(got / name weight, 1) - 0.01 |name length - query
+    length|, in float32 step by step as that expression computes it, in place (fewer
+    temporaries); per name, so any subset of names gets the same numbers."""
+    cov = got / total
+    share = name_weight[hit]
+    np.divide(got, share, out=share)
+    np.minimum(share, 1.0, out=share)
+    share *= 0.5
+    coarse = cov * 0.5
+    coarse += share
+    coarse -= gaps.of(hit, n_tokens)
+    return cov, coarse
 
 
 def merge(scores: Scores, best_cov: np.ndarray, best_coarse: np.ndarray
@@ -199,11 +206,21 @@ def pool_of(hits: np.ndarray, cov: np.ndarray, coarse: np.ndarray, cfg: MatchCon
     if len(hits) > floor:
         k = max(floor, min(cfg.candidates, int(np.count_nonzero(cov >= cfg.min_coverage))))
         if len(hits) > k:
-            pool = hits[np.argpartition(-coarse, k)[:k]]
+            pool = best_k(hits, coarse, k)
     if mask is not None:
         pool = pool[mask[pool]]
         if not len(pool):  # nothing of the filtered lists in the pool: their best few
             ok = mask[hits]
             hits, coarse = hits[ok], coarse[ok]
-            pool = hits[np.argpartition(-coarse, floor)[:floor]] if len(hits) > floor else hits
+            pool = best_k(hits, coarse, floor) if len(hits) > floor else hits
     return pool
+
+
+def best_k(hits: np.ndarray, coarse: np.ndarray, k: int) -> np.ndarray:
+    """The k names of `hits` (ascending) with the best coarse scores, ascending. Of names tied
+    at the cut, the lowest ids: the pool is a function of the scores alone, the same names
+    whatever else was scored (which lets `topk` skip names that cannot reach the cut)."""
+    cut = np.partition(coarse, len(coarse) - k)[len(coarse) - k]
+    above = np.flatnonzero(coarse > cut)
+    tied = np.flatnonzero(coarse == cut)[:k - len(above)]
+    return hits[np.sort(np.concatenate((above, tied)))]

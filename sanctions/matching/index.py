@@ -37,6 +37,7 @@ from .grams import Idf, gram_near
 from .query import prepare
 from .tables import Tables, build_tables
 from .tokens import token_equivalence
+from .topk import pruned_pool
 from .types import Entity, NameRow, Query, admits
 from .words import segment, starts
 
@@ -344,6 +345,11 @@ class Index:
         if not alts:
             return np.zeros(0, dtype=np.int64)
         self.similar([t for a in alts for t in a], cfg)
+        if mask is None and (pool := pruned_pool(alts, cfg, self.weight, self.postings,
+                                                 self.name_weight, self.gaps,
+                                                 self._scratch)) is not None:
+            self.tables.prefetch(pool.tolist())  # the same pool, without the common words' names
+            return pool
         acc = self._scratch.take()
         scores = coarse_scores(alts, cfg, self.weight, self.postings, self.name_weight,
                                self.gaps, acc)

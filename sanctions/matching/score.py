@@ -27,6 +27,9 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
 from ..normalize import LEGAL_CLASSES
 from .config import DEFAULT_CONFIG, MatchConfig
 from .features import (
@@ -237,7 +240,8 @@ def candidates(p: Prepared, query: Query, idx: Index, cfg: MatchConfig) -> set[i
 
 def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterable[int],
          limit: int, floor: float | None = None) -> list[Match]:
-    """`match`'s scoring: the best of each entity's names among `found`, best first."""
+    """`match`'s scoring: the best of each entity's names among `found`, best first (of an
+    entity's names with the same score, the one `shown_first` picks)."""
     scorer = Scorer(p, query, idx, cfg, floor)
     explain = floor is None
     best: dict[int, tuple[float, int, Match | None]] = {}
@@ -247,7 +251,9 @@ def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterabl
             continue
         m = scorer.match(n_i) if explain else None
         score = m.score if m is not None else scorer.score(n_i, None)[0]
-        if e_i not in best or score > best[e_i][0]:
+        held = best.get(e_i)
+        if held is None or score > held[0] or (
+                score == held[0] and shown_first(query, idx, n_i, held[1])):
             best[e_i] = (score, n_i, m)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], idx.entities[kv[0]].id))
     out = []
@@ -256,3 +262,15 @@ def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterabl
             break  # best first: the rest score less
         out.append(m if m is not None else scorer.match(n_i))
     return out
+
+
+def shown_first(query: Query, idx: Index, n_i: int, other: int) -> bool:
+    """The tie rule: of two names of one entity with the same score, whether `n_i` is shown
+    rather than `other`. The one written more like the query as typed (rapidfuzz ratio, case
+    and punctuation aside: 'KOREA ANSAN SHPG CO' for that query, where both names read as
+    'korea ansan shipping co'), then the one the list gives first (the lower name row: the
+    primary name, then aliases in the publisher's order). Never the order retrieval hands
+    the names over, so a pool found another way (`topk`) shows the same name."""
+    mine = fuzz.ratio(query.name, idx.names[n_i].name, processor=default_process)
+    theirs = fuzz.ratio(query.name, idx.names[other].name, processor=default_process)
+    return mine > theirs or (mine == theirs and n_i < other)
