@@ -39,6 +39,8 @@ class Listed:
     singles: list[int]  # positions of its one-letter words (initials)
     words: list[int]  # positions of its words that are no legal form
     key: list[str] | None  # its most telling words (`feature_distinctive`); None: < 2 words
+    longest: dict[str, int]  # by first letter, the length of its longest word (`bound`)
+    letters: int  # the letters of its words that are no legal form (`bound`)
 
 
 _CACHES: weakref.WeakKeyDictionary[Index, tuple[MatchConfig, dict[int, Listed]]] = (
@@ -67,6 +69,10 @@ def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConf
     if len(plain) >= 2:
         key = ([t for t in plain if t in surnames]
                or [max(plain, key=lambda t: idx.idf.get(t, 0.0))])
+    words = [j for j, t in enumerate(c) if t not in LEGAL_CLASSES]
+    longest: dict[str, int] = {}
+    for t in c:
+        longest[t[:1]] = max(longest.get(t[:1], 0), len(t))
     return Listed([idx.weight(t, cfg) for t in c], [j for j, t in enumerate(c) if t in surnames],
-                  first, [j for j, t in enumerate(c) if len(t) == 1],
-                  [j for j, t in enumerate(c) if t not in LEGAL_CLASSES], key)
+                  first, [j for j, t in enumerate(c) if len(t) == 1], words, key, longest,
+                  sum(len(c[j]) for j in words))

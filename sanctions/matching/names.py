@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .bound import Shape, below, boundable, shape
 from .config import MatchConfig
 from .features import (
     Alignment,
@@ -56,6 +57,10 @@ NAME_CHECKS: tuple[tuple[str, tuple[str, ...], NameCheck, str], ...] = (
 )
 
 
+UNALIGNED = Alignment([], [], {}, [], [], 1.0)  # a name cut short before it was aligned...
+CUT_BELOW = 1e-6  # ...scores this far under the cut (any score under it is as good)
+
+
 class NameScorer:
     """Name scores of one prepared query (see the module's docstring)."""
 
@@ -72,6 +77,10 @@ class NameScorer:
         # ...and its best form (`best_form`), kept to explain it without aligning it again
         self.bests: dict[tuple[tuple[str, ...], frozenset[str], str],
                          tuple[float, Alignment, int] | None] = {}
+        # the forms with their factors and shapes, for the bound before aligning (`bound`),
+        # for vessels and for the rest; None: the config allows no bound
+        self.bounded: dict[bool, list[tuple[Form, float, Shape]]] | None = (
+            {} if boundable(cfg) else None)
 
     def form(self, tokens: list[str]) -> Form:
         f = self.forms.get(id(tokens))
@@ -129,6 +138,19 @@ class NameScorer:
                 best = (s, a, k)
         return best
 
+    def forms_of(self, vessel: bool) -> list[tuple[Form, float, Shape]]:
+        """The forms `best_form` tries, each with the factor on its score and its shape."""
+        assert self.bounded is not None
+        found = self.bounded.get(vessel)
+        if found is None:
+            p, cfg = self.p, self.cfg
+            found = self.bounded[vessel] = [
+                (f := self.form(tokens), p.read_factors[k - p.read_from]
+                 if 0 < p.read_from <= k else cfg.joined_factor if k else 1.0, shape(f))
+                for k, tokens in enumerate(p.vessel_alternatives if vessel else p.alternatives)
+                if tokens]
+        return found
+
     def how(self, k: int, etype: str) -> str:
         """How form k of the query was made, for the explanation ('' for the query itself)."""
         p = self.p
@@ -146,8 +168,11 @@ class NameScorer:
         if name in self.bests:  # scored before unexplained: explained now, not aligned again
             found = self.bests[name]
         else:
-            found = self.bests[name] = self.best_form(c, surnames, etype,
-                                                      listed(idx, n_i, cfg))
+            ln = listed(idx, n_i, cfg)
+            if cut is not None and self.bounded is not None and below(
+                    self.forms_of(etype == "vessel"), c, ln, etype == "person", cfg, cut):
+                return cut - CUT_BELOW, UNALIGNED, True  # most names: no need to align them
+            found = self.bests[name] = self.best_form(c, surnames, etype, ln)
         if found is None:  # an identifier-only query ("IMO 9323596") has no name to explain
             q = self.p.vessel_tokens if etype == "vessel" else self.p.tokens
             return 0.0, align_form(make_form(idx, q, cfg), c, surnames, etype == "person", idx,

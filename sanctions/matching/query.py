@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -268,29 +269,48 @@ def listed_spellings(text: str, idx: Index) -> tuple[str, str]:
     """The text with each word no list spells so ('kalasznikow', 'السعادى') replaced by its
     first other spelling that a list does ('kalashnikov', 'السعادي'), and what was replaced."""
     words, said = text.split(), []
+    kept = _RESPELLED.get(idx)
+    if kept is None:
+        kept = _RESPELLED[idx] = {}
     for k, w in enumerate(words):
-        toks = name_tokens(w)
-        if not toks or all(t in idx.vocab for t in toks):
-            continue
-        spellings = [(v, name_tokens(v)) for v in spelling_variants(w)]
-        # a legal form split off may leave listed words glued ('goldendragonshipping ltd')
-        for v, vt in spellings:
-            glued = any(t in LEGAL_CLASSES for t in vt)
-            if vt and all(t in idx.vocab or (glued and idx.split(t)) for t in vt):
-                # the words cut apart where they hold more of a legal form, so that it folds
-                # ('electronics ltd liabilitycompany': ELECTRONICS LLC)
-                parts = _cut(vt, idx, 3) if glued else None
-                words[k] = " ".join(parts) if parts and fold_legal_forms(parts) != parts else v
-                said.append(f"{w} as {words[k]}")
-                break
-        else:  # ...or with listed words of two letters ('vohomtechnologyhk': HK), when no
-            # spelling does without them ('maiwandtobacco ltd', not 'maiwand to bac co ltd')
-            for _, vt in spellings:
-                if any(t in LEGAL_CLASSES for t in vt) and (cut := _cut(vt, idx, 2)):
-                    words[k] = " ".join(cut)
-                    said.append(f"{w} as {words[k]}")
-                    break
+        if w in kept:
+            found = kept[w]
+        else:
+            if len(kept) >= RESPELLED_KEPT:
+                kept.clear()
+            found = kept[w] = _respelled(w, idx)
+        if found is not None:
+            words[k] = found
+            said.append(f"{w} as {found}")
     return " ".join(words), ", ".join(said)
+
+
+# each word's respelling (`_respelled`), per index: a batch's names share most of their words
+_RESPELLED: weakref.WeakKeyDictionary[Index, dict[str, str | None]] = (
+    weakref.WeakKeyDictionary())
+RESPELLED_KEPT = 50_000
+
+
+def _respelled(w: str, idx: Index) -> str | None:
+    """One word of `listed_spellings` as a list spells it, or None to leave it as it is."""
+    toks = name_tokens(w)
+    if not toks or all(t in idx.vocab for t in toks):
+        return None
+    spellings = [(v, name_tokens(v)) for v in spelling_variants(w)]
+    # a legal form split off may leave listed words glued ('goldendragonshipping ltd')
+    for v, vt in spellings:
+        glued = any(t in LEGAL_CLASSES for t in vt)
+        if vt and all(t in idx.vocab or (glued and idx.split(t)) for t in vt):
+            # the words cut apart where they hold more of a legal form, so that it folds
+            # ('electronics ltd liabilitycompany': ELECTRONICS LLC)
+            parts = _cut(vt, idx, 3) if glued else None
+            return " ".join(parts) if parts and fold_legal_forms(parts) != parts else v
+    # ...or with listed words of two letters ('vohomtechnologyhk': HK), when no spelling does
+    # without them ('maiwandtobacco ltd', not 'maiwand to bac co ltd')
+    for _, vt in spellings:
+        if any(t in LEGAL_CLASSES for t in vt) and (cut := _cut(vt, idx, 2)):
+            return " ".join(cut)
+    return None
 
 
 def _cut(tokens: list[str], idx: Index, shortest: int) -> list[str] | None:
