@@ -38,10 +38,9 @@ from __future__ import annotations
 
 from operator import mul
 
-from rapidfuzz.distance import OSA
-
 from ..normalize import LEGAL_CLASSES
 from .config import MatchConfig
+from .features import joined_words
 from .forms import Form
 from .listed import Listed
 
@@ -158,9 +157,5 @@ def joinable(f: Form, sh: Shape, c: list[str], ln: Listed,
     # an edit changes a length by one at most: the similarity is at most the shorter's share
     if min(left, right) / max(left, right) + EPS < cfg.joined_min_similarity - ROUNDING:
         return False
-    paired = set(pairs.values())
-    left_words = "".join([q[i] for i in f.words if i not in pairs])
-    right_words = "".join([b for j, b in enumerate(c) if j not in paired
-                           and b not in LEGAL_CLASSES])
-    return (round(OSA.normalized_similarity(left_words, right_words), 4)
-            >= cfg.joined_min_similarity)
+    found = joined_words(q, c, pairs, f.words, ln.words)
+    return found is not None and found[3] >= cfg.joined_min_similarity

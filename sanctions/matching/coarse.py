@@ -21,6 +21,7 @@ from .config import MatchConfig
 UNION_SHARE = 6
 _NO_NAMES = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 Scores = list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per alternative: hit, cov, coarse
+Word = tuple[np.ndarray, float, np.ndarray]  # a query word's names, weight, similarities
 
 
 class Scratch:
@@ -84,11 +85,16 @@ def union(rows: Sequence[np.ndarray], touched: np.ndarray) -> np.ndarray:
     if len(rows) == 1:
         return rows[0]
     if sum(len(r) for r in rows) * UNION_SHARE < len(touched):
-        # each row is a sorted run: a stable sort (timsort) merges the runs, 1.5-2x faster than
-        # quicksort on them (the same result: the ids are the same numbers either way)
-        flat = np.sort(np.concatenate(rows), kind="stable")
-        return flat[np.concatenate(([True], flat[1:] != flat[:-1]))]
+        return distinct(rows)
     return np.flatnonzero(touched != 0).astype(np.int32)  # the same entries, found faster
+
+
+def distinct(rows: Sequence[np.ndarray]) -> np.ndarray:
+    """The distinct ids of `rows` (each ascending), ascending, by sorting them together."""
+    # each row is a sorted run: a stable sort (timsort) merges the runs, 1.5-2x faster than
+    # quicksort on them (the same result: the ids are the same numbers either way)
+    flat = np.sort(np.concatenate(rows), kind="stable")
+    return flat[np.concatenate(([True], flat[1:] != flat[:-1]))]
 
 
 def best_per_name(rows: Sequence[np.ndarray], sims: Sequence[float], best: np.ndarray
@@ -125,23 +131,13 @@ def coarse_scores(alts: Sequence[Sequence[str]], cfg: MatchConfig,
     query covers, ties broken towards names of the query's length)."""
     scores: Scores = []
     for a in alts:
-        total = 0.0
-        touched = []
-        for t in dict.fromkeys(a):
-            w = weight(t, cfg)
-            total += w
-            rows, vals = postings(t)
-            if len(rows):
-                touched.append((rows, w, vals))
+        total, touched = words_of(a, cfg, weight, postings)
         if not touched:
             continue
         if len(touched) == 1:  # no sum: 0 + x is x in float32
             hit, w, vals = touched[0]
             got = w * vals
         else:
-            if len(touched[1][0]) > len(touched[0][0]):
-                # a + b is b + a in float32 (only sums of three depend on the order)
-                touched[0], touched[1] = touched[1], touched[0]
             rows, w, vals = touched[0]
             acc[rows] = w * vals  # acc is zeros and 0 + x is x in float32: no read needed
             for rows, w, vals in touched[1:]:
@@ -151,6 +147,26 @@ def coarse_scores(alts: Sequence[Sequence[str]], cfg: MatchConfig,
             acc[hit] = 0
         scores.append((hit, *coarse_of(got, total, hit, len(a), name_weight, gaps)))
     return scores
+
+
+def words_of(a: Sequence[str], cfg: MatchConfig, weight: Callable[[str, MatchConfig], float],
+             postings: Callable[[str], tuple[np.ndarray, np.ndarray]]
+             ) -> tuple[float, list[Word]]:
+    """An alternative's total weight, and its words that reach names (their names, weight,
+    similarities) in the order their scores are added: each float32 sum of `coarse_scores`,
+    and of `topk`'s names, follows this one order."""
+    total = 0.0
+    touched: list[Word] = []
+    for t in dict.fromkeys(a):
+        w = weight(t, cfg)
+        total += w
+        rows, vals = postings(t)
+        if len(rows):
+            touched.append((rows, w, vals))
+    if len(touched) > 1 and len(touched[1][0]) > len(touched[0][0]):
+        # the larger first: a + b is b + a in float32 (only sums of three depend on the order)
+        touched[0], touched[1] = touched[1], touched[0]
+    return total, touched
 
 
 def coarse_of(got: np.ndarray, total: float, hit: np.ndarray, n_tokens: int,

@@ -251,23 +251,33 @@ def feature_joined(a: Alignment, cfg: MatchConfig) -> tuple[float | None, str]:
     exact = {i: j for i, (j, p) in a.pairs.items() if p == 1.0}
     qwords = a.qwords if a.qwords is not None else [
         i for i in range(len(q)) if q[i] not in LEGAL_CLASSES]
-    rq = [i for i in qwords if i not in exact]
-    if not rq:
-        return None, ""
-    paired = set(exact.values())
     cwords = a.ln.words if a.ln is not None else [
         j for j in range(len(c)) if c[j] not in LEGAL_CLASSES]
-    rc = [j for j in cwords if j not in paired]
-    if not rq or not rc or len(rq) + len(rc) < 3:  # one word each is a typo, not a join
+    found = joined_words(q, c, exact, qwords, cwords)
+    if found is None:
         return None, ""
-    left, right = "".join([q[i] for i in rq]), "".join([c[j] for j in rc])
-    s = round(OSA.normalized_similarity(left, right), 4)
+    rq, rc, left, s = found
     if s < cfg.joined_min_similarity:
         return None, ""
     got_q = sum(a.wq[i] for i in exact) + s * sum(a.wq[i] for i in rq)
     got_c = sum(a.wc[j] for j in exact.values()) + s * sum(a.wc[j] for j in rc)
     score = (0.5 * got_q / sum(a.wq) + 0.5 * got_c / sum(a.wc)) * cfg.joined_factor
     return score, f"{left!r} = {' '.join(a.c[j] for j in rc)!r} {s:.2f}"
+
+
+def joined_words(q: list[str], c: list[str], exact: dict[int, int], qwords: list[int],
+                 cwords: list[int]) -> tuple[list[int], list[int], str, float] | None:
+    """The words `feature_joined` compares: of `qwords` and `cwords` (the words that are no
+    legal form) those not paired exactly (`exact`: query word -> listed word), the query's
+    written as one, and its rounded similarity to the listed ones written as one; None for
+    one word each (a typo, not a join) or none on a side."""
+    rq = [i for i in qwords if i not in exact]
+    paired = set(exact.values())
+    rc = [j for j in cwords if j not in paired]
+    if not rq or not rc or len(rq) + len(rc) < 3:
+        return None
+    left, right = "".join([q[i] for i in rq]), "".join([c[j] for j in rc])
+    return rq, rc, left, round(OSA.normalized_similarity(left, right), 4)
 
 
 def feature_distinctive(a: Alignment, idx: Index, n_i: int,

@@ -23,14 +23,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .coarse import LengthGaps, Scores, Scratch, best_k, coarse_of, merge
+from .coarse import LengthGaps, Scores, Scratch, Word, best_k, coarse_of, distinct, merge, words_of
 from .config import MatchConfig
 
 PRUNE_SHARE = 0.45  # of an alternative's weight set aside at most (< min_coverage, checked)
 PRUNE_MIN = 20_000  # postings set aside, at least, for pruning to be worth trying
 EPS = 1e-4  # float32 rounding of the scores against the bound, with room to spare
 Postings = Callable[[str], tuple[np.ndarray, np.ndarray]]
-Word = tuple[np.ndarray, float, np.ndarray]  # a query word's names, weight, similarities
 
 
 class Plan:
@@ -40,17 +39,8 @@ class Plan:
     def __init__(self, a: Sequence[str], cfg: MatchConfig,
                  weight: Callable[[str, MatchConfig], float], postings: Postings) -> None:
         self.n_tokens = len(a)
-        self.total = 0.0
-        words: list[Word] = []
-        for t in dict.fromkeys(a):
-            w = weight(t, cfg)
-            self.total += w  # the same sum, in the same order, as coarse_scores
-            rows, vals = postings(t)
-            if len(rows):
-                words.append((rows, w, vals))
-        if len(words) > 1 and len(words[1][0]) > len(words[0][0]):
-            words[0], words[1] = words[1], words[0]  # coarse_scores' order
-        self.words = words
+        self.total, words = words_of(a, cfg, weight, postings)  # coarse_scores' sums and order
+        self.words: list[Word] = words
         self.lightest = sorted(range(len(words)), key=lambda i: words[i][1])
         self.common: set[int] = set()
         self.share = 0.0
@@ -84,7 +74,7 @@ class Plan:
         kept = [r for i, (r, _, _) in enumerate(self.words) if i not in self.common]
         if not kept:
             return None
-        hit = kept[0] if len(kept) == 1 else _distinct(np.concatenate(kept))
+        hit = kept[0] if len(kept) == 1 else distinct(kept)
         for i, (rows, w, vals) in enumerate(self.words):
             if i not in self.common:
                 acc[rows] += w * vals  # rows are distinct; 0 + x is x, as written there
@@ -96,12 +86,6 @@ class Plan:
         got = acc[hit]
         acc[hit] = 0
         return (hit, *coarse_of(got, self.total, hit, self.n_tokens, name_weight, gaps))
-
-
-def _distinct(ids: np.ndarray) -> np.ndarray:
-    """The distinct ids of sorted runs, ascending (a stable sort merges the runs)."""
-    ids = np.sort(ids, kind="stable")
-    return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
 
 
 def pruned_pool(alts: Sequence[Sequence[str]], cfg: MatchConfig,
