@@ -39,7 +39,7 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .romanise import SYSTEMS, respell
+from .romanise import respell
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # anyascii writes the Cyrillic soft/hard sign and Arabic ayn as ' or `: part of the word
@@ -298,9 +298,6 @@ _GLUED_FORM = re.compile(r"(?:ooo|oao|zao|pao|tov|ojsc|cjsc|pjsc|jsc|llc)(?=[a-z
 _GLUED_AFTER = re.compile(r"(?<=[a-z]{4})(company|co)?(corporation|incorporated|limited|ltd|llc|"
                           r"ooo|doo|inc|corp|gmbh|jsc|[ocp]jsc|oao|zao|pao|plc|llp|srl|sarl|bhd|"
                           r"fzco|fze|company|(?<!c)co$)(?=[a-z]{4,}|$)")
-# Other romanisations, to the English-style ones the lists use (`romanise`: Slavic names in
-# Polish, German, Czech, French; Arabic ones in French and with long vowels).
-_SYSTEMS = SYSTEMS
 # Arabic letters written plainly or with their seat ('السعادى' for 'السعادي', 'اغا' for 'آغا')
 _ARABIC_FOLDS = ((re.compile("ى$"), "ي"), (re.compile("ه$"), "ة"), (re.compile("^ا"), "آ"),
                  (re.compile("^ا"), "أ"), (re.compile("^ا"), "إ"), (re.compile("[أإآ]"), "ا"),

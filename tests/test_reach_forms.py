@@ -35,6 +35,18 @@ def test_may_respell_keeps_every_word_spelling_variants_respells() -> None:
     assert len(kept) < len(words)  # it does leave words out
 
 
+def _full_and_rescreen(queries: list[dict[str, str]], change: ChangeSet, db: Path
+                       ) -> tuple[set[tuple[str, str, float]], set[tuple[str, str, float]]]:
+    """(query id, entity, score) of a full screen's hits on the changed entities, and of a
+    re-screen's against the change."""
+    full = {(r["query"]["id"], m["entity_id"], m["score"])
+            for r in screen_many(queries, db=db, decisions=False) for m in r["matches"]
+            if m["entity_id"] in change.changed}
+    got = {(r["query"]["id"], m["entity_id"], m["score"])
+           for r in rescreen(queries, since=change, db=db, audit=False) for m in r["matches"]}
+    return full, got
+
+
 def test_a_listed_initial_reaches_the_names_it_starts(full_db: Path) -> None:
     """A person's listed initial pairs with a customer's word it starts: 'Mr. O' (an alias of
     OFAC's YU, Pu Ung) scores 'Mr. Oleg', 'AHMED, A.' (GHAILANI) 'Ahmed Alexander', at the
@@ -42,13 +54,8 @@ def test_a_listed_initial_reaches_the_names_it_starts(full_db: Path) -> None:
     score."""
     queries = [{"id": "1", "name": "Mr. Oleg"}, {"id": "2", "name": "Ahmed Alexander"}]
     change = ChangeSet("test", changed={"ofac_sdn:47701", "ofac_sdn:6925"})
-    full = {(r["query"]["id"], m["entity_id"], m["score"])
-            for r in screen_many(queries, db=full_db, decisions=False) for m in r["matches"]
-            if m["entity_id"] in change.changed}
+    full, got = _full_and_rescreen(queries, change, full_db)
     assert {(q, e) for q, e, _ in full} == {("1", "ofac_sdn:47701"), ("2", "ofac_sdn:6925")}
-    got = {(r["query"]["id"], m["entity_id"], m["score"])
-           for r in rescreen(queries, since=change, db=full_db, audit=False)
-           for m in r["matches"]}
     assert got == full
 
 
@@ -59,13 +66,8 @@ def test_a_legal_form_written_together_or_apart_reaches(full_db: Path) -> None:
     queries = [{"id": "1", "name": "PUBLIC JOINTSTOCK COMPANY SEVERSTAL"},
                {"id": "2", "name": "OBSHCHESTVO S OGRANICHENNOI OTVET STVENNOSTYU SFT"}]
     change = ChangeSet("test", changed={"ofac_sdn:37503", "ofac_sdn:45868"})
-    full = {(r["query"]["id"], m["entity_id"], m["score"])
-            for r in screen_many(queries, db=full_db, decisions=False) for m in r["matches"]
-            if m["entity_id"] in change.changed}
+    full, got = _full_and_rescreen(queries, change, full_db)
     assert {(q, e) for q, e, _ in full} == {("1", "ofac_sdn:37503"), ("2", "ofac_sdn:45868")}
-    got = {(r["query"]["id"], m["entity_id"], m["score"])
-           for r in rescreen(queries, since=change, db=full_db, audit=False)
-           for m in r["matches"]}
     assert got == full
 
 

@@ -134,7 +134,7 @@ def _folded(alternatives: list[list[str]]) -> list[list[str]]:
     names' are ('public jointstock company': JOINT STOCK, then PJSC), each once."""
     out = alternatives[:1]
     for alt in alternatives[1:]:
-        if (alt := folded(alt)) not in out or _FORM_WORD.isdisjoint(alt):
+        if (alt := folded(alt)) not in out or FORM_WORDS.isdisjoint(alt):
             out.append(alt)
     return out
 
@@ -143,10 +143,11 @@ def folded(tokens: list[str]) -> list[str]:
     """A form of the query with a word split into listed words ('jointstock': JOINT STOCK),
     its legal-form words folded as a listed name's are (`fold_legal_forms`, exact spellings):
     the form `prepare` tries (reach_forms/reach: a split form is tried so too)."""
-    return tokens if _FORM_WORD.isdisjoint(tokens) else fold_legal_forms(tokens, False)
+    return tokens if FORM_WORDS.isdisjoint(tokens) else fold_legal_forms(tokens, False)
 
 
-_FORM_WORD = frozenset(w for form in LEGAL_FORMS for w in form)
+# the words of the legal forms: a form holding none has nothing to fold
+FORM_WORDS = frozenset(w for form in LEGAL_FORMS for w in form)
 
 
 def _likest(words: list[Written], idx: Index) -> list[tuple[list[str], int]]:

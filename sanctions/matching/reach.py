@@ -36,9 +36,10 @@ from collections.abc import Callable, Sequence
 from ..normalize import VESSEL_PREFIXES, clean_text, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .index import Index
+from .query import FORM_WORDS
 from .reach_forms import Options, other_forms, respellings
 from .reach_forms import query_tokens as query_tokens  # the tests read it here
-from .reach_words import FORM_WORDS, Found, complete
+from .reach_words import Found, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
 
 _DIGIT = re.compile(r"\d")
@@ -227,7 +228,6 @@ class _Words:
                 if (got / total if total else 1.0) >= floor - 1e-6:
                     return True
         return False
-
 
     def _reaches_any(self, form: Options, floor: float) -> bool:
         """Whether some form of these choices (a word of each place's) could, as `reaches`

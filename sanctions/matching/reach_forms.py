@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from .. import normalize
+from .. import normalize, romanise
 
 # name_tokens' own steps (its reading of a character, its apostrophes), applied to a whole file
 from ..normalize import (
@@ -51,7 +51,7 @@ _FORM_STARTS = frozenset(form[0] for form in LEGAL_FORMS)
 _ARABIC = re.compile("[\u0600-\u06ff]")  # spelling_variants' own test for Arabic letters
 _MAY_RESPELL = re.compile("|".join([
     f"^(?:{normalize._GLUED_FORM.pattern})", f"(?:{normalize._GLUED_AFTER.pattern})",
-    *(f"(?:{gate.pattern})" for gate, _ in normalize._SYSTEMS)]), re.M)
+    *(f"(?:{gate.pattern})" for gate, _ in romanise.SYSTEMS)]), re.M)
 
 
 def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | None = None

@@ -19,9 +19,10 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from ..normalize import _PHONETIC, LEGAL_FORMS, VARIANTS, equivalents, phonetic_key, vowel_fold
+from ..normalize import _PHONETIC, VARIANTS, equivalents, phonetic_key, vowel_fold
 from .config import DEFAULT_CONFIG, MatchConfig
 from .index import Index
+from .query import FORM_WORDS
 
 # normalize.phonetic_key's rules, each word a line: '^' and '$' at each line's start and end
 _PHONETIC_LINES = [(re.compile(rx.pattern, re.M), rep) for rx, rep in _PHONETIC]
@@ -180,9 +181,6 @@ def _splits(index: Index, words: Iterable[str]) -> dict[str, list[str]]:
         if split and any(p in mine or p in FORM_WORDS for p in split):
             out[t] = split
     return out
-
-
-FORM_WORDS = frozenset(w for form in LEGAL_FORMS for w in form)
 
 
 def _any_of(words: Iterable[str]) -> re.Pattern[str]:
