@@ -12,8 +12,11 @@ from urllib.parse import quote
 
 import pytest
 from datasette.app import Datasette
+from datasette.utils.asgi import Request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from sanctions.web.api import query_fields
 
 pytest_plugins = ["datasette_fixtures"]  # the ds and db_path fixtures
 pytestmark = pytest.mark.anyio
@@ -57,6 +60,20 @@ async def test_get_never_500(ds: Datasette, params: list[tuple[str, str | bytes]
     data = check_answer(response.status_code, response.text, (200, 400))
     if response.status_code == 200:
         assert set(data) == {"query", "matches", "data_version"}
+
+
+@SETTINGS
+@given(params=st.lists(st.tuples(st.sampled_from([*FIELDS, "other", ""]),
+                                 ANY_TEXT | WORDS | st.binary(max_size=20)), max_size=8),
+       bare=st.booleans())
+def test_the_query_string_read_in_one_pass_is_what_request_args_give(
+        params: list[tuple[str, str | bytes]], bare: bool) -> None:
+    """GET /-/screen.json reads its fields from the query string in one pass
+    (sanctions.web.api.query_fields): the same fields, values and order as request.args."""
+    qs = "&".join(k if bare and i % 2 else f"{k}={percent(v)}" for i, (k, v) in enumerate(params))
+    request = Request({"type": "http", "query_string": qs.encode("latin-1")}, None)
+    from_args, one_pass = query_fields(request.args), query_fields(request.query_string)
+    assert one_pass == from_args and list(one_pass) == list(from_args)
 
 
 VALUES = st.none() | st.booleans() | NUMBERS | ANY_TEXT | WORDS

@@ -4,22 +4,32 @@ footer and screening answer of a running server switch to it together."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import httpx
 import pytest
 from datasette.app import Datasette
 from datasette_fixtures import (
     NEW_AS_OF,
     NEW_BUILT_AT,
+    SERVE_WITH_CONFIG,
+    free_port,
     make_db,
     make_next_db,
     register_plugin,
 )
+from datasette_fixtures import ready as served_ready
 
 from sanctions.web.live import get_state
 from sanctions.web.metadata import load_metadata
@@ -166,3 +176,34 @@ async def test_no_index_in_time_is_a_503(served_db: Path) -> None:
         assert r.json() == {"ok": False, "status": 503, "error":
                             "the screening index is still loading after 1e-09 s; "
                             "try again shortly"}
+
+
+
+def test_a_server_not_asked_anything_yet_still_swaps(tmp_path: Path) -> None:
+    """A real `serve` that gets no request at first: its watcher used to stop on the startup
+    hook's loop, closed by then, and a rebuilt file was never served."""
+    db = make_db(tmp_path / "sanctions.db")
+    next_db = make_next_db(db)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVE_WITH_CONFIG, str(db), str(port),
+         json.dumps({"watch_seconds": 0.05})], cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):  # listening (bounded: 60 s), asked nothing over HTTP
+            assert proc.poll() is None
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)  # the watcher's rounds while no request has come
+        os.replace(next_db, db)
+    except BaseException:
+        proc.terminate()
+        raise
+    with served_ready(proc, f"http://127.0.0.1:{port}", 60) as url:  # stops it afterwards
+        for _ in range(600):  # bounded: 60 s
+            body = httpx.get(url + "/-/readyz", timeout=5).json()
+            if body["generation"] == 2:
+                break
+            time.sleep(0.1)
+        assert (body["generation"], body["swaps"], body["built_at"]) == (2, 1, NEW_BUILT_AT)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from ..dates import reduced_iso
@@ -95,12 +96,20 @@ LABELS: tuple[tuple[str, FieldKind, str | None], ...] = (
     (r"Equity Ticker", "prop", "equity_ticker"),
     (r"Issuer Name", "prop", "issuer_name"),
 )
-_LABEL_RE = re.compile(
-    r"(?P<label>" + "|".join(p for p, _, _ in sorted(LABELS, key=lambda x: -len(x[0]))) + r")"
-    r"(?:\s+|$)(?P<value>.*)$",
-    re.S,
-)
-_LABEL_DEST = [(re.compile(p + r"\Z"), kind, key) for p, kind, key in LABELS]
+
+
+@cache
+def _labels() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str, str | None]]]:
+    """The labels' patterns: compiled on first use, since every process that reads the
+    sources' declarations imports this module (`sanctions serve` at its start), and only a
+    build parses remarks."""
+    label_re = re.compile(
+        r"(?P<label>" + "|".join(p for p, _, _ in sorted(LABELS, key=lambda x: -len(x[0])))
+        + r")(?:\s+|$)(?P<value>.*)$",
+        re.S,
+    )
+    return label_re, [(re.compile(p + r"\Z"), kind, key) for p, kind, key in LABELS]
+
 
 # A date as OFAC writes it ("23 Nov 1962", "Nov 1962", "1962"): what `reduced_iso` reads.
 _DATE = r"(?:\d{1,2} )?(?:[A-Z][a-z]{2} )?\d{4}"
@@ -187,9 +196,9 @@ def parse_statement(seg: str, out: Remarks) -> None:
                     country=value, kind="citizenship" if label == "citizen" else "nationality"
                 )
             )
-    elif m := _LABEL_RE.match(seg):
+    elif m := _labels()[0].match(seg):
         label, rest = m["label"], m["value"].strip()
-        kind, key = next((k, key) for rx, k, key in _LABEL_DEST if rx.match(label))
+        kind, key = next((k, key) for rx, k, key in _labels()[1] if rx.match(label))
         key = key or slug(label)
         if kind == "id" and rest:
             out.identifiers.append(identifier(key, rest))

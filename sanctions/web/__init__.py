@@ -44,7 +44,7 @@ from .cors import cors
 from .decide import decide, page_vars
 from .fast import fast_routes
 from .guard import body_guard, internal_error, quiet_default_handler
-from .live import get_live, get_state
+from .live import get_live, get_state, serving_loop
 from .openapi import openapi_json
 from .pages import changes_atom, screen_page
 from .profile import profile_page
@@ -75,7 +75,8 @@ def asgi_wrapper(datasette: Any) -> Any:
     with_cors = cors(datasette, [pattern for pattern, _ in register_routes()])
     # bodies timed for every route, the fast ones too; CORS (under --cors) on them all
     tidy = table_args(datasette)  # table pages: facets not doubled, arrays as JSON arrays
-    return lambda app: with_cors(guard(fast(tidy(app))))
+    loop = serving_loop(datasette)  # swaps are made on the loop the server runs
+    return lambda app: loop(with_cors(guard(fast(tidy(app)))))
 
 
 @hookimpl

@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
+from urllib.parse import parse_qsl
 from weakref import WeakKeyDictionary
 
 from datasette.utils.asgi import Request, Response
@@ -45,8 +46,21 @@ class BadRequest(Exception):
 
 
 def query_fields(args: Any) -> dict[str, Any]:
-    """A query string's screening fields (`source` may repeat)."""
-    fields: dict[str, Any] = {k: args.get(k) for k in screening.FIELDS if k != "source"}
+    """A query string's screening fields (`source` may repeat). `args`: Datasette's
+    request.args, or the query string itself, read in one pass: the same fields (each the
+    first value given, None when absent), with less of the server's time per request than
+    request.args, which looks each field up by catching an exception when it is absent."""
+    if isinstance(args, str):
+        fields: dict[str, Any] = dict.fromkeys(k for k in screening.FIELDS if k != "source")
+        sources: list[str] = []
+        fields["source"] = sources
+        for key, value in parse_qsl(args, keep_blank_values=True):  # as request.args reads
+            if key == "source":
+                sources.append(value)
+            elif key in fields and fields[key] is None:
+                fields[key] = value
+        return fields
+    fields = {k: args.get(k) for k in screening.FIELDS if k != "source"}
     fields["source"] = args.getlist("source") if hasattr(args, "getlist") else args.get("source")
     return fields
 
@@ -237,7 +251,7 @@ async def screen_json(request: Request, datasette: Any) -> Response:
         if request.method not in ("GET", "POST"):
             raise BadRequest("use GET with ?name=... or POST a JSON body", 405)
         if request.method == "GET":
-            fields = query_fields(request.args)
+            fields = query_fields(request.query_string)
             check(fields)
             state = await indexed_state(datasette)
             [answer] = await screen(datasette, state, [fields], False)

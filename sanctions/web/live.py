@@ -27,6 +27,7 @@ from .. import screening
 from .lane import LANE, Busy
 from .limits import limits
 from .pinned import FileKey, file_key, open_version
+from .preload import take_index, take_read
 from .state import RECENT_NAMES, State
 
 
@@ -93,12 +94,21 @@ async def _start(datasette: Any) -> Live | None:
         _lives[datasette] = None
         return None
     name, path = found
-    version = await asyncio.to_thread(open_version, datasette, path)
+    version = await asyncio.to_thread(lambda: open_version(datasette, path, take_read(path)))
     state = State(name, version.db, version.key, 1, version.sources, version.build,
                   version.sha256, version.entities)
+    # `sanctions serve` has read the index while it started (sanctions.web.preload): taken
+    # here when it is done, so the server is ready when Datasette's startup is over; else the
+    # watcher waits for it, while the server starts (and answers /-/healthz)
+    index = take_index(path, version.key, wait=False)
+    if index is not None:
+        state = dataclasses.replace(state, index=_load_index(state, index))
     live = Live(asyncio.get_running_loop(), path, state)
     _replace_database(datasette, name, version.db)
     _lives[datasette] = live
+    if index is not None:
+        live.ready.set()
+        LANE.start_workers()
     interval = limits(datasette).watch_seconds
     threading.Thread(target=_watch, args=(weakref.ref(datasette), live, interval),
                      name="sanctions-watch", daemon=True).start()
@@ -140,8 +150,10 @@ def _install(datasette: Any, live: Live, state: State) -> None:
         LANE.start_workers()
 
 
-def _load_index(state: State) -> Any:
-    index = screening.load_index(state.db.path)
+def _load_index(state: State, index: Any = None) -> Any:
+    """`state`'s index (or `index`, read ahead of it), warmed with the names screened lately."""
+    if index is None:
+        index = screening.load_index(state.db.path)
     screening.warm_index(index, [{"name": n} for n in list(RECENT_NAMES)])
     return index
 
@@ -162,7 +174,7 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
         if not first:
             time.sleep(interval)
         first = False
-        if live.loop.is_closed() or (datasette := ref()) is None:
+        if (datasette := ref()) is None:
             return  # the server (or the test) is over
         state, key = live.state, file_key(live.path)
         try:
@@ -173,7 +185,7 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
             elif key != state.key and key != live.failed:
                 new = _next_state(datasette, live, key)
             elif state.index is None and key == state.key:
-                index = _load_index(state)
+                index = _load_index(state, take_index(live.path, key))
                 new = dataclasses.replace(state, index=index) if file_key(
                     live.path) == state.key else None
             else:
@@ -185,15 +197,39 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
             new = None
         if new is not None:
             live.notes.discard("missing")
-            loop = live.loop
-            if not loop.is_running():  # startup, before any request: nothing to race with
-                _install(datasette, live, new)
-                continue
-            try:
-                loop.call_soon_threadsafe(_install, datasette, live, new)
-            except RuntimeError:  # the loop closed meanwhile
-                return
+            _hand_over(datasette, live, new)
         del datasette  # hold the server only while working on it
+
+
+def _hand_over(datasette: Any, live: Live, state: State) -> None:
+    """Install `state` on the loop serving requests; directly when no loop runs (startup,
+    before any request) or the one known is over (the startup hook's, or a test's): then no
+    request is being answered to race with, as `serving_loop` makes the server's loop known
+    as soon as it starts. (A watcher that stopped there instead never swapped a rebuilt file
+    in when the server had no request in its first second.)"""
+    loop = live.loop
+    if loop.is_running():
+        try:
+            loop.call_soon_threadsafe(_install, datasette, live, state)
+            return
+        except RuntimeError:  # it closed meanwhile
+            pass
+    _install(datasette, live, state)
+
+
+def serving_loop(datasette: Any) -> Any:
+    """ASGI middleware: when the server starts (ASGI lifespan), its loop becomes the one
+    swaps are installed on (Datasette runs the startup hook on a loop of its own)."""
+
+    def wrap(app: Any) -> Any:
+        async def tracked(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "lifespan":
+                await get_live(datasette)  # which notes the running loop
+            await app(scope, receive, send)
+
+        return tracked
+
+    return wrap
 
 
 def _note(live: Live, kind: str, message: str) -> None:

@@ -100,46 +100,75 @@ def _connect(path: str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?immutable=1", uri=True, check_same_thread=False)
 
 
-def open_version(ds: Any, path: str) -> Version:
-    """Open every connection to the file as it is now, and read what the plugin shows of it;
-    raises SanctionsError (one line) when it is not a sanctions database or changes meanwhile."""
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What open_version reads from one version of the file, before any connection is kept:
+    read ahead by sanctions.web.preload while `sanctions serve` imports Datasette (so nothing
+    here needs an import: the sources' short names are added by open_version)."""
+
+    key: FileKey
+    sources: list[dict[str, Any]]
+    build: dict[str, str]
+    sha256: str
+    counts: dict[str, int]
+
+
+def read_version(path: str) -> Read:
+    """Read the file as it is now; raises SanctionsError (one line) when it is not a sanctions
+    database or changes meanwhile."""
     key = file_key(path)
     if key is None:
         raise SanctionsError("the database file is missing")
-    threads = ds.setting("num_sql_threads") or 1
-    conns = [_connect(path) for _ in range(threads + 1)]
     try:
-        reader = conns.pop()
-        reader.row_factory = sqlite3.Row
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if (st.st_dev, st.st_ino) != key[:2]:
-                raise SanctionsError("the database file was replaced while loading")
-            sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
-        tables = {r[0] for r in reader.execute("select name from sqlite_master where type='table'")}
-        if not {"entities", "sources"} <= tables:
-            raise SanctionsError("not a sanctions database (no entities or sources table)")
-        short = {s.key: s.short for s in all_sources()}  # labels come from the declarations
-        sources = [dict(r) | {"short": short.get(r["key"]) or r["key"]} for r in reader.execute(
-            "select key, title, as_of, kind from sources order by key")]
-        files = source_files(reader)
-        for s in sources:  # the footer's "2024-05-03, with 126 records (0.8%) from ..." line
-            s["dates"] = dates_line(s["as_of"], files.get(s["key"], []))
-        build = ({r[0]: r[1] for r in reader.execute("select key, value from build_info")}
-                 if "build_info" in tables else {})
-        # Datasette counts an immutable database's tables on the first page that shows them,
-        # on the request path: count them here instead.
-        counts = {t: reader.execute(f"select count(*) from [{t}]").fetchone()[0]
-                  for t in sorted(tables)}
-        reader.close()
+        with contextlib.closing(_connect(path)) as reader:
+            reader.row_factory = sqlite3.Row
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if (st.st_dev, st.st_ino) != key[:2]:
+                    raise SanctionsError("the database file was replaced while loading")
+                sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
+            tables = {r[0] for r in reader.execute(
+                "select name from sqlite_master where type='table'")}
+            if not {"entities", "sources"} <= tables:
+                raise SanctionsError("not a sanctions database (no entities or sources table)")
+            sources = [dict(r) | {"short": None} for r in  # filled in by open_version
+                       reader.execute("select key, title, as_of, kind from sources order by key")]
+            files = source_files(reader)
+            for s in sources:  # the footer's "2024-05-03, with 126 records (0.8%) from ..." line
+                s["dates"] = dates_line(s["as_of"], files.get(s["key"], []))
+            build = ({r[0]: r[1] for r in reader.execute("select key, value from build_info")}
+                     if "build_info" in tables else {})
+            # Datasette counts an immutable database's tables on the first page that shows
+            # them, on the request path: count them here instead.
+            counts = {t: reader.execute(f"select count(*) from [{t}]").fetchone()[0]
+                      for t in sorted(tables)}
     except sqlite3.DatabaseError as exc:
-        _close_all(conns)
         raise SanctionsError(f"not a sanctions database ({exc})") from None
+    return Read(key, sources, build, sha256, counts)
+
+
+def open_version(ds: Any, path: str, read: Read | None = None) -> Version:
+    """Open every connection to the file as it is now, and read what the plugin shows of it
+    (or take `read`, when it is of the version the connections opened); raises SanctionsError
+    (one line) when it is not a sanctions database or changes meanwhile."""
+    threads = ds.setting("num_sql_threads") or 1
+    key = file_key(path)
+    if key is None:
+        raise SanctionsError("the database file is missing")
+    conns = [_connect(path) for _ in range(threads)]
+    try:
+        if file_key(path) != key:  # the connections may hold either version
+            raise SanctionsError("the database file was replaced while loading")
+        if read is None or read.key != key:  # read ahead of another version: read this one
+            read = read_version(path)
+        if read.key != key:
+            raise SanctionsError("the database file was replaced while loading")
     except BaseException:
         _close_all(conns)
         raise
     db = PinnedDatabase(ds, path, conns)
-    db.cached_hash, db.cached_size = sha256, key[3]
-    db._cached_table_counts = counts
-    return Version(db, key, sources, build, sha256, counts["entities"])
-
+    db.cached_hash, db.cached_size = read.sha256, read.key[3]
+    db._cached_table_counts = read.counts
+    short = {s.key: s.short for s in all_sources()}  # labels come from the declarations
+    sources = [s | {"short": short.get(s["key"]) or s["key"]} for s in read.sources]
+    return Version(db, read.key, sources, read.build, read.sha256, read.counts["entities"])

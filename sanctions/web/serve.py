@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import tempfile
@@ -124,19 +125,38 @@ def defer_units() -> None:
     datasette.vendored.pint = stand_in  # type: ignore[attr-defined]
 
 
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module while Datasette is imported; the real one is imported when an
+    attribute is first asked for."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
 def _datasette_cli() -> Any:
     """Datasette's command line, without rich's traceback handler: datasette.cli installs it
     (with every frame's local variables) when rich is installed, a tenth of the server's start
     for rich and pygments, and a crash would print the names being screened. Blocked for this
-    import only, so that anything else may still use rich.traceback."""
+    import only, so that anything else may still use rich.traceback.
+
+    httpx is imported when first used: datasette.app imports it for `datasette.client` (a
+    plugin's requests to its own server, which this one does not make), about a third of
+    importing Datasette's command line."""
     blocked = "rich.traceback" not in sys.modules
+    deferred = "httpx" not in sys.modules
     if blocked:
         sys.modules["rich.traceback"] = None  # type: ignore[assignment]
+    if deferred:
+        sys.modules["httpx"] = _OnFirstUse("httpx")
     try:
         from datasette.cli import cli
     finally:
         if blocked and sys.modules.get("rich.traceback", False) is None:
             del sys.modules["rich.traceback"]
+        if deferred and isinstance(sys.modules.get("httpx"), _OnFirstUse):
+            del sys.modules["httpx"]  # any other import of it gets the real one
     return cli
 
 
@@ -145,11 +165,15 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
           options: Sequence[str] = (), metadata: dict[str, Any] | None = None,
           access_log: bool = False) -> None:
     from .lane import LANE
+    from .preload import read_ahead
 
     # the workers, forked (they share the matcher this process has imported already), open the
     # index on the other core while this process imports Datasette: /-/readyz waits for them
     # (sanctions.web.api)
     LANE.start_workers(preload=str(db_path), fork=True)
+    # and this process's own index and the file's checksum, in a thread, beside the imports
+    # below (sanctions.web.preload); sanctions.web.live takes them when Datasette starts
+    read_ahead(str(db_path))
     defer_units()
     if "httpx" not in sys.modules:
         # httpx (Datasette's test client) imports its own command line, and with it rich and
