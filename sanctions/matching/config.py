@@ -29,6 +29,8 @@ class MatchConfig:
     joined_factor: float = 0.97  # "alqaida" vs "al qaida": the re-joined score, discounted
     consonant_reading_factor: float = 0.9  # an abjad query read by its consonants
     misread_vowel_factor: float = 0.8  # ...per word whose written vowels the reading lacks
+    # ...a katakana, Hangul or Chinese transliteration: those scripts write the vowels too
+    vowelled_reading_factor: float = 0.95
     joined_min_similarity: float = 0.85  # unpaired words, joined, must spell the same this well
     no_surname_factor: float = 0.85  # a person's listed surname nowhere in the query
     common_name_factor: float = 0.9  # common names only, and the listed name says more

@@ -51,6 +51,14 @@ _LETTERS = {ch: cls for group, cls in (
     ("א", "a"), ("ע", "_"), ("י", "y"), ("ו", "w"), ("הח", "h"), ("בפף", "b"), ("טת", "t"),
     ("סצץש", "s"), ("דז", "d"), ("ר", "r"), ("גכךק", "k"), ("ל", "l"), ("מם", "m"),
     ("נן", "n")) for ch in group}
+# Hebrew writes the sounds it lacks with a geresh after a letter (ג' j: JAVAD, ז' zh, צ' ch,
+# ת' th) and a consonant vav doubled inside a word (וו v: 'ג'וואד', JAVAD): read as the Arabic
+# or Persian letter of that sound, whose class is the sound's
+_HEBREW_SOUNDS = [(re.compile("ג['׳’]"), "ج"),
+                  (re.compile("ז['׳’]"), "ژ"),
+                  (re.compile("צ['׳’]|ץ['׳’]"), "چ"),
+                  (re.compile("ת['׳’]"), "ث"),
+                  (re.compile(r"(?<=\w)וו(?=\w)"), "ڤ")]
 _ABJAD_VOWELS = [(re.compile(r"^[a_]+[wy]*"), ""), (re.compile(r"(?<=.)[wy]+"), ""),
                  (re.compile("[a_]"), "")]  # alef/ayin and what follows them, long vowels
 _LATIN_CLASSES = _CLASSES[:-1]  # the classes with the vowels still in
@@ -80,6 +88,13 @@ class Written(NamedTuple):
     script: str = ""  # 'arabic', 'hebrew' or '' (another script)
     gaps: tuple[str, ...] = ()  # the long vowels written after each consonant ('' for none)
     alts: tuple[str, ...] = ()  # other keys it may have (a Hangul ㄹ: 'l' or 'r', `hangul`)
+    spellings: tuple[str, ...] = ()  # other ways to write it in Latin letters ('purigzhen')
+
+
+def likeness(w: Written, listed: str, form: Callable[[str], str] = str) -> float:
+    """How like a listed word the query word is, at best over the ways it may be written
+    (`form`: what of each is compared, the vowels only for one)."""
+    return max(OSA.normalized_similarity(form(s), form(listed)) for s in (w.word, *w.spellings))
 
 
 def _apply(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
@@ -120,13 +135,25 @@ def abjad_words(text: str) -> list[Written]:
         if not is_abjad(word) or not letters:
             out += [Written(t, consonant_key(t)) for t in toks]
             continue
-        classes = "".join(_LETTERS[ch] for ch in letters)
-        key = _apply(classes, [_SQUEEZE, *_ABJAD_VOWELS])
-        last = None if letters[-1] in _EITHER_END else letters[-1] in _VOWEL_LETTERS
         script = "hebrew" if _HEBREW_LETTER.search(word) else "arabic"
+        alts: tuple[str, ...] = ()
+        if script == "hebrew":
+            sounds = _apply(word, _HEBREW_SOUNDS[:-1])
+            vav = _apply(sounds, _HEBREW_SOUNDS[-1:])
+            letters = [ch for ch in vav if ch in _LETTERS]
+            if vav != sounds:  # a doubled vav is a 'w' too, which lists leave out (JAWAD)
+                alts = (_key([ch for ch in sounds if ch in _LETTERS]),)
+        classes = "".join(_LETTERS[ch] for ch in letters)
+        key = _key(letters)
+        last = None if letters[-1] in _EITHER_END else letters[-1] in _VOWEL_LETTERS
         out.append(Written("".join(toks), key, letters[0] in _FIRST_VOWEL, last, script,
-                           _gaps(classes, "a_yw")[1]))
+                           _gaps(classes, "a_yw")[1], tuple(a for a in alts if a != key)))
     return out
+
+
+def _key(letters: Sequence[str]) -> str:
+    """An abjad word's consonant key from its letters."""
+    return _apply("".join(_LETTERS[ch] for ch in letters), [_SQUEEZE, *_ABJAD_VOWELS])
 
 
 def _gaps(classes: str, vowels: str) -> tuple[str, tuple[str, ...]]:
@@ -217,8 +244,8 @@ def misread_words(words: list[Written], reading: list[str], listed: list[Written
 
 def _likeness(words: list[Written], listed: Sequence[str], spell: list[set[str]]) -> float:
     """How like the words their best spellings in a listed name are, summed."""
-    return sum(max((OSA.normalized_similarity(w.word, t) for t in listed if t in sp),
-                   default=0.0) for w, sp in zip(words, spell, strict=True))
+    return sum(max((likeness(w, t) for t in listed if t in sp), default=0.0)
+               for w, sp in zip(words, spell, strict=True))
 
 
 def joined(words: list[Written]) -> Written:
@@ -243,13 +270,24 @@ def _by_key(idx: Index) -> Mapping[str, Sequence[str]]:
     return found
 
 
-def consonant_readings(words: list[Written], idx: Index, loose: bool = True
+def _agreeing(w: Written, spellings: Sequence[str]) -> Sequence[str]:
+    """At most _MAX_SPELLINGS of a key's listed spellings, in order; for a Hebrew word, those
+    `alike` it first. (Not for Arabic script: Persian customers' names, 'پارسا' PARSA, then
+    read as longer listed names, PARSAEI, that the first spellings of a key left out.)"""
+    if len(spellings) <= _MAX_SPELLINGS or w.script != "hebrew":
+        return spellings[:_MAX_SPELLINGS]
+    return sorted(spellings, key=lambda s: not alike(w, s))[:_MAX_SPELLINGS]
+
+
+def consonant_readings(words: list[Written], idx: Index, loose: bool = True, unread: bool = False
                        ) -> list[tuple[list[str], list[Written] | None]]:
     """The query's words as up to MAX_READINGS listed names spell them, each with that name's
     own words where it is listed in the query's abjad (the same name in another orthography,
     'اغا' for 'آغا'): names holding the most of
     the words' consonant keys first (at least one key of three consonants, or two words),
-    fewer words first among equals. Words a name does not spell stay as they are."""
+    fewer words first among equals. Words a name does not spell stay as they are. `unread`:
+    the words as written are no form of the query's ('卡德罗夫' is 'kadlof' only here), so a
+    name that spells them so is a reading too."""
     by_key = _by_key(idx)
     spell: list[set[str]] = []  # per query word: the listed spellings of its key
     voters: list[np.ndarray] = []
@@ -263,11 +301,11 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True
         if vowelled:
             every = {s for k in keys for s in by_key.get(k, ())}
             if len(every) > _MAX_SPELLINGS:  # OSA only where there is a choice to make
-                every = set(sorted(every, key=lambda s: (
-                    -OSA.normalized_similarity(w.word, s), s))[:_MAX_SPELLINGS])
+                every = set(sorted(every, key=lambda s: (-likeness(w, s), s))[:_MAX_SPELLINGS])
             spell.append(every)
-        else:
-            spell.append({s for k in keys for s in by_key.get(k, ())[:_MAX_SPELLINGS]})
+        else:  # a Hebrew word's: those whose vowels agree with its letters first ('שויגו',
+            # 'sk': SHOIGU, not the 60 shorter words of that key)
+            spell.append({s for k in keys for s in _agreeing(w, by_key.get(k, ()))})
         ids = [idx.vocab[s] for s in spell[-1]]
         # the likest spellings of a vowelled word are evidence however common its key
         if not ids or not vowelled and int(idx.tables.df[ids].sum()) > _MAX_NAMES:
@@ -296,7 +334,7 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True
     for n in ranked:
         listed = idx.tokens[n]
         reading = [next((t for t in listed if t in spell[i]), w) for i, w in enumerate(plain)]
-        if reading != plain and all(reading != r for r, _ in readings):
+        if (unread or reading != plain) and all(reading != r for r, _ in readings):
             name = idx.names[n].name
             readings.append((reading, abjad_words(name) if arabic and _ARABIC.search(name)
                              else None))

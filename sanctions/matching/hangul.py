@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import itertools
 import re
-
-from rapidfuzz.distance import OSA
+from collections.abc import Container
 
 from ..normalize import name_tokens
-from .consonants import Written
+from .consonants import Written, likeness
 
 # The consonants as loanwords use them (ㄱ 'g', ㅂ 'b': the press writes a foreign g and b so),
 # not as DPRK names are listed (ㄱ 'k')
@@ -141,15 +140,15 @@ def hangul_written(text: str) -> list[Written]:
     return out
 
 
-def misread(words: list[Written], reading: list[str]) -> int:
+def misread(words: list[Written], reading: list[str], listed: Container[str] = ()) -> int:
     """How many words a reading spells unlike the Hangul's own letters or vowels (Hangul
     writes its vowels, so a listed word that shares only the consonants, 'hms' for '하미스',
     'manzi' for '오민지', is another name), plus one when the words read hold fewer than three
-    consonants."""
-    read = [(w, r) for w, r in zip(words, reading, strict=True) if w.word != r]
+    consonants. A word spelled as written is read too where it is `listed` (a Chinese
+    transliteration's reading is no form of the query: `consonant_readings`, unread)."""
+    read = [(w, r) for w, r in zip(words, reading, strict=True) if w.word != r or r in listed]
     short = sum(len(w.key) for w, _ in read) < 3
-    return short + sum(OSA.normalized_similarity(w.word, r) < MIN_ALIKE
-                       or OSA.normalized_similarity(_vowels(w.word), _vowels(r)) < MIN_ALIKE
+    return short + sum(likeness(w, r) < MIN_ALIKE or likeness(w, r, _vowels) < MIN_ALIKE
                        for w, r in read)
 
 

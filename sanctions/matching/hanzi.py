@@ -18,6 +18,7 @@ holding a word made of transliteration characters pays for any of this.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,7 @@ _INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k",
              "x", "r", "z", "c", "s", "y", "w")
 # the Latin consonants a pinyin initial writes in foreign names ('基' ji: ki, gi, di)
 _ALTS = {"l": ("l", "r"), "r": ("r", "zh"), "j": ("j", "g", "d"), "q": ("ch", "k"),
-         "x": ("sh",), "zh": ("zh", "j"), "w": ("w", "v"), "c": ("ts",)}
+         "x": ("sh", "s"), "zh": ("zh", "j"), "w": ("w", "v"), "c": ("ts",)}
 # a syllable that writes a bare consonant: its vowel dropped before another consonant and at
 # the end of a word (not as the word's first syllable)
 _BARE = re.compile("^(?:[dtkghlsrzc]e|[szc]i|[fbpmkgltdr]u|er)$")
@@ -87,6 +88,21 @@ def _read(word: str) -> list[tuple[tuple[str, ...], str]]:
     return out
 
 
+def hanzi_spellings(word: str) -> list[str]:
+    """Other Latin spellings of such a word, at most MAX_KEYS: each initial's alternatives, and
+    a bare consonant's vowel kept or dropped (普里戈任 'prigzhen', PRIGOZHIN: the first
+    syllable 普 pu may write a bare p too, 任 ren a 'zhen')."""
+    parts = []
+    for i, ((alts, final), (initial, full)) in enumerate(zip(_read(word), _syllables(word),
+                                                             strict=True)):
+        bare = _BARE.match(initial + full) is not None
+        finals = dict.fromkeys((final, full, "") if bare and not i else (final, full))
+        parts.append([a + f for a in alts for f in finals])
+    first = hanzi_word(word)
+    out = dict.fromkeys("".join(p) for p in itertools.islice(itertools.product(*parts), 256))
+    return [s for s in out if s != first][:MAX_KEYS]
+
+
 def hanzi_word(word: str) -> str:
     """A word of transliteration characters read as one foreign word."""
     return "".join(alts[0] + final for alts, final in _read(word))
@@ -104,7 +120,8 @@ def hanzi_written(text: str) -> list[Written]:
     out: list[Written] = []
     for word in _WORDS.split(text):
         if _foreign(word) and (keys := hanzi_keys(word)):
-            out.append(Written(hanzi_word(word), keys[0], alts=tuple(keys[1:])))
+            out.append(Written(hanzi_word(word), keys[0], alts=tuple(keys[1:]),
+                               spellings=tuple(hanzi_spellings(word))))
         else:
             out += [Written(t, consonant_key(t)) for t in name_tokens(word)]
     return out

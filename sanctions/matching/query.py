@@ -13,8 +13,6 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import OSA
-
 from ..identifiers import identifier_key, imo_is_valid
 from ..normalize import (
     LEGAL_CLASSES,
@@ -35,6 +33,7 @@ from .consonants import (
     consonant_readings,
     is_abjad,
     joined,
+    likeness,
     misread_words,
 )
 from .hangul import _vowels as vowels
@@ -102,14 +101,19 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
         p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
         p.reading += f"; also read as a foreign name in katakana: {' '.join(foreign)!r}"
     read: list[tuple[list[str], int]] = []
+    vowelled = True  # read from a script that writes its vowels (`vowelled_reading_factor`)
     if idx is not None and tokens and has_hangul_word(text):  # '람잔 카디로프' RAMZAN KADYROV
         korean = hangul_written(text)
         read = [(r, hangul_misread(korean, r)) for r, _ in consonant_readings(korean, idx)]
     elif idx is not None and tokens and kana:  # 'ラムザン・カディロフ' RAMZAN KADYROV
         read = _likest(kana_written(text), idx)
     elif idx is not None and tokens and has_foreign_hanzi(text):  # '卡德罗夫' KADYROV
-        read = _likest(hanzi_written(text), idx)
+        read = _likest(hanzi_written(text), idx, unread=True)
+        # two or three characters may be a Chinese name ('马琳' MA LIN, 'marin'): only a
+        # longer word, or one of a name the press parts with '·', is surely a foreign one
+        vowelled = _FOREIGN_HANZI.search(text) is not None
     elif idx is not None and tokens and is_abjad(text):
+        vowelled = False
         written = abjad_words(text)
         read = [(r, misread_words(written, r, same))
                 for r, same in consonant_readings(written, idx)]
@@ -121,8 +125,8 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     if read:
         p.read_from = len(p.alternatives)
         p.alternatives = p.vessel_alternatives = [*p.alternatives, *(r for r, _ in read)]
-        p.read_factors = [cfg.consonant_reading_factor * cfg.misread_vowel_factor ** n
-                          for _, n in read]
+        first = cfg.vowelled_reading_factor if vowelled else cfg.consonant_reading_factor
+        p.read_factors = [first * cfg.misread_vowel_factor ** n for _, n in read]
         p.reading += "; read by its consonants as " + ", ".join(
             repr(" ".join(r)) for r, _ in read)
     return p
@@ -150,14 +154,17 @@ def folded(tokens: list[str]) -> list[str]:
 FORM_WORDS = frozenset(w for form in LEGAL_FORMS for w in form)
 
 
-def _likest(words: list[Written], idx: Index) -> list[tuple[list[str], int]]:
+def _likest(words: list[Written], idx: Index, unread: bool = False
+            ) -> list[tuple[list[str], int]]:
     """Consonant readings of a katakana or Chinese transliteration, each with its misread
     words (`hangul.misread`), one more where another reading spells the words much more like
     the transliteration does ('kadlof': KADYROV, not KOZLOV, though both are 'kdlb')."""
-    read = [(r, hangul_misread(words, r)) for r, _ in consonant_readings(words, idx)]
-    like = [sum(OSA.normalized_similarity(w.word, t)  # a word left unread counts nothing
-                + OSA.normalized_similarity(vowels(w.word), vowels(t))
-                for w, t in zip(words, r, strict=True) if w.word != t) for r, _ in read]
+    listed = idx.vocab if unread else {}  # a word spelled as written is read, if listed
+    read = [(r, hangul_misread(words, r, listed))
+            for r, _ in consonant_readings(words, idx, unread=unread)]
+    like = [sum(likeness(w, t) + likeness(w, t, vowels)  # a word left unread counts nothing
+                for w, t in zip(words, r, strict=True) if w.word != t or t in listed)
+            for r, _ in read]
     best = max(like, default=0.0)
     return [(r, n + (lk < best - UNLIKE)) for (r, n), lk in zip(read, like, strict=True)]
 
@@ -174,7 +181,7 @@ def transliteration_forms(text: str, idx: Index) -> list[list[str]]:
         forms.append(kana_listed(kana_joined(text), idx))
         forms += [r for r, _ in consonant_readings(kana_written(text), idx)]
     if has_foreign_hanzi(text):
-        forms += [r for r, _ in consonant_readings(hanzi_written(text), idx)]
+        forms += [r for r, _ in consonant_readings(hanzi_written(text), idx, unread=True)]
     return forms
 
 
@@ -253,6 +260,9 @@ def _front(query: Query) -> _Front:
 
 
 _HANZI = re.compile("[\u3400-\u9fff]{3,}")
+# four Chinese characters or more, or two names parted by a '·' ('谢尔盖·绍伊古'): a foreign name
+_FOREIGN_HANZI = re.compile("[\u3400-\u9fff]{4,}|[\u3400-\u9fff][\u00b7\u30fb=\uff1d-]"
+                            "[\u3400-\u9fff]")
 
 
 def hanzi_joined(text: str) -> list[str]:
