@@ -4,6 +4,7 @@ build; the facts this project adds (rewards, FTO dates, cross-list links) come t
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections import Counter
@@ -73,6 +74,13 @@ def exported(db: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     return [json.loads(line) for line in out.getvalue().splitlines()], counts
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def cleaned(type_: Any, format_: str | None, value: str) -> str | None:
+    """What followthemoney's cleaning makes of a value. Remembered: a full build repeats the
+    same source URLs, countries and dates on thousands of entities, and cleaning a URL costs."""
+    return type_.clean(value, format=format_)
+
+
 def ftm_problems(entities: list[dict[str, Any]]) -> list[str]:
     """Everything followthemoney would refuse, drop or rewrite, one line each: an unknown or
     abstract schema, a bad id, a property the schema lacks, a failed validation (required
@@ -100,7 +108,7 @@ def ftm_problems(entities: list[dict[str, Any]]) -> list[str]:
                 problems.append(f"{where}: no property {name}")
                 continue
             for value in values:
-                clean = prop.type.clean(value, format=prop.format)
+                clean = cleaned(prop.type, prop.format, value)
                 if clean != value:
                     problems.append(f"{where}: {name} {value!r} cleans to {clean!r}")
                 if len(value) > prop.max_length:

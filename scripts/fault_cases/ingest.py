@@ -57,8 +57,24 @@ def base_db(name: str) -> Path:
 
 def scratch_db(scratch: Path, name: str) -> Path:
     path = scratch / "s.db"
-    shutil.copyfile(base_db(name), path)
+    copy_db(base_db(name), path)
     return path
+
+
+def copy_db(src: Path, dest: Path) -> None:
+    """A database and the index file its build wrote, renamed for the copy, as a published
+    database sits. Without the file, the first screen of each copy (finds_okuka) would build
+    the index from the database again, some 15 s of CPU; a database that changes gets a new
+    build id, so a copied file is never the index of another build."""
+    from sanctions.store import reading
+    from sanctions.store.index import read_build_id
+    from sanctions.store.index_write import index_path
+
+    shutil.copyfile(src, dest)
+    with reading(src, immutable=True) as conn:
+        build_id = read_build_id(conn)
+    if build_id is not None and index_path(src, build_id).exists():
+        shutil.copyfile(index_path(src, build_id), index_path(dest, build_id))
 
 
 def sha(path: Path) -> str:
