@@ -106,13 +106,11 @@ def best_per_name(rows: Sequence[np.ndarray], sims: Sequence[float], best: np.nd
     if len(rows) == 1:
         return rows[0], np.full(len(rows[0]), sims[0], dtype=np.float32)
     if len(rows) <= 8:
-        # the max of 0 and a similarity (> 0) is the similarity: the longest row is written,
-        # not read (maxima in any order are the same numbers)
-        top = max(range(len(rows)), key=lambda i: len(rows[i]))
-        best[rows[top]] = sims[top]
-        for i, (r, s) in enumerate(zip(rows, sims, strict=True)):
-            if i != top:
-                best[r] = np.maximum(best[r], np.float32(s))  # ids are distinct within a row
+        # written lowest similarity first, each over the last: a name ends at the highest of
+        # its words' (the float32 of the highest similarity is the highest float32), with no
+        # read of `best` (the max of 0 and a similarity, > 0, is the similarity)
+        for i in sorted(range(len(rows)), key=sims.__getitem__):
+            best[rows[i]] = sims[i]
     else:  # many words (a common name's spellings): one call
         np.maximum.at(best, np.concatenate(rows),
                       np.repeat(np.asarray(sims, dtype=np.float32), [len(r) for r in rows]))

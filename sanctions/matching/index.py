@@ -33,7 +33,7 @@ from ..normalize import (
 )
 from .coarse import LengthGaps, Scratch, best_per_name, coarse_scores, merge, pool_of
 from .config import DEFAULT_CONFIG, MatchConfig
-from .grams import Idf, gram_near
+from .grams import GramRows, Idf, gram_near, osa_of
 from .query import prepare
 from .tables import Tables, build_tables
 from .tokens import token_equivalence
@@ -98,6 +98,13 @@ class Index:
         self.alpha_words = [self.vocab_list[j] for j in self.alpha_order]
         # listed words by consonant key (`consonants._by_key`), when the index file has them
         self.consonant_words: Mapping[str, Sequence[str]] | None = None
+        self._gram_rows: GramRows | None = None
+
+    def gram_rows(self) -> GramRows:
+        """The gram index's rows cut by word length (`grams.gram_near` reads them)."""
+        if self._gram_rows is None:
+            self._gram_rows = GramRows(self.tables, self.len_starts)
+        return self._gram_rows
 
     @classmethod
     def build(cls, entities: list[Entity], names: list[NameRow],
@@ -145,6 +152,7 @@ class Index:
         # (bit-parallel, uint8) finds every candidate, OSA then gives the scorer's value
         prefilter = math.floor(100 * (1 - 2 * (1 - c) / (1 + c)))
         top = len(self.len_start) - 1
+        looked: list[tuple[str, np.ndarray, list[tuple[float, str]]]] = []
         for n, group in by_len.items():
             # OSA similarity <= min(len) / max(len): outside these lengths it cannot reach c
             lo = self.len_start[min(math.ceil(n * c - 1e-9), top)]
@@ -164,30 +172,30 @@ class Index:
             spelled = process.cdist(group, spellings, scorer=OSA.normalized_similarity,
                                     dtype=np.float32, score_cutoff=c - 1e-6, workers=workers)
             for g, (t, ids) in enumerate(zip(group, found, strict=True)):
-                near = self._near(t, ids, c, workers)
-                for k in np.flatnonzero(spelled[g]) if t.isalpha() else ():
-                    # 'ahemd' is a typo of 'ahmed', which is listed as 'ahmad'
-                    if (j := self.vocab.get(VARIANTS[spellings[k]])) is not None:
-                        near[j] = max(near.get(j, 0.0), round(float(spelled[g, k]), 4))
-                for j in self.equivalent_ids(t):  # 'youssef' for 'yusuf', 'hezbollah'...
-                    if e := token_equivalence(t, self.vocab_list[j], cfg):
-                        near[j] = max(near.get(j, 0.0), e)
-                order = sorted(near)
-                self._similar[t] = (np.array(order, dtype=np.int64),
-                                    np.array([near[j] for j in order], dtype=np.float32))
+                looked.append((t, ids, [(round(float(spelled[g, k]), 4), spellings[k])
+                                        for k in np.flatnonzero(spelled[g])]))
+        sims = osa_of(self.vocab_array, [(t, ids) for t, ids, _ in looked], workers)
+        for (t, ids, spelled_as), osa in zip(looked, sims, strict=True):
+            near = self._near(t, ids, osa, c)
+            for s, v in spelled_as if t.isalpha() else ():
+                # 'ahemd' is a typo of 'ahmed', which is listed as 'ahmad'
+                if (j := self.vocab.get(VARIANTS[v])) is not None:
+                    near[j] = max(near.get(j, 0.0), s)
+            for j in self.equivalent_ids(t):  # 'youssef' for 'yusuf', 'hezbollah'...
+                if e := token_equivalence(t, self.vocab_list[j], cfg):
+                    near[j] = max(near.get(j, 0.0), e)
+            order = sorted(near)
+            self._similar[t] = (np.array(order, dtype=np.int64),
+                                np.array([near[j] for j in order], dtype=np.float32))
 
-    def _near(self, t: str, ids: np.ndarray, c: float, workers: int) -> dict[int, float]:
-        """Of the candidate vocabulary ids, those within OSA similarity c of t (rounded as
-        the scorer rounds), with it; t itself at 1.0. Numbers only ever match themselves."""
+    def _near(self, t: str, ids: np.ndarray, sims: np.ndarray, c: float) -> dict[int, float]:
+        """Of the candidate vocabulary ids, those within OSA similarity c of t (`sims`, from
+        `grams.osa_of`), with it; t itself at 1.0. Numbers only ever match themselves."""
         own = self.vocab.get(t)
         if not t.isalpha():
             return {own: 1.0} if own is not None and own in ids else {}
         if not len(ids):
             return {}
-        # the scorer's own similarity (token_similarity without initials), in one call
-        sims = np.round(process.cdist([t], self.vocab_array[ids].tolist(),
-                                      scorer=OSA.normalized_similarity, dtype=np.float32,
-                                      workers=workers)[0], 4)
         keep = sims >= c - 1e-6
         near = dict(zip(ids[keep].tolist(), sims[keep].tolist(), strict=True))
         if own is not None and own in near:
@@ -322,17 +330,27 @@ class Index:
         found = self._postings.get(token)
         if found is None:
             ids, sims = self._similar.get(token, _NOTHING)
-            if cut := [j for j in self.prefixed(token) if j not in ids]:
-                # a word cut short: retrieved at the credit the scorer may give it
-                ids = np.concatenate([ids, np.array(cut, dtype=np.int64)])
-                sims = np.concatenate([sims, np.full(len(cut), PREFIX_RETRIEVAL,
-                                                     dtype=np.float32)])
+            if started := self.prefixed(token):
+                have = set(ids.tolist())
+                if cut := [j for j in started if j not in have]:
+                    # a word cut short: retrieved at the credit the scorer may give it
+                    ids = np.concatenate([ids, np.array(cut, dtype=np.int64)])
+                    sims = np.concatenate([sims, np.full(len(cut), PREFIX_RETRIEVAL,
+                                                         dtype=np.float32)])
             best = self._scratch.take()
-            found = best_per_name([self.tables.postings(j) for j in ids.tolist()],
-                                  sims.tolist(), best)
+            found = best_per_name(self.rows(ids), sims.tolist(), best)
             self._scratch.give(best)
             self._postings[token] = found
         return found
+
+    def rows(self, ids: np.ndarray) -> list[np.ndarray]:
+        """The postings of these vocabulary ids: from the CSR pair in two array steps when the
+        tables have it (a call per id cost more than the rows' own work)."""
+        indptr, indices = self.tables.indptr, self.tables.indices
+        if indptr is None or indices is None:
+            return [self.tables.postings(j) for j in ids.tolist()]
+        return [indices[a:b] for a, b in zip(indptr[ids].tolist(), indptr[ids + 1].tolist(),
+                                             strict=True)]
 
     def retrieve(self, alternatives: Sequence[Sequence[str]], cfg: MatchConfig,
                  mask: np.ndarray | None = None) -> np.ndarray:
