@@ -71,6 +71,37 @@ def test_a_legal_form_written_together_or_apart_reaches(full_db: Path) -> None:
     assert got == full
 
 
+def test_the_bound_counts_the_listed_name_too(full_db: Path) -> None:
+    """Each changed entity's names as written, with their first two words joined, reversed,
+    cut short by a word, and each word alone (of names of three words or more), against the
+    changed entities' own index (weighted as the whole database, as a re-screen reads it):
+    every query the matcher scores at the threshold is reached; most of those it scores
+    under it are not (a word of a long listed name pairs with little of it:
+    sanctions.matching.reach_names), where the query's side alone let three in four in."""
+    from sanctions.matching import Query
+    from sanctions.matching.reach import reaching
+    from sanctions.matching.score import match
+    from sanctions.store.index import load_entities_index
+
+    index = load_entities_index(full_db, {"ofac_sdn:37503", "ofac_sdn:45868", "ofac_sdn:47701",
+                                          "ofac_sdn:6925", "ofac_sdn:22060", "un_sc:110374"})
+    queries = []
+    for row in index.names:
+        words = row.name.replace(",", "").split()
+        queries.append(row.name)
+        if len(words) >= 2:
+            queries += [" ".join([words[0] + words[1], *words[2:]]),
+                        " ".join(reversed(words)), " ".join(words[:-1])]
+        if len(words) >= 3:
+            queries += words
+    scored = [max((m.score for m in match(index, Query(q))), default=0.0) >= 0.8
+              for q in queries]
+    reached = reaching(index, queries, [0.0] * len(queries), 0.8)
+    assert [q for q, r, s in zip(queries, reached, scored, strict=True) if s and not r] == []
+    below = [r for r, s in zip(reached, scored, strict=True) if not s]
+    assert len(below) > 30 and sum(below) < len(below) / 3
+
+
 def test_two_processes_report_what_one_does(full_db: Path) -> None:
     """A file long enough to be shared with a forked helper (FORK_ROWS) gives the same reports,
     in the same order, with one process and with two."""

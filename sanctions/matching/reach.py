@@ -14,7 +14,10 @@ half (`features.feature_name`), and the qualifiers add at most their bonuses. A 
 listed one (`features.feature_joined` compares unpaired words joined) or abbreviating one
 (`features._abbreviations`: 'pty' for 'proprietary') counts as paired; so does a word a
 person's listed initial starts ('nikolai' for the 'N.' of 'SOKOLOVSKY, N.'), against the names
-holding an initial only, as many of them as the name has initials.
+holding an initial only, as many of them as the name has initials. The few names that pass
+are then bounded form by form against each listed name, its listed side counted too
+(`reach_names`: a name that pairs one word of a long listed name scores far under the
+threshold), with two words joined and a split's legal form folded as `prepare` writes them.
 scripts/check_reach.py checks it against a full screen for many random changes.
 tests/test_rescreen.py checks on misspelt names and the eval sets that a re-screen reports
 every hit a full screen reports.
@@ -22,27 +25,33 @@ every hit a full screen reports.
     >>> from .types import Entity, NameRow
     >>> idx = Index.build([Entity("x:1", "x", "1", "organization", "TREN DE ARAGUA")],
     ...                   [NameRow(0, "TREN DE ARAGUA", "primary")])
-    >>> reaching(idx, ["Tren de Aragua", "Aragwa", "John Smith", None], [0.0] * 4, 0.8)
-    [True, True, False, True]
+    >>> reaching(idx, ["Tren de Aragwa", "Aragwa", "John Smith", None], [0.0] * 4, 0.8)
+    [True, False, False, True]
+
+('Aragwa' alone scores 0.56: one word of three of the listed name.)
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from collections.abc import Callable, Sequence
 
-from ..normalize import VESSEL_PREFIXES, clean_text, strip_vessel_prefix
+from ..normalize import VESSEL_PREFIXES, clean_text, fold_legal_forms, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .index import Index
-from .query import FORM_WORDS
+from .query import FORM_WORDS, folded
 from .reach_forms import Options, other_forms, respellings
 from .reach_forms import query_tokens as query_tokens  # the tests read it here
+from .reach_names import NameBound
 from .reach_words import Found, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
 
 _DIGIT = re.compile(r"\d")
+MAX_CHOICES = 16  # an abjad name's readings bounded one by one, at most (else all at once)
+MAX_JOINS = 4  # pairs of a form that may be joined, at most, for a bound
 _VESSEL_STARTS = frozenset(prefix[0] for prefix in VESSEL_PREFIXES)
 # What one process found of its share of a file's words, for the other, and the other's answer
 # (None if it has none): sanctions.rescreen_filter passes them through a pipe.
@@ -159,10 +168,12 @@ class _Words:
         # Words a legal form's words written together or apart: the matcher folds them into
         # the form the listed name holds (`query.folded`, `fold_legal_forms` of a re-joined
         # pair), which this index may not spell out ('jointstock', 'otvet stvennostyu'): no
-        # bound for them. Rare in a customer file.
+        # bound for them in `_may_reach`; `reaches` bounds the forms so folded.
         self.form_split = {t for t, parts in self.splits.items()
                            if not FORM_WORDS.isdisjoint(parts)}
         self.loose |= {(a, b) for a, b in pairs if a + b in FORM_WORDS}
+        self.looked = found.wanted | found.tried  # a word of a form not among them may be like
+        self.bound = NameBound(index, cfg, self.near, self.looked)
         # a name holding none of these reaches nothing
         self.hot = self.near | self.joined | set(self.splits) | {a for a, _ in self.loose}
         self.by_first: dict[str, list[str]] = {}
@@ -187,11 +198,12 @@ class _Words:
         return [[*toks[:i], *self.splits[t], *toks[i + 1:]] for i, t in enumerate(toks)
                 if t in self.splits]
 
-    def reaches(self, toks: Sequence[str], floor: float,
-                read: Sequence[list[str] | Options] = ()) -> bool:
+    def _may_reach(self, toks: Sequence[str], floor: float,
+                   read: Sequence[list[str] | Options] = ()) -> bool:
         """Whether a name of these tokens could reach the floor on the share of its weight
         paired with listed words (2 (threshold - bonuses - 0.5)), in any form the matcher
-        tries it in: as written, without a vessel prefix, a word split, `read` otherwise."""
+        tries it in: as written, without a vessel prefix, a word split, `read` otherwise. The
+        cheaper, looser test, of every name with a hot word."""
         if not read and self.hot.isdisjoint(toks):
             return False  # most names: no word that could lead to a listed one
         if any(t in self.joined or t in self.form_split for t in toks):
@@ -202,7 +214,7 @@ class _Words:
             forms.append(bare)  # a vessel's name is scored without it
         if any(t in self.splits for t in toks):
             forms += [s for f in list(forms) for s in self._split(f)]
-        forms += [f for f in read if not isinstance(f, Options)]
+        forms += _bare([f for f in read if not isinstance(f, Options)])
         if any(self._reaches_any(f, floor) for f in read if isinstance(f, Options)):
             return True
         for form in forms:
@@ -228,6 +240,41 @@ class _Words:
                 if (got / total if total else 1.0) >= floor - 1e-6:
                     return True
         return False
+
+    def reaches(self, toks: Sequence[str], floor: float,
+                read: Sequence[list[str] | Options] = ()) -> bool:
+        """Whether a name of these tokens could reach the floor on names (2 (threshold -
+        bonuses - 0.5)): `_may_reach`, and then, of the few that may, in any form the matcher
+        tries it in (as written, without a vessel prefix, a word split, two words joined,
+        `read` otherwise) against each listed name (`reach_names`)."""
+        if not self._may_reach(toks, floor, read):
+            return False  # most names
+        forms = [list(toks)]
+        for f in read:
+            if not isinstance(f, Options):
+                forms.append(f)
+            elif math.prod(map(len, f)) <= MAX_CHOICES:
+                forms += [list(choice) for choice in itertools.product(*f)]
+            elif self._reaches_any(f, floor):
+                return True  # too many forms to bound one by one
+        forms = _bare(forms)
+        if any(t in self.splits for f in forms for t in f):
+            # as `prepare` tries them (query.folded: a legal form's words folded)
+            forms += [folded(s) for f in list(forms) for s in self._split(f)]
+        if any(t in self.joined for f in forms for t in f):
+            return True  # a word a listed name writes as several: no bound
+        for form in list(forms):
+            at = [i for i, p in enumerate(zip(form, form[1:], strict=False)) if p in self.loose]
+            if len(at) > MAX_JOINS:
+                return True
+            forms += [_joined(form, some) for k in range(1, len(at) + 1)
+                      for some in itertools.combinations(at, k)]
+        looked = self.looked
+        if not any(t in self.near or t not in looked for f in forms for t in f):
+            return False  # no form reaches a listed name (Index.retrieve)
+        if floor <= 0:
+            return True
+        return self.bound.reaches(forms, 0.5 + floor / 2)
 
     def _reaches_any(self, form: Options, floor: float) -> bool:
         """Whether some form of these choices (a word of each place's) could, as `reaches`
@@ -275,6 +322,30 @@ class _Words:
             found = self.short[t] = len(t) >= 3 and t.isalpha() and any(
                 len(b) >= len(t) + 2 and _in_order(t, b) for b in self.by_first.get(t[0], ()))
         return found
+
+
+def _bare(forms: list[list[str]]) -> list[list[str]]:
+    """The forms, and each without a vessel prefix: a vessel's name is scored without it (the
+    name as written or respelled: `prepare`'s vessel tokens)."""
+    return forms + [bare for f in forms if f and f[0] in _VESSEL_STARTS
+                    and (bare := strip_vessel_prefix(f)) != f]
+
+
+def _joined(form: list[str], at: tuple[int, ...]) -> list[str]:
+    """The form with the pairs starting at `at` joined, as Index.alternatives writes a form of
+    one pair joined, or of several ('merged': a pair whose start is the previous one's end is
+    left), then folded as `prepare` folds it: a superset of the matcher's joined forms is
+    every set of the pairs that may be joined."""
+    out: list[str] = []
+    i = 0
+    while i < len(form):
+        if i in at and i + 1 < len(form):
+            out.append(form[i] + form[i + 1])
+            i += 2
+        else:
+            out.append(form[i])
+            i += 1
+    return folded(fold_legal_forms(out))
 
 
 def _in_order(a: str, b: str) -> bool:
