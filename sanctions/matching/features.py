@@ -164,7 +164,7 @@ def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, floa
                 continue
             if b.startswith(a):
                 s = cfg.prefix_similarity
-            elif _in_order(a, b):
+            elif in_order(a, b):
                 s = cfg.abbreviation_similarity
             else:
                 continue
@@ -177,7 +177,7 @@ def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, floa
             used_c.add(best[1])
 
 
-def _in_order(a: str, b: str) -> bool:
+def in_order(a: str, b: str) -> bool:
     """Whether the letters of a appear in b in order ('trdg' in 'trading')."""
     it = iter(b)
     return all(ch in it for ch in a)

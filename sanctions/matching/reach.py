@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 
 from ..normalize import VESSEL_PREFIXES, clean_text, fold_legal_forms, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
+from .features import in_order
 from .index import Index
 from .query import FORM_WORDS, folded
 from .reach_forms import Options, other_forms, respellings
@@ -309,7 +310,7 @@ class _Words:
         if t in self._initialled_text:
             return True
         return len(t) >= 3 and t.isalpha() and any(
-            len(b) >= len(t) + 2 and _in_order(t, b) for b in self.initialled if b[:1] == t[0])
+            len(b) >= len(t) + 2 and in_order(t, b) for b in self.initialled if b[:1] == t[0])
 
     def _paired(self, t: str) -> bool:
         """Whether the scorer may pair a query word with a listed one other than an initial:
@@ -320,7 +321,7 @@ class _Words:
         found = self.short.get(t)
         if found is None:
             found = self.short[t] = len(t) >= 3 and t.isalpha() and any(
-                len(b) >= len(t) + 2 and _in_order(t, b) for b in self.by_first.get(t[0], ()))
+                len(b) >= len(t) + 2 and in_order(t, b) for b in self.by_first.get(t[0], ()))
         return found
 
 
@@ -346,8 +347,3 @@ def _joined(form: list[str], at: tuple[int, ...]) -> list[str]:
             out.append(form[i])
             i += 1
     return folded(fold_legal_forms(out))
-
-
-def _in_order(a: str, b: str) -> bool:
-    it = iter(b)
-    return all(ch in it for ch in a)

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 from .bound import EPS, Shape, boundable, joinable, shape
 from .config import MatchConfig
+from .features import in_order
 from .forms import Form, make_form
 from .index import Index
 from .listed import Listed, listed
@@ -73,7 +74,7 @@ class NameBound:
         if len(t) >= 3 and t.isalpha():  # a word it abbreviates or cuts short
             cut = max(cfg.prefix_similarity, cfg.abbreviation_similarity)
             for b in self.by_first.get(t[0], ()):
-                if len(b) >= len(t) + 2 and some.get(b, 0.0) < cut and _in_order(t, b):
+                if len(b) >= len(t) + 2 and some.get(b, 0.0) < cut and in_order(t, b):
                     some[b] = cut
         initials: Pairs = {}
         if t.isalpha():
@@ -182,8 +183,3 @@ def _taken(exact: Sequence[tuple[int, int]], form: Sequence[str], c: Sequence[st
         out[i] = j
         used.add(j)
     return out
-
-
-def _in_order(a: str, b: str) -> bool:
-    it = iter(b)
-    return all(ch in it for ch in a)
