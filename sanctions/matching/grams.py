@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 _NONE = np.zeros(0, dtype=np.int64)
 _NONE.flags.writeable = False
-_EMPTY = np.zeros(0, dtype=np.int32)
 _NO_SIMS = np.zeros(0, dtype=np.float32)
 PLANS_KEPT = 10_000  # `GramRows.plan`s kept (a few per word length in practice)
 
@@ -130,12 +129,9 @@ class GramRows:
     worst both find the same cuts."""
 
     def __init__(self, tables: Tables, len_starts: list[int]) -> None:
-        self.keys, self.indptr = tables.gram_keys, tables.gram_indptr
-        self.indices = tables.gram_indices
-        self.gram_ids = tables.gram_ids
+        self.gram_ids = tables.gram_ids  # a gram's row (tables.csr_lookup), read once per gram
         self.len_start = np.asarray(len_starts)
         self.len_starts = len_starts
-        self.row = {g: k for k, g in enumerate(self.keys or ())}
         self.cuts: dict[str, tuple[np.ndarray, list[int]]] = {}
         self.plans: dict[tuple[int, int, int, int, float], Lengths] = {}
 
@@ -153,12 +149,7 @@ class GramRows:
         """The gram's row, and where each length begins in it."""
         found = self.cuts.get(g)
         if found is None:
-            if self.indptr is None or self.indices is None:  # tables without the CSR pair
-                ids = self.gram_ids(g)
-            else:
-                k = self.row.get(g)
-                ids = _EMPTY if k is None else \
-                    self.indices[int(self.indptr[k]):int(self.indptr[k + 1])]
+            ids = self.gram_ids(g)
             found = (ids, ids.searchsorted(self.len_start).tolist())
             if len(ids):  # a gram no listed word holds is not kept: queries' are unbounded
                 self.cuts[g] = found
