@@ -20,6 +20,7 @@ from sanctions.matching import (
 )
 from sanctions.matching.features import feature_numbers, token_similarity
 from sanctions.screening import get_index, make_query, screen_query
+from tests.small_index import index_of
 
 CASES = Path(__file__).parent / "matching_cases.csv"
 
@@ -376,8 +377,7 @@ def slavic_index() -> Index:
             ("ofac_sdn:24309", "person", "PATRUSHEV, Nikolai Platonovich"),
             ("ofac_sdn:42087", "organization",
              "JOINT STOCK COMPANY VLADIMIR PRODUCTION AMALGAMATION TOCHMASH")]
-    entities = [Entity(i, i.split(":")[0], i.split(":")[1], t, n) for i, t, n in rows]
-    return Index.build(entities, [NameRow(k, e.name, "primary") for k, e in enumerate(entities)])
+    return index_of(rows)
 
 
 @pytest.mark.parametrize(("query", "expected", "score"), [

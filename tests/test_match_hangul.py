@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from sanctions.matching import DEFAULT_CONFIG, Entity, Index, NameRow, Query, match
+from sanctions.matching import DEFAULT_CONFIG, Index, Query, match
 from sanctions.matching.consonants import consonant_key
 from sanctions.matching.hangul import hangul_keys, has_hangul_word, loanword
+from tests.small_index import index_of
 
 
 def hangul_index() -> Index:
@@ -25,8 +26,7 @@ def hangul_index() -> Index:
         ("ofac_sdn:21444", "person", "KIM, Yo Jong"),
         ("ofac_sdn:9760", "person", "LUKASHENKA, Alyaksandr Ryhorovich"),
     ]
-    entities = [Entity(i, i.split(":")[0], i.split(":")[1], t, n) for i, t, n in rows]
-    return Index.build(entities, [NameRow(k, e.name, "primary") for k, e in enumerate(entities)])
+    return index_of(rows)
 
 
 IDX = hangul_index()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from sanctions.matching import Entity, Index, NameRow, Query, match
+from sanctions.matching import Index, Query, match
 from sanctions.matching.consonants import consonant_key
 from sanctions.matching.hanzi import hanzi_keys, hanzi_word, has_foreign_hanzi
 from sanctions.matching.kana import has_katakana, kana_joined, kana_keys, kana_word
+from tests.small_index import index_of
 
 
 def kana_index() -> Index:
@@ -32,11 +33,7 @@ def kana_index() -> Index:
         ("ofac_sdn:26950", "person", "ZARIF, Mohammad Javad"),
         ("ofac_sdn:24322", "person", "ZHAROV, Alexander Alexandrovich"),
     ]
-    entities = [Entity(i, i.split(":")[0], i.split(":")[1], t, n) for i, t, n in rows]
-    names = [NameRow(k, e.name, "primary") for k, e in enumerate(entities)]
-    names += [NameRow(8, "LUKASHENKO, Aleksandr Grigorevich", "aka"),
-              NameRow(9, "KOSENKO, Irina", "aka")]
-    return Index.build(entities, names)
+    return index_of(rows, [(8, "LUKASHENKO, Aleksandr Grigorevich"), (9, "KOSENKO, Irina")])
 
 
 IDX = kana_index()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sanctions.matching import Entity, Index, NameRow, Query, match
+from sanctions.matching import Index, Query, match
 from sanctions.matching.consonants import (
     _MAX_SPELLINGS,
     _agreeing,
@@ -17,6 +17,7 @@ from sanctions.matching.consonants import (
     consonant_key,
 )
 from sanctions.matching.hanzi import hanzi_spellings, hanzi_word
+from tests.small_index import index_of
 
 # The listed words of the bundled lists whose consonant key is 'sk' (built 2026-12-01), in the
 # index's order: shorter first, so SHOIGU comes 90th of 98.
@@ -47,10 +48,7 @@ def press_index() -> Index:
         ("ofac_sdn:4695", "organization", "HAMAS"),
         ("un_sc:2813148", "person", "HILARION DEL ROSARIO SANTOS"),
     ]
-    entities = [Entity(i, i.split(":")[0], i.split(":")[1], t, n) for i, t, n in rows]
-    names = [NameRow(k, e.name, "primary") for k, e in enumerate(entities)]
-    names += [NameRow(1, "QAYED, Muhammad Hassan", "aka"), NameRow(7, "Abu Hamsa", "aka")]
-    return Index.build(entities, names)
+    return index_of(rows, [(1, "QAYED, Muhammad Hassan"), (7, "Abu Hamsa")])
 
 
 IDX = press_index()

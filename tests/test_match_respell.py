@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from sanctions.matching import Entity, Index, NameRow, Query, match, prepare
+from sanctions.matching import Index, Query, match, prepare
 from sanctions.matching.config import DEFAULT_CONFIG
 from sanctions.matching.tokens import token_equivalence
+from tests.small_index import index_of
 
 
 def respell_index() -> Index:
@@ -28,9 +29,7 @@ def respell_index() -> Index:
         ("ofac_sdn:23003", "organization", "JINSONG JOINT BANK"),
         ("ofac_sdn:25643", "organization", "EDBI STOCK BROKERAGE"),
     ]
-    entities = [Entity(eid, "ofac_sdn", eid.split(":")[1], etype, name)
-                for eid, etype, name in rows]
-    return Index.build(entities, [NameRow(i, e.name, "primary") for i, e in enumerate(entities)])
+    return index_of(rows)
 
 
 IDX = respell_index()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from sanctions.matching import DEFAULT_CONFIG, Entity, Index, NameRow, Query, match
+from sanctions.matching import DEFAULT_CONFIG, Index, Query, match
 from sanctions.matching.consonants import abjad_words, consonant_key
 from sanctions.normalize import name_tokens
+from tests.small_index import index_of
 
 
 def scripts_index() -> Index:
@@ -26,8 +27,7 @@ def scripts_index() -> Index:
         ("ofac_sdn:20441", "person", "KHATTAB, Omar"),
         ("uk_sanctions:BIH0004", "organization", "Mania d.o.o."),
     ]
-    entities = [Entity(i, i.split(":")[0], i.split(":")[1], t, n) for i, t, n in rows]
-    return Index.build(entities, [NameRow(k, e.name, "primary") for k, e in enumerate(entities)])
+    return index_of(rows)
 
 
 IDX = scripts_index()
