@@ -23,9 +23,7 @@ from .display import is_text
 from .errors import SanctionsError
 from .identifiers import identifier_key
 from .matching import Query
-from .models import ENTITY_TYPES
 from .normalize import normalize_name
-from .sources import source_keys
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
@@ -99,6 +97,8 @@ def _sources(value: Any) -> tuple[str, ...]:
     for s in items:
         _check_text(s, "source")
     keys = tuple(dict.fromkeys(k.strip() for s in items for k in s.split(",") if k.strip()))
+    from .sources import source_keys  # the registry: only for a query that names a source
+
     known = source_keys()
     for key in keys:
         # a key a loaded database holds passes (an FtM file's); the message names the declared
@@ -164,8 +164,12 @@ def make_query(fields: Mapping[str, Any]) -> Query:
     if not imo and not ident and not normalize_name(name):
         raise QueryError("name has no letters or digits to match on")
     etype = _text(fields, "type")
-    if etype is not None and etype.lower() not in ENTITY_TYPES:
-        raise QueryError(f"type must be one of {', '.join(ENTITY_TYPES)}, not {_shown(etype)}")
+    if etype is not None:
+        from .models import ENTITY_TYPES  # the record classes: only for a query with a type
+
+        if etype.lower() not in ENTITY_TYPES:
+            raise QueryError(
+                f"type must be one of {', '.join(ENTITY_TYPES)}, not {_shown(etype)}")
     country = _text(fields, "country")
     code = country_code(country) if country else None
     if country and code is None:

@@ -36,7 +36,6 @@ from .queries import (  # noqa: F401 (the service's validation, re-exported)
     parse,
     parse_options,
 )
-from .sources import source_priority
 from .store import DEFAULT_DB
 
 # --- the index ---------------------------------------------------------------------------------
@@ -123,6 +122,13 @@ def _match_json(m: Match, related: list[Entity]) -> dict[str, Any]:
             "related": [_entity_json(e) for e in related]}
 
 
+def _priority(m: Match) -> int:
+    # the registry is read only for a tie within a cluster: most queries never need it
+    from .sources import source_priority
+
+    return source_priority(m.entity.source)
+
+
 def screen_query(index: Index, query: Query, *, threshold: float | None = None,
                  limit: int = DEFAULT_LIMIT, config: MatchConfig = DEFAULT_CONFIG
                  ) -> list[dict[str, Any]]:
@@ -136,8 +142,7 @@ def screen_query(index: Index, query: Query, *, threshold: float | None = None,
     for m in ranked:  # already best first: the first of each cluster wins, priority on ties
         c = m.entity.cluster or m.entity.id
         cur = best.get(c)
-        if cur is None or (m.score == cur.score and source_priority(m.entity.source)
-                           < source_priority(cur.entity.source)):
+        if cur is None or (m.score == cur.score and _priority(m) < _priority(cur)):
             best[c] = m
     members = index.cluster_members
     out = []

@@ -7,7 +7,9 @@
 
 Without --url it starts `sanctions serve --db DB` on a free 127.0.0.1 port, times how long it
 takes to say ready (`/-/readyz` 200 after the process starts; --runs starts, each timed, with
-min / median / max; --start-only: only that), and stops it after. It also reads the server's
+min / median / max; --start-only: only that) and its first screening after that (one GET
+/-/screen.json), and stops it after. The package's bytecode is compiled first (compileall),
+as an install has it. It also reads the server's
 CPU time from /proc (the server process and its worker processes) around each run, and prints
 it per request: a figure the load of other programs on the machine changes much less than names/s.
 1. Latency: --requests sequential `GET /-/screen.json?name=...` on one keep-alive connection,
@@ -161,8 +163,13 @@ def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str, float]:
             if httpx.get(url + "/-/readyz", timeout=1).status_code == 200:
                 wall = time.perf_counter() - started
                 main_cpu, workers_cpu = cpu_seconds(proc.pid)
+                first = time.perf_counter()
+                status = httpx.get(url + "/-/screen.json", params={"name": "Nicolas Maduro"},
+                                   timeout=30).status_code
+                first = time.perf_counter() - first
                 print(f"  start: ready in {wall:.2f} s; CPU {main_cpu:.2f} s in the server "
-                      f"process, {workers_cpu:.2f} s in its workers so far")
+                      f"process, {workers_cpu:.2f} s in its workers so far; first screening "
+                      f"{first * 1000:.0f} ms (HTTP {status})")
                 return proc, url, wall
         except httpx.TransportError:
             pass
@@ -285,6 +292,11 @@ def main() -> None:
                     help="names screened in a process of their own first, for the matcher's "
                     "CPU per query without the server (0: not)")
     args = ap.parse_args()
+    import compileall
+
+    import sanctions
+
+    compileall.compile_dir(str(Path(sanctions.__file__).resolve().parent), quiet=1)
     proc = None
     names = distinct_names(args.db)
     if args.url:

@@ -44,16 +44,30 @@ def test_a_plain_one_off_is_read_as_typer_reads_it(monkeypatch: pytest.MonkeyPat
 
 
 def test_the_one_off_loads_neither_typer_nor_pydantic(full_db: Path) -> None:
-    code = ("import sys\nfrom sanctions.cli import main\n"
+    """Nor, for a query with no source filter and no tie within a cluster, the source registry
+    and the record classes; numpy's BLAS gets one thread (cli.main sets it)."""
+    code = ("import os, sys\nos.environ.pop('OPENBLAS_NUM_THREADS', None)\n"
+            "from sanctions.cli import main\n"
             f"sys.argv = ['sanctions', 'screen', 'Nicolas Maduro', '--db', {str(full_db)!r}]\n"
             "try:\n    main()\nexcept SystemExit as exc:\n"
             "    heavy = [m for m in ('typer', 'pydantic', 'click', 'rich.progress', 'datasette',"
-            " 'requests', 'openpyxl', 'sqlite_utils') if m in sys.modules]\n"
-            "    print(exc.code, heavy, file=sys.stderr)\n")
+            " 'requests', 'openpyxl', 'sqlite_utils', 'sanctions.sources', 'sanctions.models')"
+            " if m in sys.modules]\n"
+            "    threads = open('/proc/self/status').read().split('Threads:')[1].split()[0]\n"
+            "    print(exc.code, heavy, os.environ['OPENBLAS_NUM_THREADS'], threads,"
+            " file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
-    assert done.stderr.splitlines()[-1] == "1 []"
+    assert done.stderr.splitlines()[-1] == "1 [] 1 1"
     assert "ofac_sdn:22790" in done.stdout
+
+
+def test_an_unknown_source_is_refused_in_one_line(full_db: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "sanctions", "screen", "Hezbollah", "--db",
+                           str(full_db), "--source", "nope"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", "error: unknown source 'nope'; known: ofac_sdn, ofac_cons, state_fto, "
+        "state_rewards, fbi_wanted, un_sc, uk_sanctions, eu_vessels\n")
 
 
 @pytest.mark.parametrize("args", [

@@ -3,6 +3,8 @@ README's source table pick it up with no other file edited."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,6 +87,19 @@ def test_without_it_nothing_changed() -> None:
     assert "demo_list" not in keys
     assert keys == ["ofac_sdn", "ofac_cons", "state_fto", "state_rewards", "fbi_wanted",
                     "un_sc", "uk_sanctions", "eu_vessels"]
+
+
+def test_the_modules_read_are_exactly_those_that_declare_a_source() -> None:
+    """The registry picks the modules to import by their text, so that the parsers' helpers
+    (ofac_common, ods, fetch, ...) are not imported to read the declarations: it picks every
+    module that importing them all finds a SOURCE in, and no other."""
+    infos = list(pkgutil.iter_modules(registry.__path__))
+    picked = {i.name for i in infos if registry._declares(i)}
+    declaring = {i.name for i in infos
+                 if hasattr(importlib.import_module(f"sanctions.sources.{i.name}"), "SOURCE")}
+    assert picked == declaring
+    assert {"ofac_common", "ofac_remarks", "ods", "fetch", "base"}.isdisjoint(picked)
+    assert len(picked) == len(all_sources()) == 8
 
 
 def test_readme_table_is_made_from_the_declarations() -> None:

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from typing import TYPE_CHECKING
 
 from ..dates import parse_date
 from ..errors import SourceError
 from ..models import Address
 from .base import read_text
 from .ofac_csv import Entry, Row, XmlFacts
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 XML_NS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML"
 # Publish_Date is American month-first ("03/28/2025"). Dates of birth are not strptime dates:
@@ -109,6 +109,13 @@ def _xml_entry(el: Element) -> Entry:
 
 def read_xml(source: str, path: Path) -> XmlList:
     """Parse an sdnList XML file (defusedxml: DTDs and entity expansion are refused)."""
+    # the XML parser is imported here: the source declarations (sanctions.sources) read
+    # DATE_FORMATS from this module without it
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
     text = read_text(source, path, "utf-8")
     try:
         root = fromstring(text.encode("utf-8"), forbid_dtd=True)

@@ -15,11 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as DET
-from defusedxml import DefusedXmlException
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SourceError
 from ..models import (
@@ -36,6 +32,9 @@ from ..models import (
 )
 from .base import Expected, Report, SnapshotFile, Source, dedupe, read_text
 from .get import download
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 KEY = "un_sc"
 URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
@@ -223,6 +222,12 @@ def to_record(el: Element, kind: EntityType, alias_tag: str, address_tag: str,
 
 def load_root(path: Path) -> Element:
     """Parse the file with defusedxml, turning every failure into a SourceError."""
+    # imported here, not with the declaration: the registry reads SOURCE without the parser
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml.ElementTree as DET
+    from defusedxml import DefusedXmlException
+
     text = read_text(KEY, path)
     try:
         root: Element = DET.fromstring(text)
