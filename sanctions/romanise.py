@@ -37,6 +37,19 @@ _RULES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                                          (r"ss", "s"))),
     # long vowels as English press romanisations write them ('Been', 'Nabeel', 'Deen')
     (r"ee|oo", ((r"ee", "i"), (r"oo", "u"))),
+    # Russian names in German (Duden transcription: ц z, в w, й/ы j; 'Trozenko' TROTSENKO),
+    # with a Slavic ending to tell them from German z ('Schulz')
+    (r"(?<![dst])z(?=.*(?:enko|ow|owa|ew|ewa|in|ina|ski|skij|sky)$)", (
+        (r"(?<![dst])z", "ts"), (r"w", "v"), (r"j", "y"))),
+    # Russian names in French (ж j, у ou, ш ch, ч tch; 'Jouk' ZHUK), where both are written
+    (r"^(?=.*(?<![d])j)(?=.*ou)", (
+        (r"tch", _CH), (r"ch", _SH), (r"(?<!d)j", "zh"), (r"ou", "u"), (_CH, "ch"),
+        (_SH, "sh"))),
+    # Arabic names as the English press writes them: ay as 'ei' ('Seiyaf', 'Zaweia': SAYYAF,
+    # ZAWAYA), a final qaf as 'k' ('Tarik' TARIQ; not a first k, which typos and other
+    # languages write: 'Kiwaa'), a doubled consonant the lists write once
+    (r"ei|(?<=[aiu])k$", (
+        (r"ei", "ay"), (r"(?<=[aiu])k$", "q"), (r"([bcdfgjklmnpqrstvz])\1", r"\1"))),
 )
 
 SYSTEMS = [(re.compile(gate), [(re.compile(a), b) for a, b in rules]) for gate, rules in _RULES]

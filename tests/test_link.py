@@ -137,6 +137,34 @@ def test_a_shared_number_between_unrelated_names_on_one_list_is_evidence_against
     assert d.detail == "tax_id 7750004150, names unrelated | against: two separate entries on ofac"
 
 
+def test_a_ship_without_a_number_links_to_the_only_ship_of_its_name_elsewhere() -> None:
+    """The UK's summary list gives no IMO. Its ONYX (Russia) is the EU's ONYX, IMO 9236640,
+    the only vessel so named on the other lists; its RIGEL, beside two EU RIGELs with two
+    IMOs, could be either and stays unlinked."""
+    uk = ent("uk_sanctions:RUS2793", "vessel", ("ONYX",), programs=["Russia"])
+    eu = ent("eu_vessels:9236640", "vessel", ("Onyx",), programs=["EU-RUS"], imos={"9236640"})
+    d = judge(uk, eu, linker(uk, eu).lists)
+    assert (d.score, d.same, d.reason) == (3.25, True, "same_name_sole_vessel")
+    assert d.detail == (
+        "same name 'onyx' (primary = primary); unique in each list; both listed under russia"
+        " sanctions; no number on uk_sanctions:RUS2793; the only vessel named 'onyx' on the"
+        " other lists is IMO 9236640 | against: one short word, as ships reuse them")
+    rigel = ent("uk_sanctions:RUS2565", "vessel", ("RIGEL",), programs=["Russia"])
+    eu_rigels = [ent(f"eu_vessels:{imo}", "vessel", ("Rigel",), programs=["EU-RUS"],
+                     imos={imo}) for imo in ("9296406", "9511533")]
+    found = linker(rigel, *eu_rigels)
+    assert [judge(rigel, e, found.lists).same for e in eu_rigels] == [False, False]
+    # the same hull on a second list (OFAC's LADY R, IMO 9161003) is still one ship
+    lady = ent("uk_sanctions:RUS2185", "vessel", ("LADY R",), programs=["Russia"])
+    eu_lady = ent("eu_vessels:9161003", "vessel", ("Lady R",), programs=["EU-RUS"],
+                  imos={"9161003"})
+    ofac_lady = ent("ofac_sdn:37095", "vessel", ("LADY R",), programs=["RUSSIA-EO14024"],
+                    imos={"9161003"})
+    found = linker(lady, eu_lady, ofac_lady)
+    assert [judge(lady, e, found.lists).reason for e in (eu_lady, ofac_lady)] == [
+        "same_name_sole_vessel", "same_name_sole_vessel"]
+
+
 def test_an_alias_that_is_another_records_primary_name_counts_against() -> None:
     hizballah = ent("ofac_sdn:1", "organization", ("HIZBALLAH", "PARTY OF GOD", "ANSAR ALLAH"),
                     programs=["FTO"])
@@ -210,6 +238,9 @@ def test_judgements_are_applied_and_link_changes_are_not_entity_changes(
         ("ofac_sdn:12206", "state_fto:tehrik-e-taliban-pakistan"),  # '... (TTP)'
         ("ofac_sdn:35430", "uk_sanctions:RUS0295"),  # MATVEYEV / MATVEEV Mikhail Nikolayevich
         ("ofac_sdn:13109", "un_sc:110327"),  # Pouya Air = Yas Air, by a reviewer's judgement
+        # UK ships (no IMO on its summary list) and the only listed ship of their name
+        ("eu_vessels:9236640", "uk_sanctions:RUS2793"),  # ONYX
+        ("ofac_sdn:37095", "uk_sanctions:RUS2185"),  # LADY R, also the EU's, IMO 9161003
     ],
 )
 def test_same_entity_is_linked(full_db: Path, a: str, b: str) -> None:
@@ -235,6 +266,8 @@ def test_same_entity_is_linked(full_db: Path, a: str, b: str) -> None:
         ("un_sc:110406", "un_sc:110444"),  # two UN officers repeating the same passports
         ("uk_sanctions:AQD0022", "uk_sanctions:AQD0023"),  # Al-Haramayn Kenya / Tanzania
         ("state_fto:ansarallah", "state_rewards:ansarallah-financial-mechanisms-disruption"),
+        ("eu_vessels:9296406", "uk_sanctions:RUS2565"),  # the UK's RIGEL: one of two EU RIGELs
+        ("eu_vessels:9511533", "uk_sanctions:RUS2565"),
     ],
 )
 def test_different_parties_stay_apart(full_db: Path, a: str, b: str) -> None:

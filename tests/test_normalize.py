@@ -152,11 +152,15 @@ def test_equivalents_table_groups_spellings() -> None:
     ("Jeršov", ["yershov"]),  # Czech
     ("Aleksandrovič", ["aleksandrovich"]),
     ("Nabeel", ["nabil"]),  # long vowels written long
+    ("Trozenko", ["trotsenko"]),  # German for Russian: z is ts, before a Slavic ending
+    ("Jouk", ["juk", "zhuk"]),  # French for Russian: j is zh where ou is u
+    ("Seiyaf", ["sayyaf"]),  # Arabic as the press writes ay
+    ("Tarik", ["tariq"]),  # a final qaf written k
     ("MULTICLETCORPORATION", ["multiclet corporation"]),  # the whole form, not 'corp oration'
     ("SELKBAFCO", ["selkbaf co"]),
 ])
 def test_spelling_variants(word: str, expected: list[str]) -> None:
-    assert spelling_variants(word)[:1] == expected
+    assert spelling_variants(word)[:len(expected) or 1] == expected
 
 
 def test_spelling_variants_try_each_system() -> None:

@@ -30,7 +30,7 @@ W = {
     "listed_same_day": 1.0, "regime": 0.75,
     "unique": 1.0, "not_unique": -1.0, "extra_name": 0.25, "extra_names_max": 0.75,
     "near_name_discount": -1.0,
-    "primary_of_other": -3.0, "same_list": -2.0,
+    "primary_of_other": -3.0, "same_list": -2.0, "sole_vessel": 0.75,
 }
 # A shared name by the kinds it has on each side (best, other).
 NAME_VALUE = {(PRIMARY, PRIMARY): 2.25, (PRIMARY, ALIAS): 2.0, (ALIAS, ALIAS): 1.25}
@@ -38,7 +38,7 @@ WEAK_NAME_VALUE = 0.5
 # Rules, strongest first: a link's reason is the first whose evidence it holds.
 REASONS = ("judgement", "shared_imo", "same_ofac_entry", "fto_listing", "shared_identifier",
            "close_name_corroborated", "same_name_and_birth_date", "shared_mmsi",
-           "same_name_unique", "same_name_and_other_evidence")
+           "same_name_sole_vessel", "same_name_unique", "same_name_and_other_evidence")
 
 
 @dataclass(slots=True)
@@ -306,12 +306,34 @@ def judge(x: Ent, y: Ent, lists: Lists, judgement: tuple[str, str] | None = None
                   f"{','.join(sorted(x.countries))} vs {','.join(sorted(y.countries))}")
     if names and regime:
         d.add(W["regime"], f"both listed under {'/'.join(sorted(regime))} sanctions", "regime")
+    if names == "exact" and regime and x.type == "vessel":
+        _sole_vessel(d, x, y, lists)
     if names and listed:
         d.add(W["listed_same_day"], f"designated the same day, {min(listed)}", "listed")
     if names and _fto_pair(x, y):
         d.add(W["fto"], "State FTO listing and an OFAC entry tagged FTO", "fto_listing")
     _tag_reason(d, names)
     return d
+
+
+def _sole_vessel(d: Decision, x: Ent, y: Ent, lists: Lists) -> None:
+    """For: one ship carries no number (the UK's summary list gives none) and every vessel
+    holding the shared names on the other lists carries the other ship's IMO. The name then
+    points at one hull only; a second vessel of the name elsewhere, or one without an IMO,
+    leaves the pair to the rest of the evidence (the UK's ONYX is the EU's ONYX, IMO 9236640;
+    its RIGEL, beside two EU RIGELs, stays unlinked)."""
+    bare, numbered = (x, y) if not x.imos else (y, x)
+    if bare.imos or bare.mmsis or not numbered.imos:
+        return
+    ents = lists.ents
+    shared = sorted(x.names.keys() & y.names.keys())
+    for key in shared:
+        holders = lists.index.get((bare.type, key), ())
+        if lists.others(bare, key, (bare.id,)) or any(
+                ents[h].list != bare.list and ents[h].imos != numbered.imos for h in holders):
+            return
+    d.add(W["sole_vessel"], f"no number on {bare.id}; the only vessel named {shared[0]!r}"
+          f" on the other lists is IMO {min(numbered.imos)}", "same_name_sole_vessel")
 
 
 def _fto_pair(x: Ent, y: Ent) -> bool:

@@ -22,6 +22,8 @@ from .entities import cluster_of, entity_record, record_file
 # The linker's reasons (sanctions.ingest.link_evidence), as a reader would say them.
 REASONS = {
     "same_name_unique": "the same name, held by no other record of either list",
+    "same_name_sole_vessel": "the same ship's name; one record has no IMO number and the other"
+                             " is the only vessel of that name on the other lists",
     "same_name_and_birth_date": "the same name and the same date of birth",
     "same_name_and_other_evidence": "the same name, with further evidence in agreement",
     "close_name_corroborated": "nearly the same name, corroborated by other shared facts",
