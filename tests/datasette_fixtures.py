@@ -217,12 +217,15 @@ SERVE_WITH_CONFIG = (
 
 @contextmanager
 def served(db: Path, timeout: float = 30.0, config: dict[str, Any] | None = None,
-           stderr: Any = subprocess.PIPE) -> Iterator[str]:
+           stderr: Any = subprocess.PIPE, settings: dict[str, str] | None = None,
+           ) -> Iterator[str]:
     """`sanctions serve --db db` in a subprocess on a free loopback port; yields its base URL.
-    `config`: the plugin's settings (sanctions.web.limits), e.g. shorter timeouts."""
+    `config`: the plugin's settings (sanctions.web.limits), e.g. shorter timeouts; `settings`:
+    Datasette's (`--setting NAME VALUE`), with the plain command only."""
     port = free_port()
     args = (["-c", SERVE_WITH_CONFIG, str(db), str(port), json.dumps(config)] if config
-            else ["-m", "sanctions.cli", "serve", "--db", str(db), "--port", str(port)])
+            else ["-m", "sanctions.cli", "serve", "--db", str(db), "--port", str(port),
+                  *[a for k, v in (settings or {}).items() for a in ("--setting", k, v)]])
     proc = subprocess.Popen(
         [sys.executable, *args], cwd=Path(__file__).resolve().parent.parent,
         stdout=subprocess.DEVNULL, stderr=stderr,

@@ -17,18 +17,25 @@ from sanctions.cli import app
 from sanctions.ingest.build import build
 from sanctions.ingest.update import Unreachable, update
 from sanctions.sources import get_source
+from sanctions.sources.base import Source
 from sanctions.sources.fetch import Fetcher
 from tests.mirror_server import Mirror, serve
+from tests.small_sdn import small_sdn
 from tests.test_fetch import BOMB
 
-SDN, UN = get_source("ofac_sdn"), get_source("un_sc")
-SOURCES = [SDN, UN]
+UN = get_source("un_sc")
 runner = CliRunner()
 
 
-def snapshot_mirror(root: Path) -> None:
-    """The mirror layout from bundled official files: <key>/<official file name>."""
-    snap = SDN.snapshot_paths()
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> list[Source]:
+    """OFAC SDN, a tenth of it (the update logic does not need 15,000 entries), and UN."""
+    return [small_sdn(tmp_path_factory.mktemp("small_sdn")), UN]
+
+
+def snapshot_mirror(root: Path, sdn: Source) -> None:
+    """The mirror layout from the snapshot's official files: <key>/<official file name>."""
+    snap = sdn.snapshot_paths()
     for role, name in (("sdn", "SDN.CSV"), ("alt", "ALT.CSV"), ("add", "ADD.CSV"),
                        ("comments", "SDN_COMMENTS.CSV")):
         (root / "ofac_sdn").mkdir(parents=True, exist_ok=True)
@@ -38,9 +45,9 @@ def snapshot_mirror(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def snapshot_db(tmp_path_factory: pytest.TempPathFactory, sources: list[Source]) -> Path:
     path = tmp_path_factory.mktemp("snap") / "sanctions.db"
-    build(path, sources=SOURCES)
+    build(path, sources=sources)
     return path
 
 
@@ -53,8 +60,8 @@ def db(tmp_path: Path, snapshot_db: Path) -> Path:
 
 
 @pytest.fixture()
-def mirror(tmp_path: Path) -> Iterator[Mirror]:
-    snapshot_mirror(tmp_path / "mirror")
+def mirror(tmp_path: Path, sources: list[Source]) -> Iterator[Mirror]:
+    snapshot_mirror(tmp_path / "mirror", sources[0])
     with serve(tmp_path / "mirror") as m:
         yield m
 
@@ -94,11 +101,13 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_fault_keeps_database_byte_identical(db: Path, mirror: Mirror, fault: str) -> None:
+def test_fault_keeps_database_byte_identical(
+        db: Path, mirror: Mirror, fault: str, sources: list[Source],
+) -> None:
     key, inject, message = FAULTS[fault]
     inject(mirror)
     before = db.read_bytes()
-    result = update(db, keys=[key], sources=SOURCES, fetcher=fast(mirror))
+    result = update(db, keys=[key], sources=sources, fetcher=fast(mirror))
     [res] = result.sources
     assert (res.key, res.status, result.rebuilt) == (key, "failed", False)
     assert message in res.reason
@@ -119,8 +128,8 @@ def test_bomb_refused_by_the_parser_too(tmp_path: Path) -> None:
         list(UN.parse({"xml": path}, Report()))
 
 
-def test_second_update_downloads_nothing(db: Path, mirror: Mirror) -> None:
-    first = update(db, sources=SOURCES, fetcher=fast(mirror))
+def test_second_update_downloads_nothing(db: Path, mirror: Mirror, sources: list[Source]) -> None:
+    first = update(db, sources=sources, fetcher=fast(mirror))
     assert [(s.key, s.status) for s in first.sources] == [("ofac_sdn", "updated"),
                                                           ("un_sc", "unchanged")]
     assert first.rebuilt
@@ -131,7 +140,7 @@ def test_second_update_downloads_nothing(db: Path, mirror: Mirror) -> None:
         == [("sdn", "cache/ofac_sdn/SDN.CSV")]
     before, changes = db.read_bytes(), q(db, "SELECT count(*) FROM changes")
     mirror.log.clear()
-    second = update(db, sources=SOURCES, fetcher=fast(mirror))
+    second = update(db, sources=sources, fetcher=fast(mirror))
     assert [(s.key, s.status, s.downloaded) for s in second.sources] == [
         ("ofac_sdn", "unchanged", 0), ("un_sc", "unchanged", 0)]
     assert mirror.downloads() == []
@@ -145,7 +154,7 @@ def _edit_sdn(path: Path) -> tuple[list[str], list[str]]:
     """Drop three entries and add two; returns (dropped ids, added ids)."""
     text = path.read_bytes().decode("latin-1")  # a byte-preserving round trip
     rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r and r != ["\x1a"]]
-    dropped = [rows.pop(1000), rows.pop(2000), rows.pop(3000)]
+    dropped = [rows.pop(100), rows.pop(200), rows.pop(300)]
     added = [["99999901", "ZZTEST ALPHA TRADING LLC", *rows[0][2:]],
              ["99999902", "ZZTEST BRAVO SHIPPING CO", *rows[0][2:]]]
     out = io.StringIO(newline="")
@@ -154,11 +163,13 @@ def _edit_sdn(path: Path) -> tuple[list[str], list[str]]:
     return ([f"ofac_sdn:{d[0]}" for d in dropped], ["ofac_sdn:99999901", "ofac_sdn:99999902"])
 
 
-def test_dropped_and_added_entries_are_exactly_the_changes(db: Path, mirror: Mirror) -> None:
-    update(db, keys=["ofac_sdn"], sources=SOURCES, fetcher=fast(mirror))
+def test_dropped_and_added_entries_are_exactly_the_changes(
+        db: Path, mirror: Mirror, sources: list[Source],
+) -> None:
+    update(db, keys=["ofac_sdn"], sources=sources, fetcher=fast(mirror))
     dropped, added = _edit_sdn(mirror.root / "ofac_sdn" / "SDN.CSV")
     mirror.log.clear()
-    result = update(db, keys=["ofac_sdn"], sources=SOURCES, fetcher=fast(mirror))
+    result = update(db, keys=["ofac_sdn"], sources=sources, fetcher=fast(mirror))
     assert result.rebuilt and result.ok
     assert mirror.downloads() == ["/ofac_sdn/SDN.CSV"]  # the other three answered 304
     at = q(db, "SELECT value FROM build_info WHERE key='built_at'")[0][0]
@@ -179,7 +190,7 @@ def test_dropped_and_added_entries_are_exactly_the_changes(db: Path, mirror: Mir
     assert hits[0]["entity_id"] == added[1]
 
 
-def test_unreachable_hosts_keep_database(db: Path) -> None:
+def test_unreachable_hosts_keep_database(db: Path, sources: list[Source]) -> None:
     import socket
 
     with socket.socket() as s:
@@ -188,15 +199,17 @@ def test_unreachable_hosts_keep_database(db: Path) -> None:
     before = db.read_bytes()
     fetcher = Fetcher(mirror=f"http://127.0.0.1:{port}", timeout=(1.0, 1.0), retries=0)
     with pytest.raises(Unreachable, match="cannot reach the source hosts"):
-        update(db, sources=SOURCES, fetcher=fetcher)
+        update(db, sources=sources, fetcher=fetcher)
     assert db.read_bytes() == before
 
 
-def test_one_source_fails_the_others_update(db: Path, mirror: Mirror) -> None:
+def test_one_source_fails_the_others_update(
+        db: Path, mirror: Mirror, sources: list[Source],
+) -> None:
     _edit_sdn(mirror.root / "ofac_sdn" / "SDN.CSV")
     mirror.put("un_sc/consolidated.xml", b"<!DOCTYPE html><html>maintenance</html>")
     before_un = q(db, "SELECT id, name FROM entities WHERE source='un_sc' ORDER BY id")
-    result = update(db, sources=SOURCES, fetcher=fast(mirror))
+    result = update(db, sources=sources, fetcher=fast(mirror))
     assert [(s.key, s.status) for s in result.sources] == [("ofac_sdn", "updated"),
                                                            ("un_sc", "failed")]
     assert result.rebuilt and not result.ok
@@ -204,11 +217,13 @@ def test_one_source_fails_the_others_update(db: Path, mirror: Mirror) -> None:
     assert q(db, "SELECT count(*) FROM entities WHERE id = 'ofac_sdn:99999901'") == [(1,)]
 
 
-def test_cli_update_and_changes(db: Path, mirror: Mirror, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_update_and_changes(
+        db: Path, mirror: Mirror, monkeypatch: pytest.MonkeyPatch, sources: list[Source],
+) -> None:
     # The CLI downloads and builds the whole registry; keep this test to the two sources the
     # mirror serves (the build's list too: else the rebuild imports every other snapshot).
-    monkeypatch.setattr("sanctions.ingest.update.all_sources", lambda: SOURCES)
-    monkeypatch.setattr("sanctions.ingest.build.all_sources", lambda: SOURCES)
+    monkeypatch.setattr("sanctions.ingest.update.all_sources", lambda: sources)
+    monkeypatch.setattr("sanctions.ingest.build.all_sources", lambda: sources)
     result = runner.invoke(app, ["update", "--db", str(db), "--mirror", mirror.url])
     assert result.exit_code == 0, result.output
     assert "ofac_sdn: updated" in result.stderr and "un_sc: unchanged" in result.stderr
@@ -225,12 +240,14 @@ def test_cli_update_and_changes(db: Path, mirror: Mirror, monkeypatch: pytest.Mo
     assert {r["change"] for r in rows} >= {"baseline", "removed"}
 
 
-def test_source_not_available_online_is_skipped_not_failed(db: Path, mirror: Mirror) -> None:
+def test_source_not_available_online_is_skipped_not_failed(
+        db: Path, mirror: Mirror, sources: list[Source],
+) -> None:
     """eu_vessels has no parser for the official EU file yet: it says so, downloads nothing,
     keeps its data, and does not make the update fail."""
     before = db.read_bytes()
     eu = get_source("eu_vessels")
-    result = update(db, ["eu_vessels", "un_sc"], sources=[*SOURCES, eu], fetcher=fast(mirror))
+    result = update(db, ["eu_vessels", "un_sc"], sources=[*sources, eu], fetcher=fast(mirror))
     assert [(s.key, s.status) for s in result.sources] == [("eu_vessels", "skipped"),
                                                            ("un_sc", "unchanged")]
     assert result.ok and not result.rebuilt
@@ -249,19 +266,21 @@ def _cut_sdn(m: Mirror) -> int:
     return len(keep)
 
 
-def test_a_drop_is_refused_and_the_others_still_update(db: Path, mirror: Mirror) -> None:
+def test_a_drop_is_refused_and_the_others_still_update(
+        db: Path, mirror: Mirror, sources: list[Source],
+) -> None:
     from sanctions.screening import screen
 
-    kept = _cut_sdn(mirror)
+    kept, before = _cut_sdn(mirror), 1511  # the small SDN's entities in the snapshot build
     mirror.put("un_sc/consolidated.xml", (mirror.root / "un_sc" / "consolidated.xml")
                .read_bytes().replace(b"<FIRST_NAME>", b"<FIRST_NAME>ZZ", 1))
     before_sdn = q(db, "SELECT id, name FROM entities WHERE source='ofac_sdn' ORDER BY id")
-    result = update(db, sources=SOURCES, fetcher=fast(mirror))
+    result = update(db, sources=sources, fetcher=fast(mirror))
     assert [(s.key, s.status) for s in result.sources] == [("ofac_sdn", "failed"),
                                                            ("un_sc", "updated")]
     assert result.sources[0].line() == (
-        f"ofac_sdn: FAILED: {kept:,} entities, {15077 - kept:,} ({(15077 - kept) / 15077:.1%}) "
-        "fewer than the last good build's 15,077; refused (accept with --accept-drop ofac_sdn); "
+        f"ofac_sdn: FAILED: {kept:,} entities, {before - kept:,} ({(before - kept) / before:.1%}) "
+        "fewer than the last good build's 1,511; refused (accept with --accept-drop ofac_sdn); "
         "keeping its previous data")
     assert result.rebuilt and not result.ok
     assert q(db, "SELECT id, name FROM entities WHERE source='ofac_sdn' ORDER BY id") \
@@ -270,28 +289,32 @@ def test_a_drop_is_refused_and_the_others_still_update(db: Path, mirror: Mirror)
     assert screen("OKUKA, Branislav", db=db)["matches"][0]["entity_id"] == "ofac_sdn:48179"
 
 
-def test_an_accepted_drop_updates(db: Path, mirror: Mirror) -> None:
+def test_an_accepted_drop_updates(db: Path, mirror: Mirror, sources: list[Source]) -> None:
     kept = _cut_sdn(mirror)
-    result = update(db, ["ofac_sdn"], sources=SOURCES, fetcher=fast(mirror),
+    result = update(db, ["ofac_sdn"], sources=sources, fetcher=fast(mirror),
                     accept_drop=["ofac_sdn"])
     assert [(s.key, s.status, s.entities) for s in result.sources] == [
         ("ofac_sdn", "updated", kept)]
     assert q(db, "SELECT entity_count FROM sources WHERE key='ofac_sdn'") == [(kept,)]
 
 
-def test_update_waits_for_a_running_build_then_refuses(db: Path, mirror: Mirror) -> None:
+def test_update_waits_for_a_running_build_then_refuses(
+        db: Path, mirror: Mirror, sources: list[Source],
+) -> None:
     from sanctions.errors import SanctionsError
     from sanctions.ingest.housekeeping import locked
 
     before = db.read_bytes()
     with locked(db), pytest.raises(SanctionsError, match="another build or update"):
-        update(db, sources=SOURCES, fetcher=fast(mirror), lock_wait=0.2)
+        update(db, sources=sources, fetcher=fast(mirror), lock_wait=0.2)
     assert mirror.log == [] and db.read_bytes() == before
 
 
-def test_staging_left_by_a_killed_update_is_cleared(db: Path, mirror: Mirror) -> None:
+def test_staging_left_by_a_killed_update_is_cleared(
+        db: Path, mirror: Mirror, sources: list[Source],
+) -> None:
     leftover = db.parent / "cache" / ".incoming" / "un_sc.old"
     leftover.mkdir(parents=True)
     (leftover / "consolidated.xml").write_bytes(b"<partial")
-    update(db, ["un_sc"], sources=SOURCES, fetcher=fast(mirror))
+    update(db, ["un_sc"], sources=sources, fetcher=fast(mirror))
     assert not leftover.exists()
