@@ -80,11 +80,28 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
                    cfg, found)
     out = [True] * len(names)
     hot = words.hot
+    may = []
     for k, (i, toks) in enumerate(zip(plain, tokens, strict=True)):
         if k not in read and hot.isdisjoint(toks):
-            out[i] = False  # most names (`reaches` says so first, for a call less a name)
+            out[i] = False  # most names (`_may_reach` says so first, for a call less a name)
+        elif not words._may_reach(toks, floor := 2 * (threshold - 0.5 - bonuses[i]),
+                                  forms := read.get(k, [])):
+            out[i] = False  # most of the others
         else:
-            out[i] = words.reaches(toks, 2 * (threshold - 0.5 - bonuses[i]), read.get(k, []))
+            may.append((i, toks, floor, forms))
+    # The few left are bounded name by name (`_bound`), which reads each word's similar listed
+    # words: looked up here for all of them at once (one look-up a word length, not a word).
+    some: set[str] = set()
+    for _, toks, _, forms in may:
+        some.update(toks)
+        for f in forms:
+            if isinstance(f, Options):
+                some.update(*f)
+            else:
+                some.update(f)
+    index.similar(some, cfg)
+    for i, toks, floor, forms in may:
+        out[i] = words._bound(toks, floor, forms)
     return out
 
 
@@ -169,11 +186,12 @@ class _Words:
         # Words a legal form's words written together or apart: the matcher folds them into
         # the form the listed name holds (`query.folded`, `fold_legal_forms` of a re-joined
         # pair), which this index may not spell out ('jointstock', 'otvet stvennostyu'): no
-        # bound for them in `_may_reach`; `reaches` bounds the forms so folded.
+        # bound for them in `_may_reach`; `_bound` bounds the forms so folded.
         self.form_split = {t for t, parts in self.splits.items()
                            if not FORM_WORDS.isdisjoint(parts)}
         self.loose |= {(a, b) for a, b in pairs if a + b in FORM_WORDS}
         self.looked = found.wanted | found.tried  # a word of a form not among them may be like
+        self.unbounded = self.joined | self.form_split
         self.bound = NameBound(index, cfg, self.near, self.looked)
         # a name holding none of these reaches nothing
         self.hot = self.near | self.joined | set(self.splits) | {a for a, _ in self.loose}
@@ -193,7 +211,10 @@ class _Words:
                                   for n in with_initial), default=0)
         self.initialled = {t for n in with_initial for t in index.tokens[n]}
         self._initialled_text = "\x00".join(self.initialled)
-        self.short: dict[str, bool] = {}
+        # each word's answers, worked out once: a file's names share most of their words
+        self.paired: dict[str, bool] = {}
+        self.by_initials: dict[str, bool] = {}
+        self.weights: dict[str, float] = {}
 
     def _split(self, toks: Sequence[str]) -> list[list[str]]:
         return [[*toks[:i], *self.splits[t], *toks[i + 1:]] for i, t in enumerate(toks)
@@ -207,25 +228,26 @@ class _Words:
         cheaper, looser test, of every name with a hot word."""
         if not read and self.hot.isdisjoint(toks):
             return False  # most names: no word that could lead to a listed one
-        if any(t in self.joined or t in self.form_split for t in toks):
+        if not self.unbounded.isdisjoint(toks):
             return True  # a word a listed name writes as several, or a form's: no bound
         forms = [list(toks)]
         if toks and toks[0] in _VESSEL_STARTS and (bare := strip_vessel_prefix(forms[0])
                                                    ) != forms[0]:
             forms.append(bare)  # a vessel's name is scored without it
-        if any(t in self.splits for t in toks):
+        if not self.splits.keys().isdisjoint(toks):
             forms += [s for f in list(forms) for s in self._split(f)]
-        forms += _bare([f for f in read if not isinstance(f, Options)])
-        if any(self._reaches_any(f, floor) for f in read if isinstance(f, Options)):
-            return True
+        if read:
+            forms += _bare([f for f in read if not isinstance(f, Options)])
+            if any(self._reaches_any(f, floor) for f in read if isinstance(f, Options)):
+                return True
         for form in forms:
-            if any(p in self.loose for p in zip(form, form[1:], strict=False)):
+            if not self.loose.isdisjoint(zip(form, form[1:], strict=False)):
                 return True  # words joined: no bound
-            if not any(t in self.near for t in form):
+            if self.near.isdisjoint(form):
                 continue
             if floor <= 0:
                 return True
-            weight = [self.index.weight(t, self.cfg) for t in form]
+            weight = self._weights(form)
             total = sum(weight)
             got = sum(w for t, w in zip(form, weight, strict=True) if self._paired(t))
             if (got / total if total else 1.0) >= floor - 1e-6:
@@ -233,23 +255,22 @@ class _Words:
             if self.initials and any(t[:1] in self.initials for t in form):
                 # against a name with an initial: its words paired as above, or the heaviest
                 # few by its initials
-                got = sum(w for t, w in zip(form, weight, strict=True) if self._initialled(t))
-                by_initial = sorted((w for t, w in zip(form, weight, strict=True)
-                                     if not self._initialled(t) and t[:1] in self.initials
-                                     and t.isalpha()), reverse=True)
+                by = [self._initialled(t) for t in form]
+                got = sum(w for w, b in zip(weight, by, strict=True) if b)
+                by_initial = sorted((w for t, w, b in zip(form, weight, by, strict=True)
+                                     if not b and t[:1] in self.initials and t.isalpha()),
+                                    reverse=True)
                 got += sum(by_initial[:self.most_initials])
                 if (got / total if total else 1.0) >= floor - 1e-6:
                     return True
         return False
 
-    def reaches(self, toks: Sequence[str], floor: float,
-                read: Sequence[list[str] | Options] = ()) -> bool:
-        """Whether a name of these tokens could reach the floor on names (2 (threshold -
-        bonuses - 0.5)): `_may_reach`, and then, of the few that may, in any form the matcher
-        tries it in (as written, without a vessel prefix, a word split, two words joined,
-        `read` otherwise) against each listed name (`reach_names`)."""
-        if not self._may_reach(toks, floor, read):
-            return False  # most names
+    def _bound(self, toks: Sequence[str], floor: float,
+               read: Sequence[list[str] | Options] = ()) -> bool:
+        """Whether a name of these tokens that `_may_reach` lets through could reach the floor
+        on names (2 (threshold - bonuses - 0.5)) in any form the matcher tries it in (as
+        written, without a vessel prefix, a word split, two words joined, `read` otherwise)
+        against each listed name (`reach_names`)."""
         forms = [list(toks)]
         for f in read:
             if not isinstance(f, Options):
@@ -278,7 +299,7 @@ class _Words:
         return self.bound.reaches(forms, 0.5 + floor / 2)
 
     def _reaches_any(self, form: Options, floor: float) -> bool:
-        """Whether some form of these choices (a word of each place's) could, as `reaches`
+        """Whether some form of these choices (a word of each place's) could, as `_bound`
         bounds a form: a superset. A share of at least f of the weight pairs in some form iff
         sum((paired - f) * weight) >= 0 in some form, and the best choice at each place on its
         own makes that sum largest: so the one sum of the bests says it exactly (the rest
@@ -294,7 +315,7 @@ class _Words:
         weight = functools.partial(self.index.weight, cfg=self.cfg)
         if sum(max((self._paired(t) - f) * weight(t) for t in c) for c in form) >= -1e-9:
             return True
-        # against a name with an initial (see `reaches`), with no limit to the words it pairs
+        # against a name with an initial (see `_may_reach`), with no limit to the words it pairs
         return bool(self.initials) and sum(max(
             ((self._initialled(t) or (t[:1] in self.initials and t.isalpha())) - f) * weight(t)
             for t in c) for c in form) >= -1e-9
@@ -303,6 +324,12 @@ class _Words:
         """Whether the scorer may pair a query word with a word of a person's name that holds an
         initial (`initialled`) other than by the initial: like one of its words (or like a word
         cut short: `Index.prefixed` says not which), inside one, abbreviating one."""
+        found = self.by_initials.get(t)
+        if found is None:
+            found = self.by_initials[t] = self._by_initials(t)
+        return found
+
+    def _by_initials(self, t: str) -> bool:
         if t in self.near:
             like = self.index.sims(t, self.cfg)
             if not like or not self.initialled.isdisjoint(like):
@@ -316,13 +343,23 @@ class _Words:
         """Whether the scorer may pair a query word with a listed one other than an initial:
         like it, inside it, or an abbreviation of it (its start or its letters in order, from 3
         letters: features._abbreviations)."""
-        if t in self.near or t in self.inside:
-            return True
-        found = self.short.get(t)
+        found = self.paired.get(t)
         if found is None:
-            found = self.short[t] = len(t) >= 3 and t.isalpha() and any(
-                len(b) >= len(t) + 2 and in_order(t, b) for b in self.by_first.get(t[0], ()))
+            found = self.paired[t] = t in self.near or t in self.inside or (
+                len(t) >= 3 and t.isalpha() and any(len(b) >= len(t) + 2 and in_order(t, b)
+                                                    for b in self.by_first.get(t[0], ())))
         return found
+
+    def _weights(self, form: Sequence[str]) -> list[float]:
+        """Index.weight of each word of a form."""
+        memo = self.weights
+        out = []
+        for t in form:
+            w = memo.get(t)
+            if w is None:
+                w = memo[t] = self.index.weight(t, self.cfg)
+            out.append(w)
+        return out
 
 
 def _bare(forms: list[list[str]]) -> list[list[str]]:

@@ -163,7 +163,7 @@ def _splits(index: Index, words: Iterable[str]) -> dict[str, list[str]]:
     mine = set(index.vocab_list)  # its `vocab` may answer `in` for a whole database's words
     # A legal form's words count as the index's: the matcher folds a split that yields them
     # ('jointstock': JOINT STOCK, then PJSC, `query.folded`), though the index holds only the
-    # folded form. `_Words.reaches` sets no bound on a name with such a split.
+    # folded form. `_Words._may_reach` sets no bound on a name with such a split.
     parts = {w for w in mine | FORM_WORDS if len(w) >= 3} | {
         k for k, v in VARIANTS.items() if v in mine and len(k) >= 3}
     some = [t for t in words if 5 <= len(t) <= 40 and t.isalpha()]
