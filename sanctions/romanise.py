@@ -42,7 +42,7 @@ _RULES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (r"(?<![dst])z(?=.*(?:enko|ow|owa|ew|ewa|in|ina|ski|skij|sky)$)", (
         (r"(?<![dst])z", "ts"), (r"w", "v"), (r"j", "y"))),
     # Russian names in French (ж j, у ou, ш ch, ч tch; 'Jouk' ZHUK), where both are written
-    (r"^(?=.*(?<![d])j)(?=.*ou)", (
+    (r"^(?=.*(?<!d)j)(?=.*ou)", (
         (r"tch", _CH), (r"ch", _SH), (r"(?<!d)j", "zh"), (r"ou", "u"), (_CH, "ch"),
         (_SH, "sh"))),
     # Arabic names as the English press writes them: ay as 'ei' ('Seiyaf', 'Zaweia': SAYYAF,

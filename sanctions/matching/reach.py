@@ -83,7 +83,7 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     may = []
     for k, (i, toks) in enumerate(zip(plain, tokens, strict=True)):
         if k not in read and hot.isdisjoint(toks):
-            out[i] = False  # most names (`_may_reach` says so first, for a call less a name)
+            out[i] = False  # most names: no word that could lead to a listed one
         elif not words._may_reach(toks, floor := 2 * (threshold - 0.5 - bonuses[i]),
                                   forms := read.get(k, [])):
             out[i] = False  # most of the others
@@ -214,7 +214,6 @@ class _Words:
         # each word's answers, worked out once: a file's names share most of their words
         self.paired: dict[str, bool] = {}
         self.by_initials: dict[str, bool] = {}
-        self.weights: dict[str, float] = {}
 
     def _split(self, toks: Sequence[str]) -> list[list[str]]:
         return [[*toks[:i], *self.splits[t], *toks[i + 1:]] for i, t in enumerate(toks)
@@ -225,9 +224,8 @@ class _Words:
         """Whether a name of these tokens could reach the floor on the share of its weight
         paired with listed words (2 (threshold - bonuses - 0.5)), in any form the matcher
         tries it in: as written, without a vessel prefix, a word split, `read` otherwise. The
-        cheaper, looser test, of every name with a hot word."""
-        if not read and self.hot.isdisjoint(toks):
-            return False  # most names: no word that could lead to a listed one
+        cheaper, looser test, of a name that holds a hot word or has `read` forms (`reaching`
+        leaves out the others, most names, before calling it)."""
         if not self.unbounded.isdisjoint(toks):
             return True  # a word a listed name writes as several, or a form's: no bound
         forms = [list(toks)]
@@ -247,7 +245,7 @@ class _Words:
                 continue
             if floor <= 0:
                 return True
-            weight = self._weights(form)
+            weight = [self.index.weight(t, self.cfg) for t in form]
             total = sum(weight)
             got = sum(w for t, w in zip(form, weight, strict=True) if self._paired(t))
             if (got / total if total else 1.0) >= floor - 1e-6:
@@ -349,17 +347,6 @@ class _Words:
                 len(t) >= 3 and t.isalpha() and any(len(b) >= len(t) + 2 and in_order(t, b)
                                                     for b in self.by_first.get(t[0], ())))
         return found
-
-    def _weights(self, form: Sequence[str]) -> list[float]:
-        """Index.weight of each word of a form."""
-        memo = self.weights
-        out = []
-        for t in form:
-            w = memo.get(t)
-            if w is None:
-                w = memo[t] = self.index.weight(t, self.cfg)
-            out.append(w)
-        return out
 
 
 def _bare(forms: list[list[str]]) -> list[list[str]]:
