@@ -196,7 +196,16 @@ def _share(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mappi
            share: tuple[int, int, Swap] | None = None) -> list[dict[str, Any] | None]:
     from .batch import screen_rows
 
-    ok = _reaching(index, view, threshold, share)
+    # The pass over the file's words makes some hundred thousand short-lived lists, sets and
+    # tuples that reference counting frees: the collector, run some 80 times over them (20,000
+    # customers), cost 3-4% of the pass. It runs again once the pass is done.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        ok = _reaching(index, view, threshold, share)
+    finally:
+        if enabled:
+            gc.enable()
     todo = [r for r, hit in zip(rows, ok, strict=True) if hit]
     done = iter(screen_rows(index, todo, defaults) if todo else ())
     return [next(done) if hit else None for hit in ok]

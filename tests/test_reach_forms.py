@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from sanctions.matching.reach_forms import may_respell
-from sanctions.normalize import clean_text, spelling_variants
+from sanctions.matching.reach_forms import _FORM_STARTS, _near_starts, may_respell
+from sanctions.normalize import clean_text, legal_word, name_tokens, spelling_variants
 from sanctions.rescreen import ChangeSet, rescreen
 from sanctions.rescreen_filter import FORK_ROWS
 from sanctions.screening import screen_many
@@ -33,6 +33,22 @@ def test_may_respell_keeps_every_word_spelling_variants_respells() -> None:
     assert len(respelled) > 500
     assert sorted(respelled - kept) == []
     assert len(kept) < len(words)  # it does leave words out
+
+
+def test_near_starts_keeps_every_word_legal_word_reads_as_a_form_start() -> None:
+    """query_tokens looks up legal_word (a search over every form word) only for the words
+    `_near_starts` finds like a form's first word: every word of the customers and eval sets,
+    and misspelt form words, that legal_word reads as one must be among them."""
+    words: set[str] = {"jiont", "limitd", "compnay", "corporatoin", "aktsionernoye", "berhat"}
+    for name, column in (("customers.csv", "name"), ("dev_set.csv", "query"),
+                         ("dev_2.csv", "query")):
+        with (EVAL / name).open(encoding="utf-8", newline="") as fh:
+            words.update(t for r in csv.DictReader(fh) for t in name_tokens(r[column]))
+    read = {t for t in words - _FORM_STARTS if legal_word(t) in _FORM_STARTS}
+    kept = set(_near_starts(words - _FORM_STARTS))
+    assert {"jiont", "limitd", "compnay"} <= read
+    assert sorted(read - kept) == []
+    assert len(kept) < len(words) / 10  # it does leave words out
 
 
 def _full_and_rescreen(queries: list[dict[str, str]], change: ChangeSet, db: Path

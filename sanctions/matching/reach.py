@@ -72,8 +72,14 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     texts = [clean_text(names[i] or "") for i in plain]
     tokens = query_tokens(texts, cleaned=True)
     sets = _Sets(tokens)
-    found, respell = _shared(index, texts, sets, cfg, share) if share else (None, None)
-    read = other_forms(texts, index, respell)
+    split = [t.split() for t in texts]  # each name's words as written (`other_forms` reads)
+    raw = {w for ws in split for w in ws}
+    found: Found | None = None
+    if share:
+        found, respell = _shared(index, raw, sets, cfg, share)
+    else:
+        respell = respellings(raw, index)
+    read = other_forms(texts, index, respell, split)
     forms = [r for found_forms in read.values() for r in found_forms]
     sets.add(forms)
     words = _Words(index, [*tokens, *(f for f in forms if not isinstance(f, Options))], sets,
@@ -106,37 +112,35 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
 
 
 class _Sets:
-    """The distinct words of a file's names (and forms), their adjacent pairs, and those
-    pairs joined: worked out once for all that looks at them."""
+    """The distinct words of a file's names (and forms), and their adjacent pairs joined:
+    worked out once for all that looks at them. The pairs themselves are not kept (a set of
+    every pair of a file costs more than all that reads it): `_Words` splits the few joined
+    pairs that count back into words of these (a superset of the pairs, see there)."""
 
     def __init__(self, tokens: Sequence[Sequence[str]]) -> None:
         self.wanted: set[str] = set()
-        self.pairs: set[tuple[str, str]] = set()
         self.tried: set[str] = set()
         self.add(tokens)
 
     def add(self, tokens: Sequence[Sequence[str] | Options]) -> None:
         """These names' (or forms') words; of Options, every choice."""
         many = [f for f in tokens if isinstance(f, Options)]
-        plain: Sequence[Sequence[str]] = [f for f in tokens if not isinstance(f, Options)]
-        pairs: set[tuple[str, str]] = {p for toks in plain
-                                       for p in zip(toks, toks[1:], strict=False)}
-        pairs.update(p for f in many for a, b in zip(f, f[1:], strict=False)
-                     for p in itertools.product(a, b))
-        self.wanted.update(t for toks in plain for t in toks)
+        plain = [f for f in tokens if not isinstance(f, Options)]
+        self.wanted.update({t for toks in plain for t in toks})
         self.wanted.update(t for f in many for choice in f for t in choice)
-        self.tried.update(a + b for a, b in pairs - self.pairs)
-        self.pairs |= pairs
+        self.tried.update({a + b for toks in plain for a, b in zip(toks, toks[1:], strict=False)})
+        self.tried.update(a + b for f in many for x, y in zip(f, f[1:], strict=False)
+                          for a, b in itertools.product(x, y))
 
 
-def _shared(index: Index, texts: Sequence[str], sets: _Sets, cfg: MatchConfig,
+def _shared(index: Index, raw: set[str], sets: _Sets, cfg: MatchConfig,
             share: tuple[int, int, Swap]) -> tuple[Found, dict[str, str]]:
     """The answers for the words of this share of a file, each looked at in one process only:
     the words this one owns (by their hash, the same in forked processes), and what the other
     sends. The words the other does not hold are left for `_Words` (Found.wanted says which
-    were looked at); the respellings of the names' words are all found here."""
+    were looked at); the respellings of the names' words (`raw`, as written) are all found
+    here."""
     k, n, swap = share
-    raw = {w for t in texts for w in t.split()}
     own_raw = {w for w in raw if hash(w) % n == k}
     respell = respellings(own_raw, index)
     found = complete(index, None, {t for t in sets.wanted if hash(t) % n == k},
@@ -174,14 +178,19 @@ class _Words:
         # count in every way (the parts of a split word are listed words: none splits)
         found = complete(index, found, {p for parts in self.splits.values() for p in parts},
                          {a + b for a, b in more}, cfg, split=False)
-        pairs = sets.pairs | more
         self.near, self.inside, self.joined = found.near, found.inside, found.joined
         # two words count joined as the matcher tries them (Index.alternatives): the pairs of
-        # the few joined words like a listed one or written as several by a name
-        some = {a + b for a, b in more} | sets.tried
-        some = (some & self.near) | some.intersection(index.joined)
+        # the few joined words like a listed one or written as several by a name. Of a joined
+        # word, every cut into two words of the file's names or forms (or a split's parts) is
+        # taken, a superset of the pairs that are adjacent somewhere: `loose` is only ever
+        # asked of two adjacent words of a form, so an extra pair is one never asked (or of a
+        # form not among those, which only lets a name through).
+        words = sets.wanted | {p for parts in self.splits.values() for p in parts} | {
+            w for p in more for w in p}
+        joins = {a + b for a, b in more} | sets.tried
+        some = (joins & self.near) | joins.intersection(index.joined)
         self.loose = {(a, b) for j in some for a, b in ((j[:i], j[i:]) for i in range(1, len(j)))
-                      if (a, b) in pairs and ((j in self.near and (
+                      if a in words and b in words and ((j in self.near and (
                           j in listed_words or index.joinable(a, b))) or j in index.joined)}
         # Words a legal form's words written together or apart: the matcher folds them into
         # the form the listed name holds (`query.folded`, `fold_legal_forms` of a re-joined
@@ -189,7 +198,8 @@ class _Words:
         # bound for them in `_may_reach`; `_bound` bounds the forms so folded.
         self.form_split = {t for t, parts in self.splits.items()
                            if not FORM_WORDS.isdisjoint(parts)}
-        self.loose |= {(a, b) for a, b in pairs if a + b in FORM_WORDS}
+        self.loose |= {(j[:i], j[i:]) for j in joins.intersection(FORM_WORDS)
+                       for i in range(1, len(j)) if j[:i] in words and j[i:] in words}
         self.looked = found.wanted | found.tried  # a word of a form not among them may be like
         self.unbounded = self.joined | self.form_split
         self.bound = NameBound(index, cfg, self.near, self.looked)

@@ -18,11 +18,16 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from .. import normalize, romanise
 
 # name_tokens' own steps (its reading of a character, its apostrophes), applied to a whole file
 from ..normalize import (
     _APOSTROPHES,
+    _FORM_WORDS,
     LEGAL_CLASSES,
     LEGAL_FORMS,
     VARIANTS,
@@ -48,6 +53,10 @@ _NON_ALNUM_LINES = re.compile(r"[^0-9a-z\n]+")
 _GREEK = re.compile("[\u0370-\u03ff]")
 _SPELLED = frozenset(VARIANTS)
 _FORM_STARTS = frozenset(form[0] for form in LEGAL_FORMS)
+# the first words legal_word may read a word as (it reads words as _FORM_WORDS), and how like
+# one a word must be (its cut)
+_LONG_STARTS = sorted(_FORM_STARTS.intersection(_FORM_WORDS))
+_LEGAL_LIKE = 0.79
 _ARABIC = re.compile("[\u0600-\u06ff]")  # spelling_variants' own test for Arabic letters
 _GATES = [f"^(?:{normalize._GLUED_FORM.pattern})", f"(?:{normalize._GLUED_AFTER.pattern})",
           *(f"(?:{gate.pattern})" for gate, _ in romanise.SYSTEMS)]
@@ -55,9 +64,13 @@ _MAY_RESPELL = re.compile("|".join(_GATES), re.M)
 # the same gates one by one: a search over many words a line, gate by gate, costs two thirds
 # of one over their alternation (no gate's match crosses a line break)
 _EACH_GATE = [re.compile(gate, re.M) for gate in _GATES]
+# a script's letters, a run a match (a name holds one iff it holds a letter)
+_ABJAD_RUN, _KATAKANA_RUN, _HAN_RUN = (re.compile(f"(?:{rx.pattern})+")
+                                       for rx in (_ABJAD, _KATAKANA, _HAN))
 
 
-def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | None = None
+def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | None = None,
+                split: Sequence[list[str]] | None = None
                 ) -> dict[int, list[list[str] | Options]]:
     """The other forms `prepare` may try a name in, by position (`texts`: the names through
     clean_text): a word respelled as a list spells it (query.listed_spellings; `respell`: the
@@ -65,27 +78,34 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
     word (query.hanzi_joined), an abjad name read as one of the index's names by its
     consonants, a Hangul one as a foreign name (matching.hangul), katakana or a Chinese
     transliteration as a foreign name (query.transliteration_forms: matching.kana,
-    matching.hanzi)."""
+    matching.hanzi). `split`: each text's words, if split already."""
+    if split is None:
+        split = [t.split() for t in texts]
     if respell is None:
-        respell = respellings({w for t in texts for w in t.split()}, index)
-    spelled = respell.keys()
-    # the names in a script read otherwise, found in one pass over the file (a name a line)
-    lines = "\n".join(texts)
-    starts = [0, *itertools.accumulate(len(t) + 1 for t in texts)]
-    hanzi = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANZI.finditer(lines)}
-    abjad = {bisect.bisect_right(starts, m.start()) - 1 for m in _ABJAD.finditer(lines)}
-    hangul = {bisect.bisect_right(starts, m.start()) - 1 for m in _HANGUL.finditer(lines)}
+        respell = respellings({w for ws in split for w in ws}, index)
+    # only a word respelled otherwise gives a name another form
+    spelled = {w for w, r in respell.items() if r != w}
+    # the names in a script read otherwise, found in one pass over the file's names that are
+    # not plain ASCII (a name a line), each run of a script's letters a match
+    wide = [k for k, t in enumerate(texts) if not t.isascii()]
+    lines = "\n".join(texts[k] for k in wide)
+    starts = [0, *itertools.accumulate(len(texts[k]) + 1 for k in wide)]
+
+    def holding(*patterns: re.Pattern[str]) -> set[int]:
+        return {wide[bisect.bisect_right(starts, m.start()) - 1]
+                for rx in patterns for m in rx.finditer(lines)}
+
+    hanzi, abjad, hangul = holding(_HANZI), holding(_ABJAD_RUN), holding(_HANGUL)
     # katakana, or Chinese characters that may write a foreign name sound by sound
-    foreign = {bisect.bisect_right(starts, m.start()) - 1
-               for rx in (_KATAKANA, _HAN) for m in rx.finditer(lines)}
+    foreign = holding(_KATAKANA_RUN, _HAN_RUN)
     memo: dict[str, list[Any]] = {}
     read: dict[str, list[Options]] = {}  # a name written twice is read once
     out: dict[int, list[list[str] | Options]] = {}
-    for k in sorted(abjad | hanzi | hangul | foreign | {
-            k for k, t in enumerate(texts) if not spelled.isdisjoint(t.split())}):
+    for k in sorted(abjad | hanzi | hangul | foreign | ({
+            k for k, ws in enumerate(split) if not spelled.isdisjoint(ws)} if spelled else set())):
         forms: list[list[str] | Options] = []
         text = texts[k]
-        if not spelled.isdisjoint(words := text.split()):
+        if not spelled.isdisjoint(words := split[k]):
             respelled = [respell.get(w, w) for w in words]
             if respelled != words:
                 forms.append(name_tokens(" ".join(respelled)))
@@ -145,7 +165,8 @@ def query_tokens(names: Sequence[str], cleaned: bool = False) -> list[list[str]]
     spelled = words & _SPELLED
     # fold_legal_forms changes a name only where a word is, or misspells, a form's first word
     forms = {VARIANTS.get(t, t) for t in words}
-    forms = {t for t in forms if t in _FORM_STARTS or legal_word(t) in _FORM_STARTS}
+    forms = (forms & _FORM_STARTS) | {t for t in _near_starts(forms - _FORM_STARTS)
+                                       if legal_word(t) in _FORM_STARTS}
     done = []
     for t, toks in zip(texts, out, strict=True):
         if toks is None:
@@ -155,6 +176,19 @@ def query_tokens(names: Sequence[str], cleaned: bool = False) -> list[list[str]]
             toks = [VARIANTS.get(w, w) for w in toks]
         done.append(toks if forms.isdisjoint(toks) else fold_legal_forms(toks))
     return done
+
+
+def _near_starts(words: set[str]) -> list[str]:
+    """The words legal_word may read as a form's first word, a superset found at once: it
+    reads a word as the form word most like it (at least `_LEGAL_LIKE`: its own scorer and
+    cut), so one no first word is that like is read as another or as itself. Only these are
+    looked up one by one (each a search over every form word, on a cold cache)."""
+    some = [t for t in words if len(t) >= 4 and t.isalpha()]  # legal_word's own gate
+    if not some or not _LONG_STARTS:
+        return []
+    like = process.cdist(some, _LONG_STARTS, scorer=OSA.normalized_similarity,
+                         score_cutoff=_LEGAL_LIKE - 1e-6, dtype=np.float32)
+    return [some[i] for i in np.flatnonzero(np.asarray(like).max(axis=1)).tolist()]
 
 
 def may_respell(words: Sequence[str] | set[str]) -> list[str]:

@@ -111,10 +111,12 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     # a romanisation key of one: most words' keys cannot be one of the index's, by their first
     # letter, and are not worked out
     starts = {k[0] for k in keys if k and not k.startswith("=")}
-    firsts = {c for c in {t[0] for t in todo if t}
+    lines = "\n".join(todo)  # the words a line, looked through at once where it can be
+    firsts = {c for c in {t[:1] for t in todo} - {""}
               if not starts.isdisjoint(_KEY_STARTS.get(c, c))}
-    some = [t for t in todo if len(t) >= 5 and t[0] in firsts and t.isalpha()]
-    some = _may_key(some, [k for k in keys if k and not k.startswith("=")])
+    some = [m.group() for m in _any_first(firsts).finditer(lines)] if firsts else []
+    some = _may_key([t for t in some if t.isalpha()],
+                    [k for k in keys if k and not k.startswith("=")])
     out.update(t for t, k in zip(some, _phonetic_keys(some), strict=True) if k in keys)
     # a vowel-fold key of one: vowel_fold changes only long vowels, so a word has one of these
     # keys only if its consonants are one's (all worked out at once)
@@ -122,12 +124,19 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     bare = {f.translate(_NO_VOWELS) for f in folds}
     if not todo or not folds:
         return out
-    some = [t for t, b in zip(todo, "\n".join(todo).translate(_NO_VOWELS).split("\n"),
-                              strict=True) if b in bare and len(t) >= 4 and t.isalpha()]
+    some = [t for t in itertools.compress(todo, map(bare.__contains__, lines.translate(
+        _NO_VOWELS).split("\n"))) if len(t) >= 4 and t.isalpha()]
     if some:
         out.update(t for t, f in zip(some, vowel_fold("\n".join(some)).split("\n"),
                                      strict=True) if f in folds)
     return out
+
+
+def _any_first(firsts: set[str]) -> re.Pattern[str]:
+    """A pattern matching the lines (words) of 5 characters or more that start with one of
+    these."""
+    return re.compile(f"^[{''.join(re.escape(c) for c in sorted(firsts))}][^\\n]{{4,}}$",
+                      re.M)
 
 
 def _may_key(words: list[str], keys: list[str]) -> list[str]:
