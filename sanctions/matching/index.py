@@ -13,17 +13,13 @@ with split words re-joined, and names that write a query word as several are add
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from ..normalize import (
     LEGAL_CLASSES,
-    VARIANTS,
     equivalents,
     fold_legal_forms,
     name_tokens,
@@ -33,20 +29,16 @@ from ..normalize import (
 )
 from .coarse import LengthGaps, Scratch, best_per_name, coarse_scores, merge, pool_of
 from .config import DEFAULT_CONFIG, MatchConfig
-from .grams import GramRows, Idf, gram_near, osa_of
+from .grams import GramRows, Idf
+from .neighbours import Stored, config_key, look_up
 from .query import prepare
 from .tables import Tables, build_tables
-from .tokens import token_equivalence
 from .topk import pruned_pool
 from .types import Entity, NameRow, Query, admits
 from .words import segment, starts
 
-_SPELLINGS = sorted((v for v in VARIANTS if v.isalpha()), key=lambda v: (len(v), v))
-_SPELLING_LENS = [len(v) for v in _SPELLINGS]
 MAX_JOIN_TOKENS = 12  # longer queries are not tried with split words re-joined
 MAX_JOINED_NAMES = 50  # names added per query word that they write as several
-SCAN_MAX = 300  # vocabulary slices longer than this are narrowed by grams first
-BATCH_SCAN_MAX = 1_000  # ...or than this, for a batch's many tokens of one length
 CACHE_TOKENS = 10_000  # query tokens whose lookups are kept (memory: ~10 MB)
 CACHE_WEIGHTS = 200_000  # token weights kept (memory: ~20 MB)
 PREFIX_RETRIEVAL = 0.8  # the coarse similarity of a word to the listed words it starts
@@ -99,6 +91,9 @@ class Index:
         # listed words by consonant key (`consonants._by_key`), when the index file has them
         self.consonant_words: Mapping[str, Sequence[str]] | None = None
         self._gram_rows: GramRows | None = None
+        # every listed word's `similar` entry, made at build time (`neighbours.table`), when
+        # the index file has one
+        self.neighbours: Stored | None = None
 
     def gram_rows(self) -> GramRows:
         """The gram index's rows cut by word length (`grams.gram_near` reads them)."""
@@ -134,7 +129,9 @@ class Index:
         return w
 
     def similar(self, tokens: Iterable[str], cfg: MatchConfig, workers: int = 1) -> None:
-        """Find the listed tokens each query token would pair with in scoring (cached)."""
+        """Find the listed tokens each query token would pair with in scoring (cached): a
+        listed word's from the build's neighbour table when there is one made with this
+        config's fields, the others computed (`neighbours.look_up`)."""
         wanted = list(dict.fromkeys(tokens))
         todo = [t for t in wanted if t not in self._similar]
         if not todo or not self.vocab_list:
@@ -144,63 +141,16 @@ class Index:
             # every token asked for here must still be there when the caller reads it.
             self.clear_cache()
             todo = wanted
-        by_len: dict[int, list[str]] = {}
-        for t in todo:
-            by_len.setdefault(len(t), []).append(t)
-        c = cfg.token_floor
-        # OSA similarity s implies fuzz.ratio >= 1 - 2(1 - s)/(1 + s): the cheaper ratio
-        # (bit-parallel, uint8) finds every candidate, OSA then gives the scorer's value
-        prefilter = math.floor(100 * (1 - 2 * (1 - c) / (1 + c)))
-        top = len(self.len_start) - 1
-        looked: list[tuple[str, np.ndarray, list[tuple[float, str]]]] = []
-        for n, group in by_len.items():
-            # OSA similarity <= min(len) / max(len): outside these lengths it cannot reach c
-            lo = self.len_start[min(math.ceil(n * c - 1e-9), top)]
-            hi = self.len_start[min(math.floor(n / c + 1e-9) + 1, top)]
-            # a long slice: only the tokens sharing enough bigrams (one cdist for many tokens
-            # of a batch costs less per token, so batches switch later)
-            if hi - lo > (SCAN_MAX if len(group) < 8 else BATCH_SCAN_MAX):
-                # a superset of the tokens within c (the same as the ratio would keep, and
-                # more): the OSA below keeps the same ones
-                found = [gram_near(self, t, lo, hi, c) for t in group]
-            else:
-                scores = process.cdist(group, self.vocab_list[lo:hi], scorer=fuzz.ratio,
-                                       dtype=np.uint8, score_cutoff=prefilter, workers=workers)
-                found = [np.flatnonzero(row) + lo for row in scores]
-            spellings = _SPELLINGS[bisect.bisect_left(_SPELLING_LENS, math.ceil(c * n - 1e-9)):
-                                   bisect.bisect_right(_SPELLING_LENS, math.floor(n / c + 1e-9))]
-            spelled = process.cdist(group, spellings, scorer=OSA.normalized_similarity,
-                                    dtype=np.float32, score_cutoff=c - 1e-6, workers=workers)
-            for g, (t, ids) in enumerate(zip(group, found, strict=True)):
-                looked.append((t, ids, [(round(float(spelled[g, k]), 4), spellings[k])
-                                        for k in np.flatnonzero(spelled[g])]))
-        sims = osa_of(self.vocab_array, [(t, ids) for t, ids, _ in looked], workers)
-        for (t, ids, spelled_as), osa in zip(looked, sims, strict=True):
-            near = self._near(t, ids, osa, c)
-            for s, v in spelled_as if t.isalpha() else ():
-                # 'ahemd' is a typo of 'ahmed', which is listed as 'ahmad'
-                if (j := self.vocab.get(VARIANTS[v])) is not None:
-                    near[j] = max(near.get(j, 0.0), s)
-            for j in self.equivalent_ids(t):  # 'youssef' for 'yusuf', 'hezbollah'...
-                if e := token_equivalence(t, self.vocab_list[j], cfg):
-                    near[j] = max(near.get(j, 0.0), e)
-            order = sorted(near)
-            self._similar[t] = (np.array(order, dtype=np.int64),
-                                np.array([near[j] for j in order], dtype=np.float32))
-
-    def _near(self, t: str, ids: np.ndarray, sims: np.ndarray, c: float) -> dict[int, float]:
-        """Of the candidate vocabulary ids, those within OSA similarity c of t (`sims`, from
-        `grams.osa_of`), with it; t itself at 1.0. Numbers only ever match themselves."""
-        own = self.vocab.get(t)
-        if not t.isalpha():
-            return {own: 1.0} if own is not None and own in ids else {}
-        if not len(ids):
-            return {}
-        keep = sims >= c - 1e-6
-        near = dict(zip(ids[keep].tolist(), sims[keep].tolist(), strict=True))
-        if own is not None and own in near:
-            near[own] = 1.0
-        return near
+        stored = self.neighbours
+        if stored is not None and stored.config == config_key(cfg):
+            listed = {j: t for t in todo if (j := self.vocab.get(t)) is not None}
+            if listed:
+                for j, entry in stored.read(list(listed)).items():
+                    self._similar[listed[j]] = entry
+                todo = [t for t in todo if t not in self._similar]
+                if not todo:
+                    return
+        self._similar.update(look_up(self, todo, cfg, workers))
 
     def equivalent_ids(self, t: str) -> set[int]:
         """Vocabulary ids of the spellings of the same name, and of the same romanisation key

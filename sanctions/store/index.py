@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
 import sys
 import time
@@ -17,6 +18,7 @@ from ..countries import country_code
 from ..dates import birth_bounds
 from ..identifiers import identifier_key
 from ..matching import DEFAULT_CONFIG, Entity, Index, NameRow
+from ..matching.neighbours import MAX_WORDS
 from ..normalize import VARIANTS, fold_legal_forms, name_tokens, strip_vessel_prefix
 from . import has_tables, reading
 
@@ -61,9 +63,10 @@ def build_index(db_path: Path | str) -> Index:
 
 
 def write_index(db_path: Path | str, build_id: str, *, name_as: Path | None = None) -> Path:
-    """Build the index of a database and write its file (the build's last step). `name_as`:
-    the path the database will have (a build writes its temp file first)."""
-    return _write(build_index(db_path), name_as or db_path, build_id)
+    """Build the index of a database and write its file (the build's last step), its
+    neighbour table made on every core. `name_as`: the path the database will have (a build
+    writes its temp file first)."""
+    return _write(build_index(db_path), name_as or db_path, build_id, os.cpu_count() or 1)
 
 
 def read_build_id(conn: sqlite3.Connection) -> str | None:
@@ -73,10 +76,15 @@ def read_build_id(conn: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def _write(index: Index, db_path: Path | str, build_id: str) -> Path:
+def _write(index: Index, db_path: Path | str, build_id: str, workers: int | None = None
+           ) -> Path:
+    """The index file; with the neighbour table when a build writes it (`workers`), without
+    when a screening process rewrites a stale one (the table would cost it seconds to
+    minutes more: the next build writes it)."""
     from .index_write import index_path, write_index_file
 
-    return write_index_file(index, index_path(db_path, build_id), build_id)
+    return write_index_file(index, index_path(db_path, build_id), build_id, workers or 1,
+                            neighbours=MAX_WORDS if workers else 0)
 
 
 def _stderr(line: str) -> None:

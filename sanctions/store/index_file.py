@@ -32,6 +32,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..matching import Entity, Index, NameRow
+from ..matching import neighbours as nb
+from ..matching.config import MatchConfig
 from ..matching.tables import Tables, csr_lookup
 from .index_write import FORMAT, SEP, code_fingerprint
 
@@ -241,6 +243,40 @@ class _Words(Mapping[str, Sequence[str]]):
         return len(self.ids)
 
 
+class _Neighbours:
+    """The build's neighbour table (`matching.neighbours`), read per word: a word it covers
+    has a row (empty for no neighbours), one it does not is left out of `read`'s answer."""
+
+    def __init__(self, f: _File, config: tuple[float, ...]) -> None:
+        self.f, self.config = f, config
+
+    def read(self, ids: Sequence[int]) -> dict[int, nb.Entry]:
+        found: dict[int, nb.Entry] = {}
+        for k in range(0, len(ids), 500):
+            part = ids[k:k + 500]
+            marks = ",".join("?" * len(part))
+            for j, data in self.f.all(f"SELECT k, data FROM neighbours WHERE k IN ({marks})",
+                                      part):
+                n = len(data) // 8
+                found[j] = (np.frombuffer(data, dtype=np.int32, count=n).astype(np.int64),
+                            np.frombuffer(data, dtype=np.float32, count=n, offset=4 * n))
+        return found
+
+
+def _neighbours(f: _File, made_by: str | None) -> _Neighbours | None:
+    """The table, if this file has one made by this code and rapidfuzz (for the config fields
+    it was made with: `Index.similar` reads it only for a config with the same)."""
+    try:
+        made = json.loads(made_by) if made_by else None
+        config = tuple(made["config"]) if made else None
+        cfg = MatchConfig(**dict(zip(nb.FIELDS, config, strict=True))) if config else None
+    except (ValueError, KeyError, TypeError):
+        return None  # no table, or one this code cannot read: looked up as without one
+    if cfg is None or config is None or json.loads(nb.fingerprint(cfg)) != made:
+        return None
+    return _Neighbours(f, config)
+
+
 def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
     """The index in this file; IndexFileError if it is missing, unreadable, of another format,
     or (with `build_id`) of another build."""
@@ -295,4 +331,5 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
         by_group=_Lists(f, "by_group"), by_key=_Lists(f, "by_key"))
     index = Index(tables)
     index.consonant_words = _Words(f, "consonants", vocab_list)
+    index.neighbours = _neighbours(f, meta.get("neighbours"))
     return index

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..matching import Entity, Index
+from ..matching import DEFAULT_CONFIG, Entity, Index
+from ..matching import neighbours as nb
 from ..matching.tables import Tables
 
-FORMAT = "sanctions-index 4"
+FORMAT = "sanctions-index 5"
 SUFFIX = ".index"
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -38,6 +39,7 @@ CREATE TABLE cluster_members (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT RO
 CREATE TABLE by_group (k INTEGER PRIMARY KEY, rows BLOB NOT NULL);
 CREATE TABLE by_key (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE consonants (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE neighbours (k INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
 LIST_TABLES = ("joined", "by_identifier", "names_of", "cluster_members", "by_group", "by_key")
 SEP = "\n"  # between tokens of the vocabulary and of a name: never inside a token
@@ -80,17 +82,22 @@ def _blob(a: np.ndarray, dtype: str) -> tuple[str, bytes]:
     return dtype, np.ascontiguousarray(a, dtype=dtype).tobytes()
 
 
-def write_index_file(index: Index, path: Path, build_id: str) -> Path:
-    """Write `index` (built in memory) to `path`, atomically: a failure leaves no file."""
+def write_index_file(index: Index, path: Path, build_id: str, workers: int = 1,
+                     neighbours: int = nb.MAX_WORDS) -> Path:
+    """Write `index` (built in memory) to `path`, atomically: a failure leaves no file.
+    `workers`: processes making the neighbour table; `neighbours`: the listed words it has
+    entries for, at most (0: none)."""
     t = index.tables
     if any(SEP in w or not w for w in t.vocab_list):
         raise ValueError("a token holds the separator")  # normalisation never makes one
+    table = nb.table(index, DEFAULT_CONFIG, workers, neighbours)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
         conn = sqlite3.connect(tmp)
         try:
             _write(conn, t, build_id)
+            _write_neighbours(conn, table, nb.fingerprint(DEFAULT_CONFIG))
         finally:
             conn.close()
         os.replace(tmp, path)
@@ -133,6 +140,25 @@ def _write(conn: sqlite3.Connection, t: Tables, build_id: str) -> None:
                          ((k, _ints(v)) for k, v in table.items()))
     conn.executemany("INSERT INTO consonants VALUES (?, ?)",
                      ((k, _ints(v)) for k, v in consonant_ids(t.vocab_list).items()))
+    conn.commit()
+
+
+def _write_neighbours(conn: sqlite3.Connection,
+                      table: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                      made_by: str) -> None:
+    """Listed words' `Index.similar` entries (`matching.neighbours.table`), one row per word
+    it covers: the vocabulary ids of its neighbours (int32) then their similarities (float32),
+    empty for none; a word with no row is looked up as without a table. In the meta: what the
+    table was made by (the config fields, code and rapidfuzz it holds for)."""
+    covered, indptr, ids, sims = table
+    if not len(covered):
+        return  # no table: every word looked up
+    starts, ends = indptr[:-1].tolist(), indptr[1:].tolist()
+    conn.executemany("INSERT INTO neighbours VALUES (?, ?)", (
+        (j, ids[a:b].tobytes() + sims[a:b].tobytes())
+        for j, a, b in zip(covered.tolist(), starts, ends, strict=True)))
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+        ("neighbours", made_by), ("neighbour_words", str(len(covered)))])
     conn.commit()
 
 
