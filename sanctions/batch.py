@@ -16,7 +16,7 @@ from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any
 
-from .matching import Index
+from .matching import Index, Query
 from .screening import make_query, row_query, screen_record
 
 CHUNK = 256
@@ -36,22 +36,23 @@ def _screen_chunk(job: Job) -> list[dict[str, Any]]:
 def screen_rows(index: Index, rows: list[Mapping[str, Any]], defaults: Mapping[str, Any]
                 ) -> list[dict[str, Any]]:
     """Each row's result in this process, every token of the rows looked up at once."""
-    queries = []
+    queries: list[Query | None] = []
     for row in rows:
         try:
             queries.append(make_query({**defaults, **row_query(row)}))
         except Exception:  # the row's own result says what is wrong with it
-            continue
+            queries.append(None)
     with contextlib.suppress(Exception):  # only a speed-up: each row is screened below anyway
-        index.warm(queries)  # every token of the chunk in one lookup
-    return [_screen_row(index, row, defaults) for row in rows]
+        index.warm([q for q in queries if q is not None])  # every token of the chunk at once
+    # each row's query as made here (`screen_record` would make the same again)
+    return [_screen_row(index, row, defaults, q) for row, q in zip(rows, queries, strict=True)]
 
 
-def _screen_row(index: Index, row: Mapping[str, Any], defaults: Mapping[str, Any]
-                ) -> dict[str, Any]:
+def _screen_row(index: Index, row: Mapping[str, Any], defaults: Mapping[str, Any],
+                query: Query | None = None) -> dict[str, Any]:
     """screen_record, except that a bug costs this row (an error naming it), never the batch."""
     try:
-        return screen_record(index, row, defaults)
+        return screen_record(index, row, defaults, query=query)
     except Exception as exc:  # a bug in one row must not end the batch
         detail = f"internal error: {exc.__class__.__name__}: {exc}"[:300]
         echo = {k: v for k, v in row.items() if k not in ("_row", "_error")}

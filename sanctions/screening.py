@@ -166,19 +166,22 @@ def row_query(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def screen_record(index: Index, fields: Mapping[str, Any],
-                  defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                  defaults: Mapping[str, Any] | None = None, *,
+                  query: Query | None = None) -> dict[str, Any]:
     """One batch row (any passthrough fields) and its matches, or its error; never raises
     QueryError. Only the row's query fields (QUERY_FIELDS) are read from it: the search options
     come from `defaults` alone, so a customer file's own "program" or "source" column is passed
     through, never taken as a filter. Batch readers mark rows with `_row` (line number) and
     unreadable rows with `_error`; both stay out of the echoed query and come back as `row` /
-    `error`."""
+    `error`. `query`: the one `make_query` made of these fields and defaults already (a
+    batch makes each row's to look its words up first), not made again."""
     echo = {k: v for k, v in fields.items() if k not in ("_row", "_error")}
     row = {"row": fields["_row"]} if "_row" in fields else {}
     if "_error" in fields:
         return {"query": echo, "matches": [], "error": fields["_error"], **row}
     try:
-        query, options = parse({**(defaults or {}), **row_query(echo)})
+        given = {**(defaults or {}), **row_query(echo)}
+        query, options = parse(given) if query is None else (query, parse_options(given))
         return {"query": echo, "matches": screen_query(
             index, query, threshold=options.threshold, limit=options.limit)}
     except QueryError as exc:

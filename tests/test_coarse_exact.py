@@ -24,7 +24,7 @@ def plain(alts: list[list[str]], weights: dict[str, float], post: dict[str, Any]
             total += weights[t]
             rows, vals = post[t]
             acc[rows] += weights[t] * vals
-        hit = np.flatnonzero(acc).astype(np.int32)
+        hit = np.flatnonzero(acc)  # intp, as a word's postings are (`best_per_name`)
         if not len(hit):
             continue
         got = acc[hit]
@@ -49,7 +49,7 @@ def case(n_names: int, lengths: np.ndarray, seed: int) -> tuple[Any, ...]:
     post = {}
     for i, w in enumerate(words):  # from a few names to most of them, ascending ids
         size = max(1, n_names // (2 + 7 * i))
-        rows = np.sort(rng.choice(n_names, size, replace=False)).astype(np.int32)
+        rows = np.sort(rng.choice(n_names, size, replace=False)).astype(np.intp)
         post[w] = (rows, rng.choice(np.array([0.8, 0.85, 0.9, 1.0], dtype=np.float32), size))
     weights = {w: float(rng.uniform(0.5, 9.0)) for w in words}
     alts = [words[:4], [words[0], words[1] + "x", words[3]], words[2:], words[::-1]]
@@ -102,7 +102,7 @@ def test_best_per_name_equals_the_plain_maximum() -> None:
         sims = [float(s) for s in rng.choice([0.75, 0.8, 0.8333, 0.9, 1.0], n_rows)]
         best = np.zeros(n_names, dtype=np.float32)
         names, vals = best_per_name(rows, sims, best)
-        assert not best.any()
+        assert not best.any() and names.dtype == np.intp  # int32 rows read as intp
         want = np.zeros(n_names, dtype=np.float32)
         for r, s in zip(rows, sims, strict=True):
             want[r] = np.maximum(want[r], np.float32(s))

@@ -39,7 +39,7 @@ from __future__ import annotations
 from operator import mul
 
 from ..normalize import LEGAL_CLASSES
-from .config import MatchConfig
+from .config import MatchConfig, per_config
 from .features import joined_words
 from .forms import Form
 from .listed import Listed
@@ -53,6 +53,7 @@ ROUNDING = 5e-5  # `feature_joined` rounds its similarity to 4 decimals
 Shape = tuple[list[tuple[int, str, int]], list[tuple[int, str, int]], int, int]
 
 
+@per_config
 def boundable(cfg: MatchConfig) -> bool:
     """Whether the similarities scoring gives outside the query's words' own similar words (an
     initial, a cut word, an abbreviation) stay under 1, and no similarity is over 1: then a pair

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +52,21 @@ class MatchConfig:
 
 
 DEFAULT_CONFIG = MatchConfig()
+
+
+def per_config(fn: Callable[[MatchConfig], T]) -> Callable[[MatchConfig], T]:
+    """`fn` of a config worked out once per config object: scoring asks for it per query,
+    and hashing a config (all its fields) cost more than the answer. Kept by identity (the
+    config held, so its id is not reused), at most a few at a time."""
+    seen: dict[int, tuple[MatchConfig, T]] = {}
+
+    def of(cfg: MatchConfig) -> T:
+        hit = seen.get(id(cfg))
+        if hit is None or hit[0] is not cfg:
+            if len(seen) >= 16:
+                seen.clear()
+            hit = seen[id(cfg)] = (cfg, fn(cfg))
+        return hit[1]
+
+    of.__doc__, of.__name__ = fn.__doc__, fn.__name__
+    return of

@@ -75,12 +75,26 @@ def make_form(idx: Index, q: list[str], cfg: MatchConfig,
     only with words spelled alike (similarity `equivalent_similarity` or more), never as an
     initial, exactly as `align` compared them pair by pair."""
     nears = [idx.sims(a, cfg) for a in q]
-    pairing = [(i, near, a in syllables) for i, (a, near) in enumerate(zip(q, nears,
-                                                                          strict=True))]
-    initials = [i for i, a in enumerate(q) if len(a) == 1 and a not in syllables]
-    plain = [i for i, a in enumerate(q) if len(a) > 1 and a not in syllables]
     wq = [idx.weight(t, cfg) for t in q]
-    abbr3 = [i for i, a in enumerate(q) if len(a) >= 3 and a.isalpha() and a not in syllables]
+    pairing: list[tuple[int, dict[str, float], bool]] = []
+    initials: list[int] = []
+    plain: list[int] = []
+    abbr3: list[int] = []
+    abbr4: list[int] = []
+    words: list[int] = []
+    for i, a in enumerate(q):  # one pass: a query is made into a form or two per query
+        syllable = a in syllables
+        pairing.append((i, nears[i], syllable))
+        if not syllable:
+            if len(a) == 1:
+                initials.append(i)
+            elif len(a) > 1:
+                plain.append(i)
+            if len(a) >= 3 and a.isalpha():
+                abbr3.append(i)
+                if len(a) >= 4:
+                    abbr4.append(i)
+        if a not in LEGAL_CLASSES:
+            words.append(i)
     return Form(q, nears, {}, pairing, initials, plain, wq, sum(wq), syllables,
-                cfg.equivalent_similarity, abbr3, [i for i in abbr3 if len(q[i]) >= 4],
-                [i for i, a in enumerate(q) if a not in LEGAL_CLASSES])
+                cfg.equivalent_similarity, abbr3, abbr4, words)

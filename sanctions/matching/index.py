@@ -45,6 +45,7 @@ PREFIX_RETRIEVAL = 0.8  # the coarse similarity of a word to the listed words it
 # Name particles often written joined to the next word: "Abdel Halim" / "Abdelhalim".
 _NOTHING = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))  # an empty index
 JOINABLE = frozenset({"abdul", "abd", "abu", "al", "el", "bin", "ibn", "bint", "ul", "ud"})
+_ROUNDED: dict[float, float] = {}  # similarity -> round(it, 4) (`Index.sims`)
 
 
 class Index:
@@ -178,9 +179,14 @@ class Index:
             if token not in self._similar:
                 self.similar([token], cfg)
             ids, sims = self._similar.get(token, _NOTHING)
-            found = self._sim_maps[token] = {self.vocab_list[i]: round(s, 4)  # float32 off
-                                             for i, s in zip(ids.tolist(), sims.tolist(),
-                                                             strict=True)}
+            values = sims.tolist()
+            if len(_ROUNDED) > 100_000:  # (never seen: similarities are ratios of lengths)
+                _ROUNDED.clear()
+            for s in set(values).difference(_ROUNDED):  # the float32 noise off, as round(s, 4)
+                _ROUNDED[s] = round(s, 4)  # (a few hundred values: a look-up costs less)
+            found = self._sim_maps[token] = dict(zip(
+                map(self.vocab_list.__getitem__, ids.tolist()), map(_ROUNDED.__getitem__, values),
+                strict=True))
         return found
 
     def warm(self, queries: Iterable[Query], cfg: MatchConfig = DEFAULT_CONFIG,

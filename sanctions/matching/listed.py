@@ -47,12 +47,18 @@ _CACHES: weakref.WeakKeyDictionary[Index, tuple[MatchConfig, dict[int, Listed]]]
     weakref.WeakKeyDictionary())
 
 
-def listed(idx: Index, n_i: int, cfg: MatchConfig) -> Listed:
-    """Name n_i's facts, kept per index and config."""
+def kept(idx: Index, cfg: MatchConfig) -> dict[int, Listed]:
+    """The names' facts kept for this index and config, by name number (a scorer reads them
+    here first: one look-up, not two)."""
     cache = _CACHES.get(idx)
     if cache is None or cache[0] is not cfg:
         cache = _CACHES[idx] = (cfg, {})
-    names = cache[1]
+    return cache[1]
+
+
+def listed(idx: Index, n_i: int, cfg: MatchConfig) -> Listed:
+    """Name n_i's facts, kept per index and config."""
+    names = kept(idx, cfg)
     found = names.get(n_i)
     if found is None:
         if len(names) >= CACHE_NAMES:
@@ -63,16 +69,30 @@ def listed(idx: Index, n_i: int, cfg: MatchConfig) -> Listed:
 
 def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConfig) -> Listed:
     """The facts of listed words `c` with their `surnames` (not kept)."""
-    first = next((j for j, t in enumerate(c) if t in surnames and t not in HONORIFICS), None)
-    plain = [t for t in c if not t.isdigit() and t not in LEGAL_CLASSES]
+    w: list[float] = []
+    sur: list[int] = []
+    singles: list[int] = []
+    words: list[int] = []
+    plain: list[str] = []
+    first: int | None = None
+    longest: dict[str, int] = {}
+    letters = 0
+    for j, t in enumerate(c):  # one pass: a batch meets thousands of names for the first time
+        w.append(idx.weight(t, cfg))
+        if t in surnames:
+            sur.append(j)
+            if first is None and t not in HONORIFICS:
+                first = j
+        if len(t) == 1:
+            singles.append(j)
+        if t not in LEGAL_CLASSES:
+            words.append(j)
+            letters += len(t)
+            if not t.isdigit():
+                plain.append(t)
+        longest[t[:1]] = max(longest.get(t[:1], 0), len(t))
     key = None
     if len(plain) >= 2:
         key = ([t for t in plain if t in surnames]
                or [max(plain, key=lambda t: idx.idf.get(t, 0.0))])
-    words = [j for j, t in enumerate(c) if t not in LEGAL_CLASSES]
-    longest: dict[str, int] = {}
-    for t in c:
-        longest[t[:1]] = max(longest.get(t[:1], 0), len(t))
-    return Listed([idx.weight(t, cfg) for t in c], [j for j, t in enumerate(c) if t in surnames],
-                  first, [j for j, t in enumerate(c) if len(t) == 1], words, key, longest,
-                  sum(len(c[j]) for j in words))
+    return Listed(w, sur, first, singles, words, key, longest, letters)

@@ -39,7 +39,7 @@ from .features import (
 )
 from .forms import Form, make_form
 from .index import Index
-from .listed import Listed, listed
+from .listed import Listed, kept, listed
 from .types import Prepared
 
 Said = dict[str, dict[str, Any]]
@@ -66,6 +66,7 @@ class NameScorer:
 
     def __init__(self, p: Prepared, idx: Index, cfg: MatchConfig) -> None:
         self.p, self.idx, self.cfg = p, idx, cfg
+        self.kept = kept(idx, cfg)  # the listed names' facts (`listed`)
         syllabic = "(Chinese characters" in p.reading or "(Hangul" in p.reading
         self.syllables = frozenset(p.tokens if syllabic else ())
         # keyed by the token list's id: the lists live in `p` as long as this scorer
@@ -110,7 +111,7 @@ class NameScorer:
         hit = self.named.get(key)
         if hit is None or (ex is not None and hit[2] is None) or (hit[3] and cut is None):
             said: Said | None = {} if ex is not None else None
-            score, a, short = self._name_score(n_i, c, surnames, etype, said, cut)
+            score, a, short = self._name_score(n_i, c, key, said, cut)
             hit = self.named[key] = (score, a, said, short)
         if ex is not None and hit[2] is not None:
             ex.update({k: dict(v) for k, v in hit[2].items()})
@@ -142,6 +143,11 @@ class NameScorer:
         """The forms `best_form` tries, each with the factor on its score and its shape."""
         assert self.bounded is not None
         found = self.bounded.get(vessel)
+        if found is None and self.p.vessel_alternatives is self.p.alternatives:
+            # no vessel prefix: a vessel's forms are the others' (the same token lists)
+            found = self.bounded.get(not vessel)
+            if found is not None:
+                self.bounded[vessel] = found
         if found is None:
             p, cfg = self.p, self.cfg
             found = self.bounded[vessel] = [
@@ -161,14 +167,17 @@ class NameScorer:
                 if 0 < p.read_from <= k else " (split words joined)" if len(tokens) < len(q)
                 else " (joined words split)")
 
-    def _name_score(self, n_i: int, c: list[str], surnames: frozenset[str], etype: str,
-                    ex: Said | None, cut: float | None) -> tuple[float, Alignment, bool]:
+    def _name_score(self, n_i: int, c: list[str],
+                    name: tuple[tuple[str, ...], frozenset[str], str], ex: Said | None,
+                    cut: float | None) -> tuple[float, Alignment, bool]:
+        """`name_score` of name n_i: its listed tokens `c`; `name` them as a tuple, its
+        surnames and its entity's type."""
         idx, cfg = self.idx, self.cfg
-        name = (tuple(c), surnames, etype)
+        surnames, etype = name[1], name[2]
         if name in self.bests:  # scored before unexplained: explained now, not aligned again
             found = self.bests[name]
         else:
-            ln = listed(idx, n_i, cfg)
+            ln = self.kept.get(n_i) or listed(idx, n_i, cfg)
             if cut is not None and self.bounded is not None and below(
                     self.forms_of(etype == "vessel"), c, ln, etype == "person", cfg, cut):
                 return cut - CUT_BELOW, UNALIGNED, True  # most names: no need to align them

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..normalize import LEGAL_CLASSES
-from .config import DEFAULT_CONFIG, MatchConfig
+from .config import DEFAULT_CONFIG, MatchConfig, per_config
 from .features import (
     Alignment,
     feature_birth_date,
@@ -180,7 +179,7 @@ class Scorer(NameScorer):
 CUT_MARGIN = 1e-3  # a bound this far below the floor stays below it after rounding
 
 
-@lru_cache(maxsize=16)
+@per_config
 def lowers_only(cfg: MatchConfig) -> bool:
     """Whether every factor and penalty of the config only lowers a score and every bonus
     only raises it (so that a name score plus the bonuses bounds the final score); a config
@@ -244,10 +243,11 @@ def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterabl
     entity's names with the same score, the one `shown_first` picks)."""
     scorer = Scorer(p, query, idx, cfg, floor)
     explain = floor is None
+    filtered = bool(query.sources or query.program)  # else every entity is admitted
     best: dict[int, tuple[float, int, Match | None]] = {}
     for n_i in found:
         e_i = idx.names[n_i].entity
-        if not admits(idx.entities[e_i], query):
+        if filtered and not admits(idx.entities[e_i], query):
             continue
         m = scorer.match(n_i) if explain else None
         score = m.score if m is not None else scorer.score(n_i, None)[0]
