@@ -34,7 +34,7 @@ from .neighbours import Stored, config_key, look_up
 from .query import prepare
 from .tables import Tables, build_tables
 from .topk import pruned_pool
-from .types import Entity, NameRow, Query, admits
+from .types import Entity, NameRow, Query, admits, filters
 from .words import segment, starts
 
 MAX_JOIN_TOKENS = 12  # longer queries are not tried with split words re-joined
@@ -266,7 +266,7 @@ class Index:
 
     def allowed(self, query: Query) -> np.ndarray | None:
         """Boolean mask of the names a query's source/program filter lets through (cached)."""
-        if not query.sources and not query.program:
+        if not filters(query):
             return None
         key = (query.sources, query.program)
         if key not in self._masks:

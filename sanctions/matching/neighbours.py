@@ -8,23 +8,19 @@ and its equivalent spellings (`tokens.token_equivalence`). Most query words are 
 so the build computes every listed word's entry (`table`; at most `MAX_WORDS`, those most
 names hold) and the index file stores it (`sanctions.store.index_write`): a process then reads
 a listed word's entry instead of computing it. The entry depends on this module's code and its
-helpers', on rapidfuzz, and on the config fields in `FIELDS`: `fingerprint` names them all,
+helpers' (`MADE_BY`), on rapidfuzz, and on the config fields in `FIELDS`: the index file
+names them all (`sanctions.store.index_write.table_made_by`),
 and a table of another fingerprint is never read (the look-up is computed as without one).
 """
 
 from __future__ import annotations
 
 import bisect
-import hashlib
-import json
 import math
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-import rapidfuzz
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -44,9 +40,8 @@ BATCH_SCAN_MAX = 1_000  # ...or than this, for a batch's many tokens of one leng
 FIELDS = ("token_floor", "equivalent_similarity", "phonetic_similarity")
 # The code an entry is made by, beside normalisation and the names data, which the index
 # file's own fingerprint covers (`index_write.MADE_BY`): a change to any of them, or another
-# rapidfuzz, may change entries, so the table is not read then.
-_MADE_BY = ("matching/neighbours.py", "matching/grams.py", "matching/tokens.py")
-_PACKAGE = Path(__file__).resolve().parent.parent
+# rapidfuzz, may change entries, so the table is not read then (`index_write.table_made_by`).
+MADE_BY = ("matching/neighbours.py", "matching/grams.py", "matching/tokens.py")
 CHUNK = 4_000  # listed words looked up per call at build time (by length: one cdist a length)
 # Listed words the build makes entries for, at most (the ones most names hold). CPU a word:
 # 0.15 ms at 1x the bundled lists' size (32,000 words, all in), 0.32 ms at 5x (120,000, all
@@ -64,20 +59,6 @@ class Stored(Protocol):
 
     def read(self, ids: Sequence[int]) -> dict[int, Entry]:
         """The entries of these listed words' vocabulary ids: of those the table covers."""
-
-
-def fingerprint(cfg: MatchConfig) -> str:
-    """What a table made with `cfg` was made by: its config fields, code and rapidfuzz."""
-    return json.dumps({"config": [getattr(cfg, f) for f in FIELDS], "code": _code(),
-                       "rapidfuzz": rapidfuzz.__version__}, sort_keys=True)
-
-
-@lru_cache(maxsize=1)
-def _code() -> str:
-    digest = hashlib.sha256()
-    for name in _MADE_BY:
-        digest.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def config_key(cfg: MatchConfig) -> tuple[float, ...]:

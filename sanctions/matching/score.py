@@ -41,7 +41,7 @@ from .features import (
 from .index import Index
 from .names import NAME_CHECKS, NameScorer, Said  # noqa: F401 (NAME_CHECKS: it was here)
 from .query import prepare
-from .types import Entity, Match, NameRow, Prepared, Query, admits
+from .types import Entity, Match, NameRow, Prepared, Query, admits, filters
 
 Explained = dict[str, Any] | None
 
@@ -243,7 +243,7 @@ def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterabl
     entity's names with the same score, the one `shown_first` picks)."""
     scorer = Scorer(p, query, idx, cfg, floor)
     explain = floor is None
-    filtered = bool(query.sources or query.program)  # else every entity is admitted
+    filtered = filters(query)  # else every entity is admitted
     best: dict[int, tuple[float, int, Match | None]] = {}
     for n_i in found:
         e_i = idx.names[n_i].entity

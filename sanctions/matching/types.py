@@ -71,6 +71,12 @@ class Prepared:
 
 
 
+def filters(query: Query) -> bool:
+    """Whether the query has a filter `admits` applies (without one, every entity is let
+    through: callers skip reading the entities)."""
+    return bool(query.sources or query.program)
+
+
 def admits(e: Entity, query: Query) -> bool:
     """Whether the query's source and program filters let this entity through."""
     if query.sources and e.source not in query.sources:

@@ -33,9 +33,8 @@ import numpy as np
 
 from ..matching import Entity, Index, NameRow
 from ..matching import neighbours as nb
-from ..matching.config import MatchConfig
 from ..matching.tables import Tables, csr_lookup
-from .index_write import FORMAT, SEP, code_fingerprint
+from .index_write import FORMAT, SEP, code_fingerprint, table_made_by
 
 MMAP_BYTES = 1 << 36  # map the whole file, however large
 CACHE_ROWS = 200_000  # name and entity rows kept per process (cleared past it)
@@ -269,10 +268,9 @@ def _neighbours(f: _File, made_by: str | None) -> _Neighbours | None:
     try:
         made = json.loads(made_by) if made_by else None
         config = tuple(made["config"]) if made else None
-        cfg = MatchConfig(**dict(zip(nb.FIELDS, config, strict=True))) if config else None
     except (ValueError, KeyError, TypeError):
         return None  # no table, or one this code cannot read: looked up as without one
-    if cfg is None or config is None or json.loads(nb.fingerprint(cfg)) != made:
+    if not config or len(config) != len(nb.FIELDS) or json.loads(table_made_by(config)) != made:
         return None
     return _Neighbours(f, config)
 

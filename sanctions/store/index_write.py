@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import rapidfuzz
 
 from ..matching import DEFAULT_CONFIG, Entity, Index
 from ..matching import neighbours as nb
@@ -54,13 +55,22 @@ MADE_BY = ("normalize.py", "identifiers.py", "countries.py", "dates.py", "matchi
            "data/names/equivalents.tsv", "data/names/east_slavic.tsv", "data/names/common.tsv")
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
+@lru_cache(maxsize=2)
+def code_fingerprint(names: tuple[str, ...] = MADE_BY) -> str:
+    """A digest of these files of the package (the index's makers, `MADE_BY`, by default)."""
     digest = hashlib.sha256()
-    for name in MADE_BY:
+    for name in names:
         path = _PACKAGE / name
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
     return digest.hexdigest()[:16]
+
+
+def table_made_by(config: Sequence[float]) -> str:
+    """What a neighbour table made with these config fields (`neighbours.FIELDS`) was made
+    by: them, its code (`neighbours.MADE_BY`) and rapidfuzz (a reader reads a table only
+    when the last two are its own, and for a config whose fields are the same)."""
+    return json.dumps({"config": list(config), "code": code_fingerprint(nb.MADE_BY),
+                       "rapidfuzz": rapidfuzz.__version__}, sort_keys=True)
 
 
 def index_path(db_path: Path | str, build_id: str) -> Path:
@@ -97,7 +107,7 @@ def write_index_file(index: Index, path: Path, build_id: str, workers: int = 1,
         conn = sqlite3.connect(tmp)
         try:
             _write(conn, t, build_id)
-            _write_neighbours(conn, table, nb.fingerprint(DEFAULT_CONFIG))
+            _write_neighbours(conn, table, table_made_by(nb.config_key(DEFAULT_CONFIG)))
         finally:
             conn.close()
         os.replace(tmp, path)
