@@ -35,7 +35,27 @@ def _screen_chunk(job: Job) -> list[dict[str, Any]]:
 
 def screen_rows(index: Index, rows: list[Mapping[str, Any]], defaults: Mapping[str, Any]
                 ) -> list[dict[str, Any]]:
-    """Each row's result in this process, every token of the rows looked up at once."""
+    """Each row's result in this process, every token of the rows looked up at once.
+
+    The collector is paused for the chunk, then run once over its youngest generation (what
+    the chunk made and kept, and any cycles it made: freed there). Screening makes large
+    short-lived lists (a chunk's look-ups pair each word with thousands of listed ones) that
+    reference counting frees; run every 700 allocations, the collector walked the live ones
+    again and again, and made full passes over the caches: its own CPU (`gc.callbacks`) was
+    3.2-3.3% of 10,000 customers' in one process, 0.6-0.7% so."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _screen_rows(index, rows, defaults)
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(0)
+
+
+def _screen_rows(index: Index, rows: list[Mapping[str, Any]], defaults: Mapping[str, Any]
+                 ) -> list[dict[str, Any]]:
+    """`screen_rows`' work, the collector aside."""
     queries: list[Query | None] = []
     for row in rows:
         try:
