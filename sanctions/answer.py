@@ -62,10 +62,11 @@ def serve_worker(conn: Connection, db: str | None = None, close: Sequence[int] =
     for fd in close:
         with contextlib.suppress(OSError):
             os.close(fd)
-    indexes: dict[str, Any] = {}
-    if db is not None:
-        _preload(indexes, db)
+    indexes = _Indexes()
+    served = _preload(indexes, db) if db is not None else None
     conn.send(("ready", os.getpid()))
+    if served is not None:  # after saying ready: the first query waits for it, not the start
+        hold(served)
     while True:
         try:
             messages = conn.recv()
@@ -74,36 +75,74 @@ def serve_worker(conn: Connection, db: str | None = None, close: Sequence[int] =
         conn.send([_run(indexes, *message) for message in messages])
 
 
-def _preload(indexes: dict[str, Any], db: str) -> None:
+def hold(served: str | None) -> None:
+    """What a process answering many queries keeps of the served database `served` beside its
+    index: its stale records (sanctions.store.entities.hold_stale), looked up in memory."""
+    from .store.entities import hold_stale
+
+    if served is not None:
+        with contextlib.suppress(Exception):  # else looked up per answer, as without it
+            hold_stale(served)
+
+
+class _Indexes:
+    """The index files a worker has open (at most KEEP), by their real path, and each as the
+    server names it (path and build id) with the database it serves: a query finds its index
+    without resolving the path again (os.path.realpath costs about 60 us of system calls)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, Any] = {}
+        self.named: dict[tuple[str, str], SimpleNamespace] = {}
+        self.funcs: dict[tuple[str, str], Any] = {}
+
+    def state(self, path: str, build_id: str) -> SimpleNamespace:
+        """What the worker's functions are given as the State: the index and its database."""
+        found = self.named.get((path, build_id))
+        if found is not None:
+            return found
+        from .store.index_file import open_index_file
+
+        key = os.path.realpath(path)  # the server's path may be relative, the preload's too
+        index = self.files.get(key)
+        if index is None:
+            index = self.files[key] = open_index_file(path, build_id)
+            while len(self.files) > KEEP:
+                del self.files[next(iter(self.files))]
+        kept = {id(i) for i in self.files.values()}
+        self.named = {k: v for k, v in list(self.named.items())[-2 * KEEP:]
+                      if id(v.index) in kept}
+        state = SimpleNamespace(index=index, path=_versioned(index, path, build_id))
+        hold(state.path)  # once per name: held already, it costs a stat
+        self.named[(path, build_id)] = state
+        return state
+
+    def func(self, module: str, name: str) -> Any:
+        found = self.funcs.get((module, name))
+        if found is None:
+            found = self.funcs[(module, name)] = getattr(importlib.import_module(module), name)
+        return found
+
+
+def _preload(indexes: _Indexes, db: str) -> str | None:
+    """Open the index file of the database `db`; the database it serves, None if not."""
     from .store.index import read_build_id
-    from .store.index_file import open_index_file
     from .store.index_write import index_path
 
     try:
         with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
             build_id = read_build_id(conn)
         if build_id:
-            path = index_path(db, build_id)
-            index = indexes[os.path.realpath(path)] = open_index_file(path, build_id)
-            _versioned(index, str(path), build_id)
+            state = indexes.state(str(index_path(db, build_id)), build_id)
+            return str(state.path) if state.path is not None else None
     except Exception:  # opened on its first query instead, or screened by the server
         pass
+    return None
 
 
-def _run(indexes: dict[str, Any], module: str, name: str, path: str, build_id: str,
+def _run(indexes: _Indexes, module: str, name: str, path: str, build_id: str,
          args: tuple[Any, ...]) -> tuple[bool, str]:
-    from .store.index_file import open_index_file
-
     try:
-        key = os.path.realpath(path)  # the server's path may be relative, the preload's too
-        index = indexes.get(key)
-        if index is None:
-            index = indexes[key] = open_index_file(path, build_id)
-            while len(indexes) > KEEP:
-                del indexes[next(iter(indexes))]
-        served = _versioned(index, path, build_id)
-        func = getattr(importlib.import_module(module), name)
-        return True, func(SimpleNamespace(index=index, path=served), *args)
+        return True, indexes.func(module, name)(indexes.state(path, build_id), *args)
     except Exception as exc:  # the server runs it itself, and says what went wrong there
         return False, f"{exc.__class__.__name__}: {exc}"
 

@@ -201,16 +201,15 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
 def reference(db: Path, names: list[str]) -> float:
     """CPU ms per query of `names` screened one by one in a fresh process by the workers' own
     function (sanctions.answer.answer: the matcher and the answer's JSON) against the same
-    index file: a worker's CPU per request less this is what the hop to it costs (pipe, lane)."""
+    index file, opened and held as a worker holds it (sanctions.answer.hold): a worker's CPU
+    per request less this is what the hop to it costs (pipe, lane)."""
     code = (
         "import json, sys, time\n"
-        "from types import SimpleNamespace\n"
         "from sanctions import answer\n"
-        "indexes = {}\n"
-        "answer._preload(indexes, sys.argv[1])\n"
-        "[index] = indexes.values()\n"
+        "indexes = answer._Indexes()\n"
+        "answer.hold(answer._preload(indexes, sys.argv[1]))\n"
+        "[state] = indexes.named.values()\n"
         "names = json.loads(sys.stdin.read())\n"
-        "state = SimpleNamespace(index=index)\n"
         "start = time.process_time()\n"
         "for name in names:\n"
         "    answer.answer(state, {'name': name})\n"

@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 from weakref import WeakKeyDictionary
 
 from datasette.utils.asgi import Request, Response
@@ -45,20 +45,35 @@ class BadRequest(Exception):
         self.status = status
 
 
+_BLANK: dict[str, Any] = dict.fromkeys(k for k in screening.FIELDS if k != "source")
+
+
+def _decoded(part: str) -> str:
+    """A query string's key or value as parse_qsl decodes it: "+" a space, %-escapes read as
+    UTF-8 (an invalid one replaced)."""
+    if "+" in part:
+        part = part.replace("+", " ")
+    return unquote(part) if "%" in part else part
+
+
 def query_fields(args: Any) -> dict[str, Any]:
     """A query string's screening fields (`source` may repeat). `args`: Datasette's
-    request.args, or the query string itself, read in one pass: the same fields (each the
-    first value given, None when absent), with less of the server's time per request than
-    request.args, which looks each field up by catching an exception when it is absent."""
+    request.args, or the query string itself, read in one pass as parse_qsl(keep_blank_values)
+    reads it: the same fields (each the first value given, None when absent), with less of the
+    server's time per request than request.args, which looks each field up by catching an
+    exception when it is absent, or parse_qsl, which decodes every key and value."""
     if isinstance(args, str):
-        fields: dict[str, Any] = dict.fromkeys(k for k in screening.FIELDS if k != "source")
         sources: list[str] = []
-        fields["source"] = sources
-        for key, value in parse_qsl(args, keep_blank_values=True):  # as request.args reads
+        fields: dict[str, Any] = {**_BLANK, "source": sources}
+        for pair in args.split("&") if args else ():
+            if not pair:
+                continue
+            key, _, value = pair.partition("=")  # no "=": a blank value, as parse_qsl gives
+            key = _decoded(key)
             if key == "source":
-                sources.append(value)
+                sources.append(_decoded(value))
             elif key in fields and fields[key] is None:
-                fields[key] = value
+                fields[key] = _decoded(value)
         return fields
     fields = {k: args.get(k) for k in screening.FIELDS if k != "source"}
     fields["source"] = args.getlist("source") if hasattr(args, "getlist") else args.get("source")
@@ -201,13 +216,17 @@ def version_json(state: State) -> str:
 
 
 async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
-                 batch: bool, errors: Mapping[int, str] | None = None) -> list[str]:
+                 batch: bool, errors: Mapping[int, str] | None = None,
+                 keys: list[str] | None = None) -> list[str]:
     """Validated queries' answers (JSON texts) against `state`'s index: those already given
     are remembered, the others screened in the lane (a batch a query at a time). `errors`:
-    the answers of the queries that failed validation, by position (not screened). Decisions
-    of the queries' customer keys are applied to the answers, and they are audited if asked."""
+    the answers of the queries that failed validation, by position (not screened). `keys`:
+    the queries' keys in the answer cache, when the caller has cheaper ones than their JSON
+    (a GET's fields, always the same keys in the same order: their repr). Decisions of the
+    queries' customer keys are applied to the answers, and they are audited if asked."""
     errors = errors or {}
-    keys = [json.dumps(q, sort_keys=True, ensure_ascii=True, default=str) for q in queries]
+    if keys is None:
+        keys = [json.dumps(q, sort_keys=True, ensure_ascii=True, default=str) for q in queries]
     answers = [errors.get(i) or state.answer(k) for i, k in enumerate(keys)]
     todo = [i for i, a in enumerate(answers) if a is None]
     if todo:
@@ -254,7 +273,9 @@ async def screen_json(request: Request, datasette: Any) -> Response:
             fields = query_fields(request.query_string)
             check(fields)
             state = await indexed_state(datasette)
-            [answer] = await screen(datasette, state, [fields], False)
+            # its key: the repr of text, None and a list of text in a fixed order, which no
+            # POST query's key (JSON) can equal
+            [answer] = await screen(datasette, state, [fields], False, keys=[repr(fields)])
             # the library's result: the answer with its data version last, spliced in as text
             return _text_response(answer[:-1] + ', "data_version": ' + version_json(state) + "}")
         batch = parse_batch(await read_body(request), limits(datasette).work_budget)

@@ -199,14 +199,16 @@ def _singles(run: Runner, jobs: list[_Job]) -> None:
             _finish(job, None, exc)
         return
     start = 0
+    done: list[tuple[_Job, list[str] | None, BaseException | None]] = []
     for job in jobs:
         mine = results[start:start + len(job.items)]
         start += len(job.items)
         failed = next((r for r in mine if isinstance(r, Exception)), None)
         if failed is not None:
-            _finish(job, None, failed)
+            done.append((job, None, failed))
         else:
-            _finish(job, [str(r) for r in mine], None)
+            done.append((job, [str(r) for r in mine], None))
+    _finish_all(done)
 
 
 def _late(job: _Job) -> str:
@@ -218,16 +220,29 @@ def _late(job: _Job) -> str:
 
 
 def _finish(job: _Job, result: list[str] | None, exc: BaseException | None) -> None:
-    def resolve() -> None:
+    _finish_all([(job, result, exc)])
+
+
+def _finish_all(done: list[tuple[_Job, list[str] | None, BaseException | None]]) -> None:
+    """Resolve these jobs' futures, on their loops: one call per loop for all its jobs (a round
+    trip's), not one each, which would wake the loop once per job."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[_Job, list[str] | None,
+                                                       BaseException | None]]] = {}
+    for item in done:
+        loops.setdefault(item[0].loop, []).append(item)
+    for loop, items in loops.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+            loop.call_soon_threadsafe(_resolve, items)
+
+
+def _resolve(items: list[tuple[_Job, list[str] | None, BaseException | None]]) -> None:
+    for job, result, exc in items:
         if job.future.done():
-            return
+            continue
         if exc is not None:
             job.future.set_exception(exc)
         else:
             job.future.set_result(result or [])
-
-    with contextlib.suppress(RuntimeError):  # a closed event loop: nobody is waiting any more
-        job.loop.call_soon_threadsafe(resolve)
 
 
 LANE = Lane(workers=worker_count())

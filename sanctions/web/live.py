@@ -24,6 +24,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from .. import screening
+from ..answer import hold, served
 from .lane import LANE, Busy
 from .limits import limits
 from .pinned import FileKey, file_key, open_version
@@ -164,6 +165,7 @@ def _next_state(datasette: Any, live: Live, key: FileKey) -> State | None:
     state = State(live.state.database, version.db, version.key, live.state.generation + 1,
                   version.sources, version.build, version.sha256, version.entities)
     state = dataclasses.replace(state, index=_load_index(state))
+    hold(served(state))  # its stale records, for the answers screened here (sanctions.answer)
     return state if file_key(live.path) == version.key else None
 
 
@@ -173,7 +175,6 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
     while True:
         if not first:
             time.sleep(interval)
-        first = False
         if (datasette := ref()) is None:
             return  # the server (or the test) is over
         state, key = live.state, file_key(live.path)
@@ -198,6 +199,9 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
         if new is not None:
             live.notes.discard("missing")
             _hand_over(datasette, live, new)
+        if first:  # the served file's stale records, off the request path, after its index
+            hold(served(live.state))
+        first = False
         del datasette  # hold the server only while working on it
 
 

@@ -119,6 +119,11 @@ class Worker:
                 or time.monotonic() - self.started > READY_GRACE_SECONDS)
 
     def usable(self) -> bool:
+        if self.ready and self.conn is not None:
+            # up, as far as the last round trip showed: no waitpid() (a system call, and the
+            # GIL given up and waited for) per round trip; a worker that died since is seen by
+            # the next call (EOFError: its items run here) and replaced on the use after
+            return True
         with self.lock:
             dead = self.process is not None and not self.process.is_alive()
             if (self.process is None or dead or self.conn is None) and self.starts < MAX_STARTS:
