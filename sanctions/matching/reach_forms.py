@@ -99,6 +99,7 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
     # katakana, or Chinese characters that may write a foreign name sound by sound
     foreign = holding(_KATAKANA_RUN, _HAN_RUN)
     memo: dict[str, list[Any]] = {}
+    seen: dict[tuple[str, str, tuple[str, ...]], bool] = {}  # `_spelled`'s answer a word
     read: dict[str, list[Options]] = {}  # a name written twice is read once
     out: dict[int, list[list[str] | Options]] = {}
     for k in sorted(abjad | hanzi | hangul | foreign | ({
@@ -113,7 +114,7 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
             forms.append(hanzi_joined(text))
         if k in abjad:
             if (found := read.get(text)) is None:
-                found = read[text] = _options(text, index, memo)
+                found = read[text] = _options(text, index, memo, seen)
             forms += found
         if k in hangul:
             forms += _hangul_forms(text, index)
@@ -210,7 +211,8 @@ class Options(list[tuple[str, ...]]):
     consonant readings are bounded so (sanctions.matching.reach), not worked out one by one."""
 
 
-def _options(name: str, index: Index, memo: dict[str, list[Any]]) -> list[Options]:
+def _options(name: str, index: Index, memo: dict[str, list[Any]],
+             seen: dict[tuple[str, str, tuple[str, ...]], bool] | None = None) -> list[Options]:
     """The consonant readings `prepare` may add to an abjad name against the index, as a
     superset: consonants.consonant_readings writes each word of a reading as itself or as a
     word of one listed name that spells one of its consonant keys (of `_keys`, loose at either
@@ -224,7 +226,7 @@ def _options(name: str, index: Index, memo: dict[str, list[Any]]) -> list[Option
         if (found := memo.get(chunk)) is None:
             found = memo[chunk] = abjad_words(chunk)
         written += found
-    if not written or not _spelled(written, index):
+    if not written or not _spelled(written, index, seen):
         return []
     keys, holding = _by_key(index), _holding(index)
     out: dict[tuple[tuple[str, ...], ...], None] = {}
@@ -269,13 +271,25 @@ def _hangul_forms(text: str, index: Index) -> list[list[str]]:
     return forms
 
 
-def _spelled(written: Sequence[Any], index: Index) -> bool:
+def _spelled(written: Sequence[Any], index: Index,
+             seen: dict[tuple[str, str, tuple[str, ...]], bool] | None = None) -> bool:
     """Whether a word of the index may spell one of these words, or all of them as one,
     otherwise than it is written: consonants.consonant_readings writes each word of a reading
     as a listed word of one of its keys, and keeps only a reading that changes a word. Its keys
-    are a subset of `_keys` loose at either end, its spellings of all of a key's."""
+    are a subset of `_keys` loose at either end, its spellings of all of a key's. `seen`: each
+    word's answer so far (its own: a file's names share most of their words)."""
     keys = _by_key(index)
     every = [*written, joined(list(written))] if 2 <= len(written) <= 3 else written
-    # a Hangul word is looked up by other keys too (`alts`: a letter Korean writes two ways)
-    return any(spelling != w.word for w in every for k in (*_keys(w.key), *w.alts)
-               for spelling in keys.get(k, ()))
+    for w in every:
+        at = (w.word, w.key, w.alts)
+        found = None if seen is None else seen.get(at)
+        if found is None:
+            # a Hangul word is looked up by other keys too (`alts`: a letter Korean writes two
+            # ways)
+            found = any(spelling != w.word for k in (*_keys(w.key), *w.alts)
+                        for spelling in keys.get(k, ()))
+            if seen is not None:
+                seen[at] = found
+        if found:
+            return True
+    return False
