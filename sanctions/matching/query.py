@@ -25,6 +25,7 @@ from ..normalize import (
     spelling_variants,
     strip_vessel_prefix,
 )
+from .classed import class_form
 from .config import DEFAULT_CONFIG, MatchConfig
 from .consonants import (
     JOINING,
@@ -122,13 +123,16 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
             one = [joined(written)]  # 'حزب الله' for HIZBALLAH: the words as one
             read += [(r, misread_words(one, r, same))
                      for r, same in consonant_readings(one, idx, False)]
+    elif idx is not None and p.vessel_alternatives is p.alternatives and (
+            classed := class_form(tokens, idx)):
+        read = [(classed, 0)]  # 'al kawsar': AL KAWTHAR, its 'th' written as an Egyptian 's'
     if read:
         p.read_from = len(p.alternatives)
         p.alternatives = p.vessel_alternatives = [*p.alternatives, *(r for r, _ in read)]
         first = cfg.vowelled_reading_factor if vowelled else cfg.consonant_reading_factor
         p.read_factors = [first * cfg.misread_vowel_factor ** n for _, n in read]
-        p.reading += "; read by its consonants as " + ", ".join(
-            repr(" ".join(r)) for r, _ in read)
+        p.reading = "; ".join(filter(None, (p.reading, "read by its consonants as " + ", ".join(
+            repr(" ".join(r)) for r, _ in read))))
     return p
 
 

@@ -45,7 +45,7 @@ from .config import DEFAULT_CONFIG, MatchConfig
 from .features import in_order
 from .index import Index
 from .query import FORM_WORDS, folded
-from .reach_forms import Options, other_forms, respellings
+from .reach_forms import Options, class_forms, other_forms, respellings
 from .reach_forms import query_tokens as query_tokens  # the tests read it here
 from .reach_names import NameBound
 from .reach_words import Found, complete
@@ -81,6 +81,7 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     else:
         respell = respellings(raw, index)
     read = other_forms(texts, index, respell, split)
+    class_forms(tokens, read, index, sets.wanted)  # a Latin name read by its letter classes
     forms = [r for found_forms in read.values() for r in found_forms]
     sets.add(forms)
     words = _Words(index, [*tokens, *(f for f in forms if not isinstance(f, Options))], sets,

@@ -38,6 +38,7 @@ from ..normalize import (
     name_tokens,
     spelling_variants,
 )
+from .classed import class_respellable
 from .consonants import _ABJAD, _by_key, _keys, abjad_words, consonant_readings, joined
 from .hangul import _WORD as _HANGUL
 from .hangul import hangul_joined, hangul_written, has_hangul_word
@@ -123,6 +124,31 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
         if forms:
             out[k] = forms
     return out
+
+
+def class_forms(tokens: Sequence[list[str]], read: dict[int, list[list[str] | Options]],
+                index: Index, words: set[str] | None = None) -> None:
+    """Add to `read` (`other_forms`' answer, by position) the reading `prepare` may give a
+    name by the letters a romanisation of Arabic writes either way (classed.class_form), of
+    its words (`tokens`) or of a form of them: a superset (`prepare` reads a Latin name so,
+    its words as respelled). The words it rewrites, and as what, are found for the file's
+    words at once (classed.class_respellable: only a word whose form a listed word other than
+    itself spells), so only a name holding one is read. `words`: the tokens' words, if found
+    already."""
+    if words is None:
+        words = {t for toks in tokens for t in toks}
+    rewrite = class_respellable(itertools.chain(words, (
+        t for forms in read.values() for f in forms if not isinstance(f, Options) for t in f)),
+        index)
+    if not rewrite:
+        return
+    some = frozenset(rewrite)
+    for k, toks in enumerate(tokens):
+        if k not in read and some.isdisjoint(toks):
+            continue  # most names
+        for f in [toks, *(f for f in read.get(k, ()) if not isinstance(f, Options))]:
+            if not some.isdisjoint(f):  # as class_form writes it
+                read.setdefault(k, []).append([rewrite.get(t, t) for t in f])
 
 
 def respellings(words: set[str], index: Index) -> dict[str, str]:

@@ -17,7 +17,7 @@ import numpy as np
 from ..countries import country_code
 from ..dates import birth_bounds
 from ..identifiers import identifier_key
-from ..matching import DEFAULT_CONFIG, Entity, Index, NameRow
+from ..matching import DEFAULT_CONFIG, Entity, Index, NameRow, classed
 from ..matching.neighbours import MAX_WORDS
 from ..normalize import VARIANTS, fold_legal_forms, name_tokens, strip_vessel_prefix
 from . import has_tables, reading
@@ -100,6 +100,8 @@ def load_entities_index(db_path: Path | str, entity_ids: Collection[str]) -> Ind
         whole = _whole_file(conn, db_path)
         if whole is not None:  # the statistics its build wrote: read, not recounted
             _weigh_as_whole(index, whole.idf, whole.max_idf, whole.vocab)
+            if (classes := classed.stored_table(whole)) is not None:
+                classed.read_from(index, classes)  # the class-form map is the whole's too
             return index
         df, n = _name_frequencies(conn)
     _weigh_as_whole(index, {t: math.log(1 + n / c) for t, c in df.items()}, math.log(1 + n),

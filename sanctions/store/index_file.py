@@ -31,10 +31,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..matching import Entity, Index, NameRow
+from ..matching import Entity, Index, NameRow, classed
 from ..matching import neighbours as nb
 from ..matching.tables import Tables, csr_lookup
-from .index_write import FORMAT, SEP, code_fingerprint, table_made_by
+from .index_write import FORMAT, SEP, classes_made_by, code_fingerprint, table_made_by
 
 MMAP_BYTES = 1 << 36  # map the whole file, however large
 CACHE_ROWS = 200_000  # name and entity rows kept per process (cleared past it)
@@ -242,6 +242,37 @@ class _Words(Mapping[str, Sequence[str]]):
         return len(self.ids)
 
 
+class _Classes:
+    """The build's class-form table (`matching.classed`): a form's listed word, read a form at
+    a time (a query's few words: a SELECT each, kept) or many at once (`many`: a customer
+    file's words, the re-screen's filter)."""
+
+    def __init__(self, f: _File, vocab_list: list[str]) -> None:
+        self.f, self.vocab_list = f, vocab_list
+        self.cache: dict[str, str | None] = {}
+
+    def get(self, form: str, default: str | None = None) -> str | None:
+        if form in self.cache:
+            found = self.cache[form]
+        else:
+            row = self.f.one("SELECT word FROM classes WHERE k = ?", (form,))
+            found = self.vocab_list[row[0]] if row else None
+            if len(self.cache) >= CACHE_ROWS:
+                self.cache.clear()
+            self.cache[form] = found
+        return default if found is None else found
+
+    def many(self, forms: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        todo = list(forms)
+        for k in range(0, len(todo), 500):
+            part = todo[k:k + 500]
+            marks = ",".join("?" * len(part))
+            for form, j in self.f.all(f"SELECT k, word FROM classes WHERE k IN ({marks})", part):
+                found[form] = self.vocab_list[j]
+        return found
+
+
 class _Neighbours:
     """The build's neighbour table (`matching.neighbours`), read per word: a word it covers
     has a row (empty for no neighbours), one it does not is left out of `read`'s answer."""
@@ -330,4 +361,6 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
     index = Index(tables)
     index.consonant_words = _Words(f, "consonants", vocab_list)
     index.neighbours = _neighbours(f, meta.get("neighbours"))
+    if meta.get("classes") == classes_made_by():  # else made in memory on first use
+        classed.read_from(index, _Classes(f, vocab_list))
     return index

@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 import rapidfuzz
 
-from ..matching import DEFAULT_CONFIG, Entity, Index
+from ..matching import DEFAULT_CONFIG, Entity, Index, classed
 from ..matching import neighbours as nb
 from ..matching.tables import Tables
 
-FORMAT = "sanctions-index 5"
+# 6: the class-form table (`matching.classed`); 5: the neighbour table
+FORMAT = "sanctions-index 6"
 SUFFIX = ".index"
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -41,6 +42,7 @@ CREATE TABLE by_group (k INTEGER PRIMARY KEY, rows BLOB NOT NULL);
 CREATE TABLE by_key (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE consonants (k TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE neighbours (k INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE classes (k TEXT PRIMARY KEY, word INTEGER NOT NULL) WITHOUT ROWID;
 """
 LIST_TABLES = ("joined", "by_identifier", "names_of", "cluster_members", "by_group", "by_key")
 SEP = "\n"  # between tokens of the vocabulary and of a name: never inside a token
@@ -55,7 +57,7 @@ MADE_BY = ("normalize.py", "identifiers.py", "countries.py", "dates.py", "matchi
            "data/names/equivalents.tsv", "data/names/east_slavic.tsv", "data/names/common.tsv")
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def code_fingerprint(names: tuple[str, ...] = MADE_BY) -> str:
     """A digest of these files of the package (the index's makers, `MADE_BY`, by default)."""
     digest = hashlib.sha256()
@@ -71,6 +73,12 @@ def table_made_by(config: Sequence[float]) -> str:
     when the last two are its own, and for a config whose fields are the same)."""
     return json.dumps({"config": list(config), "code": code_fingerprint(nb.MADE_BY),
                        "rapidfuzz": rapidfuzz.__version__}, sort_keys=True)
+
+
+def classes_made_by() -> str:
+    """What a class-form table is made by (`matching.classed.MADE_BY`): a reader reads one
+    only when it is its own code's (else the map is made in memory, as without a table)."""
+    return json.dumps({"code": code_fingerprint(classed.MADE_BY)})
 
 
 def index_path(db_path: Path | str, build_id: str) -> Path:
@@ -107,6 +115,7 @@ def write_index_file(index: Index, path: Path, build_id: str, workers: int = 1,
         conn = sqlite3.connect(tmp)
         try:
             _write(conn, t, build_id)
+            _write_classes(conn, index)
             _write_neighbours(conn, table, table_made_by(nb.config_key(DEFAULT_CONFIG)))
         finally:
             conn.close()
@@ -169,6 +178,17 @@ def _write_neighbours(conn: sqlite3.Connection,
         for j, a, b in zip(covered.tolist(), starts, ends, strict=True)))
     conn.executemany("INSERT INTO meta VALUES (?, ?)", [
         ("neighbours", made_by), ("neighbour_words", str(len(covered)))])
+    conn.commit()
+
+
+def _write_classes(conn: sqlite3.Connection, index: Index) -> None:
+    """The class-form map (`matching.classed.class_map`: a Latin word's form with the letters
+    romanisations of Arabic write either way written one way -> the commonest listed word of
+    it), a row per form with its word's vocabulary id; in the meta, the code it was made by."""
+    vocab = index.vocab
+    conn.executemany("INSERT INTO classes VALUES (?, ?)",
+                     ((form, vocab[w]) for form, w in classed.class_map(index).items()))
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("classes", classes_made_by())])
     conn.commit()
 
 
