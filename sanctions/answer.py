@@ -63,16 +63,17 @@ def serve_worker(conn: Connection, db: str | None = None, close: Sequence[int] =
         with contextlib.suppress(OSError):
             os.close(fd)
     indexes = _Indexes()
-    served = _preload(indexes, db) if db is not None else None
+    if db is not None:
+        _preload(indexes, db)
     conn.send(("ready", os.getpid()))
-    if served is not None:  # after saying ready: the first query waits for it, not the start
-        hold(served)
     while True:
         try:
             messages = conn.recv()
         except (EOFError, OSError):
             return
         conn.send([_run(indexes, *message) for message in messages])
+        while indexes.unheld:  # after an answer is sent: neither the start nor a query waits
+            hold(indexes.unheld.pop())
 
 
 def hold(served: str | None) -> None:
@@ -94,6 +95,7 @@ class _Indexes:
         self.files: dict[str, Any] = {}
         self.named: dict[tuple[str, str], SimpleNamespace] = {}
         self.funcs: dict[tuple[str, str], Any] = {}
+        self.unheld: list[str] = []  # served databases whose stale records are not held yet
 
     def state(self, path: str, build_id: str) -> SimpleNamespace:
         """What the worker's functions are given as the State: the index and its database."""
@@ -112,7 +114,8 @@ class _Indexes:
         self.named = {k: v for k, v in list(self.named.items())[-2 * KEEP:]
                       if id(v.index) in kept}
         state = SimpleNamespace(index=index, path=_versioned(index, path, build_id))
-        hold(state.path)  # once per name: held already, it costs a stat
+        if state.path is not None:  # held once an answer is sent (serve_worker)
+            self.unheld.append(str(state.path))
         self.named[(path, build_id)] = state
         return state
 
@@ -123,8 +126,8 @@ class _Indexes:
         return found
 
 
-def _preload(indexes: _Indexes, db: str) -> str | None:
-    """Open the index file of the database `db`; the database it serves, None if not."""
+def _preload(indexes: _Indexes, db: str) -> None:
+    """Open the index file of the database `db` (its stale records are held later)."""
     from .store.index import read_build_id
     from .store.index_write import index_path
 
@@ -132,11 +135,9 @@ def _preload(indexes: _Indexes, db: str) -> str | None:
         with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
             build_id = read_build_id(conn)
         if build_id:
-            state = indexes.state(str(index_path(db, build_id)), build_id)
-            return str(state.path) if state.path is not None else None
+            indexes.state(str(index_path(db, build_id)), build_id)
     except Exception:  # opened on its first query instead, or screened by the server
         pass
-    return None
 
 
 def _run(indexes: _Indexes, module: str, name: str, path: str, build_id: str,

@@ -172,6 +172,7 @@ def _next_state(datasette: Any, live: Live, key: FileKey) -> State | None:
 def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
     """The watcher thread: load what needs loading, hand it to the event loop, sleep."""
     first = True
+    held: State | None = None  # the state whose stale records are held (`hold`)
     while True:
         if not first:
             time.sleep(interval)
@@ -199,8 +200,9 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
         if new is not None:
             live.notes.discard("missing")
             _hand_over(datasette, live, new)
-        if first:  # the served file's stale records, off the request path, after its index
-            hold(served(live.state))
+        if not first and held is not live.state:  # its stale records, off the request path,
+            hold(served(live.state))  # after the first interval: not beside the start
+            held = live.state
         first = False
         del datasette  # hold the server only while working on it
 
