@@ -244,23 +244,15 @@ class _Words(Mapping[str, Sequence[str]]):
 
 class _Classes:
     """The build's class-form table (`matching.classed`): a form's listed word, read a form at
-    a time (a query's few words: a SELECT each, kept) or many at once (`many`: a customer
-    file's words, the re-screen's filter)."""
+    a time (a query's few words: a SELECT each; classed keeps each token's answer, so nothing
+    is cached here) or many at once (`many`: a customer file's words, the re-screen's filter)."""
 
     def __init__(self, f: _File, vocab_list: list[str]) -> None:
         self.f, self.vocab_list = f, vocab_list
-        self.cache: dict[str, str | None] = {}
 
     def get(self, form: str, default: str | None = None) -> str | None:
-        if form in self.cache:
-            found = self.cache[form]
-        else:
-            row = self.f.one("SELECT word FROM classes WHERE k = ?", (form,))
-            found = self.vocab_list[row[0]] if row else None
-            if len(self.cache) >= CACHE_ROWS:
-                self.cache.clear()
-            self.cache[form] = found
-        return default if found is None else found
+        row = self.f.one("SELECT word FROM classes WHERE k = ?", (form,))
+        return self.vocab_list[row[0]] if row else default
 
     def many(self, forms: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}

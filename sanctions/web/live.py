@@ -165,7 +165,6 @@ def _next_state(datasette: Any, live: Live, key: FileKey) -> State | None:
     state = State(live.state.database, version.db, version.key, live.state.generation + 1,
                   version.sources, version.build, version.sha256, version.entities)
     state = dataclasses.replace(state, index=_load_index(state))
-    hold(served(state))  # its stale records, for the answers screened here (sanctions.answer)
     return state if file_key(live.path) == version.key else None
 
 
@@ -200,8 +199,11 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
         if new is not None:
             live.notes.discard("missing")
             _hand_over(datasette, live, new)
-        if not first and held is not live.state:  # its stale records, off the request path,
-            hold(served(live.state))  # after the first interval: not beside the start
+        # the served state's stale records, for the answers screened here (sanctions.answer):
+        # off the request path, and after the first interval, not beside the start; a state
+        # handed over here is held as soon as it is served
+        if not first and held is not live.state:
+            hold(served(live.state))
             held = live.state
         first = False
         del datasette  # hold the server only while working on it
