@@ -127,16 +127,14 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
 
 
 def class_forms(tokens: Sequence[list[str]], read: dict[int, list[list[str] | Options]],
-                index: Index, words: set[str] | None = None) -> None:
+                index: Index, words: set[str]) -> None:
     """Add to `read` (`other_forms`' answer, by position) the reading `prepare` may give a
     name by the letters a romanisation of Arabic writes either way (classed.class_form), of
     its words (`tokens`) or of a form of them: a superset (`prepare` reads a Latin name so,
     its words as respelled). The words it rewrites, and as what, are found for the file's
     words at once (classed.class_respellable: only a word whose form a listed word other than
-    itself spells), so only a name holding one is read. `words`: the tokens' words, if found
-    already."""
-    if words is None:
-        words = {t for toks in tokens for t in toks}
+    itself spells), so only a name holding one is read. `words`: the tokens' words (the
+    filter's `_Sets.wanted` holds them already)."""
     rewrite = class_respellable(itertools.chain(words, (
         t for forms in read.values() for f in forms if not isinstance(f, Options) for t in f)),
         index)
