@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+
 import pytest
 
 from sanctions.matching import DEFAULT_CONFIG, Index, Query, match
@@ -98,3 +101,25 @@ def test_doo_is_a_legal_form() -> None:
     assert name_tokens("Mania d.o.o.") == name_tokens("mania doo") == ["mania", "llc"]
     m = match(IDX, Query("mania doo", type="organization"), limit=1)[0]
     assert (m.entity.id, m.score) == ("uk_sanctions:BIH0004", 1.0)
+
+
+@pytest.mark.parametrize("module, name", [
+    ("sanctions.matching.query", "_HANZI"), ("sanctions.matching.query", "_FOREIGN_HANZI"),
+    ("sanctions.matching.hanzi", "_HAN"), ("sanctions.matching.hangul", "_WORD"),
+])
+def test_a_script_pattern_answers_as_its_compiled_pattern(module: str, name: str) -> None:
+    """`script_pattern` answers an ASCII text without compiling: right only when no match of
+    the pattern holds an ASCII character, which these texts would show; any other text gets
+    the compiled pattern's own answers."""
+    lazy = getattr(importlib.import_module(module), name)
+    compiled = re.compile(lazy.pattern)
+    ascii_text = "".join(map(chr, range(128)))
+    assert compiled.search(ascii_text * 3) is None and compiled.search("") is None
+    for text in ("Xi Jinping", ascii_text, "习近平", "谢尔盖·绍伊古 and 卡德罗夫", "람잔 카디로프",
+                 "김정은", "Nicolás 马琳", ""):
+        assert [m.span() for m in lazy.finditer(text)] == [
+            m.span() for m in compiled.finditer(text)]
+        for method in ("search", "match", "fullmatch"):
+            got, want = getattr(lazy, method)(text), getattr(compiled, method)(text)
+            assert (got and got.span()) == (want and want.span())
+        assert lazy.findall(text) == compiled.findall(text)

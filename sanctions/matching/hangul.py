@@ -17,6 +17,7 @@ from collections.abc import Container
 
 from ..normalize import name_tokens
 from .consonants import Written, likeness
+from .letters import script_pattern
 
 # The consonants as loanwords use them (ㄱ 'g', ㅂ 'b': the press writes a foreign g and b so),
 # not as DPRK names are listed (ㄱ 'k')
@@ -28,7 +29,7 @@ _TAIL = ["", "k", "k", "ks", "n", "n", "n", "t", "l", "lk", "lm", "lb", "ls", "l
          "m", "p", "ps", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
 _EU, _R, _L_TAIL, _SILENT = 18, 5, 8, 11  # ㅡ, ㄹ as onset, ㄹ as tail, ㅇ
 _SIBILANT = {"s", "ss", "j", "ch", "tch"}  # before 'y': one sound ('셴' shen, not syen)
-_WORD = re.compile("[\uac00-\ud7a3]{2,}")
+_WORD = script_pattern("[\uac00-\ud7a3]{2,}")
 # The commonest Korean surnames (about nine Koreans in ten bear one of them)
 _SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유전홍고문양"
                       "손배백허남심노하곽성차주우구민진나지엄채원천방공현"

@@ -27,6 +27,7 @@ from anyascii import anyascii
 
 from ..normalize import name_tokens
 from .consonants import Written, consonant_key, keys_of
+from .letters import script_pattern
 
 _INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q",
              "x", "r", "z", "c", "s", "y", "w")
@@ -39,7 +40,7 @@ _BARE = re.compile("^(?:[dtkghlsrzc]e|[szc]i|[fbpmkgltdr]u|er)$")
 _FINALS = [(re.compile(a), b) for a, b in (
     ("uo$", "o"), ("ao$", "o"), ("ou$", "o"), ("ei$", "e"), ("ie$", "e"), ("ng$", "n"))]
 _WORDS = re.compile("[\\s\u30fb\u00b7=\uff1d-]+")  # spaces, '・', '·', '='
-_HAN = re.compile("[\u3400-\u9fff]")
+_HAN = script_pattern("[\u3400-\u9fff]")
 MAX_KEYS = 16  # consonant keys a word is looked up by, at most
 _VOWELS = frozenset("aeiou")
 

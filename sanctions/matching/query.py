@@ -42,6 +42,7 @@ from .hangul import hangul_joined, hangul_written, has_hangul_word
 from .hangul import misread as hangul_misread
 from .hanzi import hanzi_written, has_foreign_hanzi
 from .kana import has_katakana, kana_joined, kana_written
+from .letters import script_pattern
 from .types import Prepared, Query
 from .words import segment
 
@@ -263,10 +264,10 @@ def _front(query: Query) -> _Front:
     return found
 
 
-_HANZI = re.compile("[\u3400-\u9fff]{3,}")
+_HANZI = script_pattern("[\u3400-\u9fff]{3,}")
 # four Chinese characters or more, or two names parted by a '·' ('谢尔盖·绍伊古'): a foreign name
-_FOREIGN_HANZI = re.compile("[\u3400-\u9fff]{4,}|[\u3400-\u9fff][\u00b7\u30fb=\uff1d-]"
-                            "[\u3400-\u9fff]")
+_FOREIGN_HANZI = script_pattern("[\u3400-\u9fff]{4,}|[\u3400-\u9fff][\u00b7\u30fb=\uff1d-]"
+                                "[\u3400-\u9fff]")
 
 
 def hanzi_joined(text: str) -> list[str]:

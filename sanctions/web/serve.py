@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -169,8 +170,16 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
 
     # the workers, forked (they share the matcher this process has imported already), open the
     # index on the other core while this process imports Datasette: /-/readyz waits for them
-    # (sanctions.web.api)
+    # (sanctions.web.api). The command starts without the cyclic garbage collector
+    # (sanctions.cli.main): the workers, which run as long as the server, are forked with it
+    # on, and with what this process has made so far frozen (their collections never walk
+    # it, nor write to its pages); this process turns it on once Datasette is imported, below
+    collecting = gc.isenabled()
+    gc.freeze()
+    gc.enable()
     LANE.start_workers(preload=str(db_path), fork=True)
+    if not collecting:
+        gc.disable()
     # and this process's own index and the file's checksum, in a thread, beside the imports
     # below (sanctions.web.preload); sanctions.web.live takes them when Datasette starts
     read_ahead(str(db_path))
@@ -187,6 +196,7 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     if not access_log and not pm.is_registered(quiet_access):
         pm.register(quiet_access, name="sanctions-quiet-access")
     args = datasette_args(db_path, host, port, config, decisions, options, metadata)
+    gc.enable()  # on for as long as it serves
     try:
         cli.main(args, standalone_mode=True)
     finally:  # the metadata file is ours: do not leave one in /tmp per run
