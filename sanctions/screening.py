@@ -191,15 +191,21 @@ def screen_record(index: Index, fields: Mapping[str, Any],
 def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB, *,
                   index: Index | None = None, version: bool = True,
                   decisions: Path | str | bool | None = None, audit: bool | None = None,
-                  surface: str = "library") -> dict[str, Any]:
+                  surface: str = "library", parsed: tuple[Query, Options] | None = None
+                  ) -> dict[str, Any]:
     """One query given as fields (the web's query string, the CLI's options); raises
     QueryError for an invalid one. `index`: the one to use instead of `db`'s (a server that
     swaps its index itself). The result carries `data_version` (unless `version` is False: a
     caller that puts it elsewhere) and, when the query has an `id`, the decisions recorded for
-    it (see `screen_many` for `decisions` and `audit`)."""
-    if index is None and fields.get("source"):  # loaded first: it may hold an FtM source's key
-        index = get_index(db)
-    query, options = parse(fields)
+    it (see `screen_many` for `decisions` and `audit`). `parsed`: what `parse(fields)` gave
+    the caller, who validated the fields already (the server, before its worker screens
+    them), not parsed again."""
+    if parsed is not None:
+        query, options = parsed
+    else:
+        if index is None and fields.get("source"):  # loaded first: it may hold an FtM key
+            index = get_index(db)
+        query, options = parse(fields)
     index = index if index is not None else get_index(db)
     matches = screen_query(index, query, threshold=options.threshold, limit=options.limit)
     result = {"query": _echo(fields), "matches": matches}

@@ -103,3 +103,27 @@ def test_a_worker_answers_as_the_server_does(full_db: Path) -> None:
         entities._HELD.clear()
         assert ok and text == expected
     assert '"stale"' in answer.answer(own, {"name": "Tornado Cash"})
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"name": "Tornado Cash"}, {"name": "Tren de Aragua", "limit": "3"},
+    {"name": "Nicolas Maduro", "type": "person", "country": "Venezuela", "threshold": "0.5"},
+    {"name": "Hamas", "source": ["ofac_sdn"]}, {"imo": "9323596"}, {"name": "Qxz Vrb"},
+    {"name": "Kim Jong Un", "birth_date": "1984", "id": "c1", "program": "DPRK"},
+]
+
+
+def test_a_worker_given_the_servers_parse_answers_the_same(full_db: Path) -> None:
+    """The server validated the query already (sanctions.web.api.check) and sends what it
+    parsed with the fields: the worker's answer is the one it gives parsing them itself."""
+    indexes = answer._Indexes()
+    answer._preload(indexes, str(full_db))
+    [state] = indexes.named.values()
+    path, build_id = next(iter(indexes.named))
+    for q in QUERIES:
+        fields = {**query_fields(""), **q}
+        ok, own = answer._run(indexes, "sanctions.answer", "answer", path, build_id, (fields,))
+        ok2, given = answer._run(indexes, "sanctions.answer", "answer", path, build_id,
+                                 (fields, answer.sendable(screening.parse(fields))))
+        assert ok and ok2 and given == own
+        assert answer.answer(state, fields, answer.sendable(screening.parse(fields))) == own

@@ -18,7 +18,7 @@ customer key on its matches (sanctions.web.review).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 from urllib.parse import unquote
@@ -28,6 +28,7 @@ from datasette.utils.asgi import Request, Response
 
 from .. import screening
 from ..answer import answer as answer_text
+from ..answer import sendable
 from ..display import is_text
 from .guard import MAX_BODY_BYTES, BodyTimeout, BodyTooLarge, json_bytes
 from .lane import LANE, Busy, lane_status
@@ -45,6 +46,7 @@ class BadRequest(Exception):
         self.status = status
 
 
+Parsed = tuple[screening.Query, screening.Options]  # what screening.parse gives
 _BLANK: dict[str, Any] = dict.fromkeys(k for k in screening.FIELDS if k != "source")
 
 
@@ -80,10 +82,11 @@ def query_fields(args: Any) -> dict[str, Any]:
     return fields
 
 
-def check(fields: Mapping[str, Any], where: str = "") -> screening.Options:
-    """Validate a query before any is run, so a bad one fails the request with a 400."""
+def check(fields: Mapping[str, Any], where: str = "") -> Parsed:
+    """Validate a query before any is run, so a bad one fails the request with a 400; the
+    query and options it gives go with it to the worker, which does not parse it again."""
     try:
-        return screening.parse(fields)[1]
+        return screening.parse(fields)
     except screening.QueryError as exc:
         raise BadRequest(f"{where}{exc}") from None
 
@@ -99,6 +102,7 @@ class Batch:
 
     def __init__(self) -> None:
         self.fields: list[dict[str, Any]] = []
+        self.parsed: list[Parsed | None] = []  # each query's parse, None for an error row
         self.errors: dict[int, str] = {}
         self.work = 0  # the sum of the screened queries' limits
 
@@ -108,6 +112,7 @@ class Batch:
         columns of those names, which sanctions.screening.screen_record passes through); any
         other key is passthrough, echoed back in the result's query."""
         i = len(self.fields)
+        self.parsed.append(None)
         if not isinstance(query, dict):
             self.fail(i, {}, f"a query must be an object, not {_json_type(query)}")
             return
@@ -116,7 +121,8 @@ class Batch:
             self.fail(i, query, "id is not valid text (it has an unpaired surrogate)")
             return
         try:
-            self.work += screening.parse(query)[1].limit
+            parsed = self.parsed[i] = screening.parse(query)
+            self.work += parsed[1].limit
         except screening.QueryError as exc:
             self.fail(i, query, str(exc))
 
@@ -217,13 +223,16 @@ def version_json(state: State) -> str:
 
 async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
                  batch: bool, errors: Mapping[int, str] | None = None,
-                 keys: list[str] | None = None) -> list[str]:
+                 keys: list[str] | None = None,
+                 parsed: Sequence[Parsed | None] | None = None) -> list[str]:
     """Validated queries' answers (JSON texts) against `state`'s index: those already given
     are remembered, the others screened in the lane (a batch a query at a time). `errors`:
     the answers of the queries that failed validation, by position (not screened). `keys`:
     the queries' keys in the answer cache, when the caller has cheaper ones than their JSON
     (a GET's fields, always the same keys in the same order: their repr). Decisions of the
-    queries' customer keys are applied to the answers, and they are audited if asked."""
+    queries' customer keys are applied to the answers, and they are audited if asked.
+    `parsed`: each query's screening.parse when the caller validated it (`check`, Batch), so
+    the worker screens it without parsing it again."""
     errors = errors or {}
     if keys is None:
         keys = [json.dumps(q, sort_keys=True, ensure_ascii=True, default=str) for q in queries]
@@ -232,7 +241,10 @@ async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
     if todo:
         RECENT_NAMES.extend(n for i in todo[:50] if isinstance(n := queries[i].get("name"), str))
         lim = limits(datasette)
-        items: list[Callable[[], str]] = [partial(answer_text, state, queries[i]) for i in todo]
+        given = parsed or [None] * len(queries)
+        items: list[Callable[[], str]] = [
+            partial(answer_text, state, queries[i]) if (p := given[i]) is None
+            else partial(answer_text, state, queries[i], sendable(p)) for i in todo]
         done = await LANE.run(items, batch=batch,
                               seconds=lim.batch_seconds if batch else lim.single_wait_seconds)
         for i, answer in zip(todo, done, strict=True):
@@ -271,16 +283,18 @@ async def screen_json(request: Request, datasette: Any) -> Response:
             raise BadRequest("use GET with ?name=... or POST a JSON body", 405)
         if request.method == "GET":
             fields = query_fields(request.query_string)
-            check(fields)
+            parsed = check(fields)
             state = await indexed_state(datasette)
             # its key: the repr of text, None and a list of text in a fixed order, which no
             # POST query's key (JSON) can equal
-            [answer] = await screen(datasette, state, [fields], False, keys=[repr(fields)])
+            [answer] = await screen(datasette, state, [fields], False, keys=[repr(fields)],
+                                    parsed=[parsed])
             # the library's result: the answer with its data version last, spliced in as text
             return _text_response(answer[:-1] + ', "data_version": ' + version_json(state) + "}")
         batch = parse_batch(await read_body(request), limits(datasette).work_budget)
         state = await indexed_state(datasette)
-        answers = await screen(datasette, state, batch.fields, True, batch.errors)
+        answers = await screen(datasette, state, batch.fields, True, batch.errors,
+                               parsed=batch.parsed)
         # the same bytes json.dumps({"results": [...], "data_version": ...}) would give
         return _text_response('{"results": [' + ", ".join(answers) + '], "data_version": '
                               + version_json(state) + "}")
