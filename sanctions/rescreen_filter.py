@@ -14,16 +14,46 @@ import gc
 import os
 import pickle
 import signal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO
 
 from .matching import DEFAULT_CONFIG, Index
-from .matching.reach import Swap, reaching
+from .matching.reach import reaching
+from .matching.reach_share import Swap
 
 # Files of fewer rows are filtered in this process alone: forking a helper costs more than it
 # saves on them (scripts/bench_rescreen.py).
 FORK_ROWS = 4000
 _PART: tuple[Any, ...] | None = None  # what the forked helpers filter and screen
+
+
+_PAUSED = 0  # collector_paused() blocks entered and not left
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The collector off, and what lives now frozen out of its passes, for the block (nested:
+    only the outermost pauses and resumes it). A re-screen's rows and index live through it:
+    its full passes over every row cost up to a quarter of the filter, and the forked helpers'
+    copies of their pages stay untouched. A whole re-screen runs in one (sanctions.rescreen).
+    What the block made and kept (the index's caches of the file's words...) leaves it in the
+    oldest generation, as what it froze: a young one's next pass would walk all of it once
+    more (2 ms after 20,000 customers); a cycle among it is freed by the next full pass."""
+    global _PAUSED
+    enabled = gc.isenabled()
+    if not _PAUSED:
+        gc.disable()
+        gc.freeze()
+    _PAUSED += 1
+    try:
+        yield
+    finally:
+        _PAUSED -= 1
+        if not _PAUSED:
+            gc.freeze()  # what the block made, with the rest: moved, not walked
+            gc.unfreeze()
+            if enabled:
+                gc.enable()
 
 
 def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
@@ -35,16 +65,10 @@ def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
     found in one pass over the distinct words of a share of the file
     (sanctions.matching.reach), then screened by the service; each core takes every
     `workers`-th row (a file sorted by country is shared evenly), when a core is free."""
-    # The rows and the index live through the whole pass: keep the collector off them (its full
-    # passes over every row cost up to a quarter of the time) and the helpers' copies of their
-    # pages untouched.
-    gc.freeze()
-    try:
+    with collector_paused():
         if workers <= 1 or len(rows) < FORK_ROWS or not hasattr(os, "fork") or not _free():
             return _share(index, view, rows, threshold, defaults)
         return _forked(index, view, rows, threshold, defaults, workers)
-    finally:
-        gc.unfreeze()
 
 
 def _free() -> bool:

@@ -93,7 +93,8 @@ def test_missing_file_is_rebuilt_with_one_line(full_db: Path, tmp_path: Path) ->
     index = load_index(db, say=said.append)
     assert len(said) == 1
     assert said[0].startswith(f"sanctions: sanctions.db: no index file at {path}")
-    assert said[0].endswith("and rewrote the file")
+    assert said[0].endswith("and rewrote the file (without its neighbour table: "
+                            "`sanctions build` writes the whole file)")
     assert answers(index, {"name": "Tren de Aragua"})[0][0] == "ofac_sdn:49756"
     assert isinstance(load_index(db, say=pytest.fail).entities, _Entities)  # the file, now
 

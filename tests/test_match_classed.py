@@ -130,7 +130,8 @@ def test_a_table_made_by_other_code_is_not_read(written: Path, tmp_path: Path) -
 def test_a_re_screen_part_reads_the_whole_database_s_table(full_db: Path) -> None:
     """The index of a few changed entities (`load_entities_index`) reads a query as the whole
     does, from the whole's table: nothing is made per re-screen."""
-    from sanctions.store.index import load_entities_index, load_index
+    from sanctions.store.index import load_index
+    from sanctions.store.index_part import load_entities_index
 
     whole = load_index(full_db, say=pytest.fail)
     part = load_entities_index(full_db, {"ofac_sdn:10481", "ofac_sdn:28533"})

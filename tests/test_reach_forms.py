@@ -5,9 +5,12 @@ words and listed names."""
 from __future__ import annotations
 
 import csv
+import functools
 from pathlib import Path
 
+from sanctions.matching import Index
 from sanctions.matching.reach_forms import _FORM_STARTS, _near_starts, may_respell
+from sanctions.matching.reach_share import Answers
 from sanctions.normalize import clean_text, legal_word, name_tokens, spelling_variants
 from sanctions.rescreen import ChangeSet, rescreen
 from sanctions.rescreen_filter import FORK_ROWS
@@ -97,7 +100,7 @@ def test_the_bound_counts_the_listed_name_too(full_db: Path) -> None:
     from sanctions.matching import Query
     from sanctions.matching.reach import reaching
     from sanctions.matching.score import match
-    from sanctions.store.index import load_entities_index
+    from sanctions.store.index_part import load_entities_index
 
     index = load_entities_index(full_db, {"ofac_sdn:37503", "ofac_sdn:45868", "ofac_sdn:47701",
                                           "ofac_sdn:6925", "ofac_sdn:22060", "un_sc:110374"})
@@ -134,12 +137,81 @@ def test_two_processes_report_what_one_does(full_db: Path) -> None:
     # the forked path itself, which a busy host skips (each process looks at its own words and
     # swaps answers): every row's result as one process gives it
     from sanctions.rescreen_filter import _forked, _share
-    from sanctions.store.index import load_entities_index
+    from sanctions.store.index_part import load_entities_index
 
     index = load_entities_index(full_db, change.changed)
     alone = _share(index, rows, rows, 0.8, {})
     assert _forked(index, rows, rows, 0.8, {}, 2) == alone
     assert sum(1 for r in alone if r is not None) >= 2
+
+
+def _two_shares(index: Index, names: list[str], threshold: float
+                ) -> tuple[list[list[bool]], list[Answers | None]]:
+    """`reaching` of every other name in each of two threads sharing the words as two forked
+    processes do (the swap through a barrier): what each found, and what each sent."""
+    import threading
+
+    from sanctions.matching.reach import reaching
+
+    sent: list[Answers | None] = [None, None]
+    got: list[list[bool]] = [[], []]
+    meet = threading.Barrier(2)
+
+    def swap(k: int, mine: Answers) -> Answers | None:
+        sent[k] = mine
+        meet.wait()
+        return sent[1 - k]
+
+    def run(k: int) -> None:
+        got[k] = reaching(index, names[k::2], [0.0] * len(names[k::2]), threshold,
+                          share=(k, 2, functools.partial(swap, k)))
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return got, sent
+
+
+def test_two_shares_of_the_words_answer_as_one(full_db: Path) -> None:
+    """Two processes' shares of a file (every other row), each looking at the words it owns
+    and swapping answers (sanctions.matching.reach_share; run here in two threads), give every
+    name the answer one process gives it; and a share whose swap finds no answer (a failed
+    helper) looks at all its words itself."""
+    from sanctions.matching.reach import reaching
+    from sanctions.store.index_part import load_entities_index
+
+    with (EVAL / "customers.csv").open(encoding="utf-8", newline="") as fh:
+        names = [r["name"] for _, r in zip(range(3000), csv.DictReader(fh), strict=False)]
+    names += ["Ahmed Alexander", "Mr. Oleg", "PUBLIC JOINTSTOCK COMPANY SEVERSTAL",
+              "Kawsar Gaysh", "Kalasznikow"]
+    index = load_entities_index(full_db, {"ofac_sdn:47701", "ofac_sdn:6925", "ofac_sdn:37503",
+                                          "ofac_sdn:22060", "un_sc:110374"})
+    for threshold in (0.8, 0.6):
+        alone = reaching(index, names, [0.0] * len(names), threshold)
+        assert 2 <= sum(alone) < len(names) / 3
+        got, sent = _two_shares(index, names, threshold)
+        assert got == [alone[0::2], alone[1::2]]
+        assert all(a is not None and isinstance(a.wanted, str) for a in sent)  # packed
+        assert reaching(index, names[1::2], [0.0] * len(names[1::2]), threshold,
+                        share=(1, 2, lambda mine: None)) == alone[1::2]
+
+
+def test_packed_words_come_back_as_they_went() -> None:
+    """The words a share swaps go as one string a word a line, unless a word could not (a line
+    break, an empty word): then as the set itself."""
+    from sanctions.matching.reach_share import _owned, _packed, _unpacked
+
+    cases: list[set[str]] = [{"ahmed", "alexander", "ş", "محمد"}, {"one"}, set(), {"a\nb", "c"},
+                             {"", "x"}]
+    for words in cases:
+        assert _unpacked(_packed(words)) == words
+    assert isinstance(_packed({"ahmed", "alexander"}), str)
+    words = {f"w{i}" for i in range(1000)}
+    shares = [_owned(words, k, 3) for k in range(3)]
+    assert set[str]().union(*shares) == words and sum(map(len, shares)) == len(words)
+    assert shares[1] == {w for w in words if hash(w) % 3 == 1}
 
 
 def test_a_failed_helper_has_its_share_done_again() -> None:
@@ -183,7 +255,7 @@ def test_respellings_are_listed_spellings_own(full_db: Path) -> None:
     answers as asking it of every word spelling_variants respells."""
     from sanctions.matching.query import listed_spellings
     from sanctions.matching.reach_forms import respellings
-    from sanctions.store.index import load_entities_index
+    from sanctions.store.index_part import load_entities_index
 
     words: set[str] = {"Kalasznikow", "OAONOVATEK", "SURGUTMEBELOOO", "السعادى",
                        "goldendragonshippingltd", "VOHOMTECHNOLOGYHKCOLIMITED"}

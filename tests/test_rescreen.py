@@ -323,7 +323,7 @@ def test_file_tokens_are_the_matchers(history: tuple[Path, Path, str, str]) -> N
 def test_an_identifier_or_a_digit_is_always_screened(history: tuple[Path, Path, str, str]
                                                      ) -> None:
     from sanctions.rescreen_filter import _reaching
-    from sanctions.store.index import load_entities_index
+    from sanctions.store.index_part import load_entities_index
 
     index = load_entities_index(history[0], {f"un_sc:{d}" for d in ADDED})
     rows = [{"name": "John Smith"}, {"name": "John Smith", "identifier": "A 10472263"},
@@ -355,3 +355,61 @@ def test_the_bound_holds_for_abbreviations_and_respellings() -> None:
     reached = reaching(index, queries, [0.0] * len(queries), 0.8)
     assert all(r for r, s in zip(reached, scored, strict=True) if s)
     assert reached[-1] is False  # 'and' alone weighs too little
+
+
+def test_a_part_is_weighed_as_the_whole(history: tuple[Path, Path, str, str],
+                                        tmp_path: Path) -> None:
+    """A re-screen's part of the index reads only the whole's word statistics from the index
+    file (`read_statistics`): the same as the whole index opened from it, and as counted again
+    from the names when there is no file; a file of another build is not read."""
+    import numpy as np
+
+    from sanctions.store import reading
+    from sanctions.store.index import read_build_id
+    from sanctions.store.index_file import IndexFileError, open_index_file, read_statistics
+    from sanctions.store.index_part import load_entities_index
+    from sanctions.store.index_write import index_path
+
+    db = history[0]
+    with reading(db, immutable=True) as conn:
+        build_id = read_build_id(conn)
+    assert build_id is not None
+    path = index_path(db, build_id)
+    read, whole = read_statistics(path, build_id), open_index_file(path, build_id)
+    assert read.vocab == whole.vocab and read.n == whole.tables.n
+    assert np.array_equal(read.df, whole.tables.df) and read.classes is not None
+    with pytest.raises(IndexFileError):
+        read_statistics(path, "another build")
+
+    ids = {f"un_sc:{d}" for d in ADDED} | {f"un_sc:{CHANGED}"}
+    alone = tmp_path / "sanctions.db"  # the database without its index file: counted again
+    shutil.copyfile(db, alone)
+    part, counted = load_entities_index(db, ids), load_entities_index(alone, ids)
+    words = sorted({t for toks in part.tokens for t in toks})
+    weights = [part.idf.get(t) for t in words]
+    assert words and weights == [whole.idf.get(t) for t in words]
+    assert weights == pytest.approx([counted.idf.get(t) for t in words])
+    assert part.max_idf == whole.max_idf == pytest.approx(counted.max_idf)
+    assert np.allclose(part.name_weight, counted.name_weight)
+    sample = whole.vocab_list[::7] + ["notalistedword", *words]
+    assert [w in part.vocab for w in sample] == [w in counted.vocab for w in sample] == [
+        w in whole.vocab for w in sample]
+    again = load_entities_index(db, ids)  # the statistics held from the call before
+    assert [again.idf.get(t) for t in words] == weights and again.vocab.whole is part.vocab.whole
+
+
+def test_the_collector_is_paused_by_the_outermost_block() -> None:
+    """A re-screen pauses the collector once for all of it: the filter's own pause inside
+    it neither resumes it nor unfreezes what the outer one froze; the state is restored."""
+    import gc
+
+    from sanctions.rescreen_filter import collector_paused
+
+    enabled, frozen = gc.isenabled(), gc.get_freeze_count()
+    with collector_paused():
+        assert not gc.isenabled()
+        held = gc.get_freeze_count()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled() and gc.get_freeze_count() == held
+    assert gc.isenabled() == enabled and gc.get_freeze_count() == frozen

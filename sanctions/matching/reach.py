@@ -38,7 +38,7 @@ import itertools
 import math
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from ..normalize import VESSEL_PREFIXES, clean_text, fold_legal_forms, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
@@ -48,6 +48,7 @@ from .query import FORM_WORDS, folded
 from .reach_forms import Options, class_forms, other_forms, respellings
 from .reach_forms import query_tokens as query_tokens  # the tests read it here
 from .reach_names import NameBound
+from .reach_share import Swap, shared
 from .reach_words import Found, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
 
@@ -55,10 +56,6 @@ _DIGIT = re.compile(r"\d")
 MAX_CHOICES = 16  # an abjad name's readings bounded one by one, at most (else all at once)
 MAX_JOINS = 4  # pairs of a form that may be joined, at most, for a bound
 _VESSEL_STARTS = frozenset(prefix[0] for prefix in VESSEL_PREFIXES)
-# What one process found of its share of a file's words, for the other, and the other's answer
-# (None if it has none): sanctions.rescreen_filter passes them through a pipe.
-Swap = Callable[[tuple[set[str], dict[str, str], Found]],
-                tuple[set[str], dict[str, str], Found] | None]
 
 
 def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float],
@@ -68,7 +65,7 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     with at most `bonuses[i]` from its qualifiers (birth date, country): a superset. A name
     of None (an identifier to compare, a row in error) or with a digit is always screened.
     `share` (k, n, swap): this is one of n processes, each with a share of the file's names;
-    of their words it looks at those it owns (`_shared`), and swaps answers with the other."""
+    of their words it looks at those it owns (`reach_share`), and swaps answers with the other."""
     plain = [i for i, n in enumerate(names) if n is not None and not _DIGIT.search(n)]
     texts = [clean_text(names[i] or "") for i in plain]
     tokens = query_tokens(texts, cleaned=True)
@@ -76,12 +73,14 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     split = [t.split() for t in texts]  # each name's words as written (`other_forms` reads)
     raw = {w for ws in split for w in ws}
     found: Found | None = None
+    classes: dict[str, str] | None = None
     if share:
-        found, respell = _shared(index, raw, sets, cfg, share)
+        found, respell, classes = shared(index, raw, sets.wanted, cfg, share)
     else:
         respell = respellings(raw, index)
     read = other_forms(texts, index, respell, split)
-    class_forms(tokens, read, index, sets.wanted)  # a Latin name read by its letter classes
+    # a Latin name read by its letter classes
+    class_forms(tokens, read, index, sets.wanted, classes, found.wanted if found else frozenset())
     forms = [r for found_forms in read.values() for r in found_forms]
     sets.add(forms)
     words = _Words(index, [*tokens, *(f for f in forms if not isinstance(f, Options))], sets,
@@ -135,28 +134,6 @@ class _Sets:
             map(operator.add, toks, toks[1:]) for toks in plain if len(toks) > 1))
         self.tried.update(a + b for f in many for x, y in zip(f, f[1:], strict=False)
                           for a, b in itertools.product(x, y))
-
-
-def _shared(index: Index, raw: set[str], sets: _Sets, cfg: MatchConfig,
-            share: tuple[int, int, Swap]) -> tuple[Found, dict[str, str]]:
-    """The answers for the words of this share of a file, each looked at in one process only:
-    the words this one owns (by their hash, the same in forked processes), and what the other
-    sends. The words the other does not hold, and the joined pairs, are left for `_Words`
-    (Found.wanted says which were looked at); the respellings of the names' words (`raw`, as
-    written) are all found here."""
-    k, n, swap = share
-    own_raw = {w for w in raw if hash(w) % n == k}
-    respell = respellings(own_raw, index)
-    # Of the joined pairs, each process looks at all of its own, after the swap (`_Words`):
-    # few are in both shares (20,000 customers: 813 of 14,000 a share), so sending them
-    # costs more than looking at those twice.
-    found = complete(index, None, {t for t in sets.wanted if hash(t) % n == k}, set(), cfg)
-    if (got := swap((own_raw, respell, found))) is not None:
-        own_raw |= got[0]
-        respell.update(got[1])
-        found = found.merge(got[2])
-    respell.update(respellings(raw - own_raw, index))
-    return found, respell
 
 
 class _Words:

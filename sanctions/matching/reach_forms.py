@@ -127,17 +127,22 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
 
 
 def class_forms(tokens: Sequence[list[str]], read: dict[int, list[list[str] | Options]],
-                index: Index, words: set[str]) -> None:
+                index: Index, words: set[str], known: dict[str, str] | None = None,
+                looked: set[str] | frozenset[str] = frozenset()) -> None:
     """Add to `read` (`other_forms`' answer, by position) the reading `prepare` may give a
     name by the letters a romanisation of Arabic writes either way (classed.class_form), of
     its words (`tokens`) or of a form of them: a superset (`prepare` reads a Latin name so,
     its words as respelled). The words it rewrites, and as what, are found for the file's
     words at once (classed.class_respellable: only a word whose form a listed word other than
     itself spells), so only a name holding one is read. `words`: the tokens' words (the
-    filter's `_Sets.wanted` holds them already)."""
-    rewrite = class_respellable(itertools.chain(words, (
-        t for forms in read.values() for f in forms if not isinstance(f, Options) for t in f)),
-        index)
+    filter's `_Sets.wanted` holds them already). `known`: `class_respellable`'s answer for the
+    words `looked` (another process's share of a file's words), which are not asked again."""
+    every = itertools.chain(words, (t for forms in read.values() for f in forms
+                                    if not isinstance(f, Options) for t in f))
+    rewrite = class_respellable((t for t in every if t not in looked) if looked else every,
+                                index)
+    if known:
+        rewrite.update(known)  # each word's answer is its own: a word of no name here is idle
     if not rewrite:
         return
     some = frozenset(rewrite)

@@ -12,7 +12,8 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,12 +56,47 @@ class Found:
                      self.joined | other.joined, {**self.splits, **other.splits})
 
 
+class _IndexWords:
+    """What a file's words are compared with, for one index: its words, their spellings, their
+    romanisation and vowel-fold keys, their starts, the words a split may yield. Worked out
+    once per index (`_index_words`): a pass calls `analyse` two or three times a process, and
+    the keys' subsequences alone cost 3-6 ms each time."""
+
+    def __init__(self, index: Index) -> None:
+        words = index.vocab_list
+        self.mine = set(words)  # its `vocab` may answer `in` for a whole database's words
+        self.text = "\x00".join(words)  # a word inside one of them is in this
+        self.targets = [*words, *(k for k, v in VARIANTS.items() if v in self.mine)]
+        keys = [k for k in index.by_key if k and not k.startswith("=")]
+        self.key_starts = {k[0] for k in keys}
+        self.seqs = _subsequences(keys)
+        self.folds = {k[1:] for k in index.by_key if k.startswith("=")}
+        self.bare = {f.translate(_NO_VOWELS) for f in self.folds}
+        self.starts = {w[:k] for w in words for k in range(4, len(w) - 1)}
+        # A legal form's words count as the index's: the matcher folds a split that yields them
+        # ('jointstock': JOINT STOCK, then PJSC, `query.folded`), though the index holds only
+        # the folded form. `_Words._may_reach` sets no bound on a name with such a split.
+        parts = {w for w in self.mine | FORM_WORDS if len(w) >= 3} | {
+            k for k, v in VARIANTS.items() if v in self.mine and len(k) >= 3}
+        self.parts = _any_of(parts) if parts else None
+
+
+_INDEX_WORDS: weakref.WeakKeyDictionary[Index, _IndexWords] = weakref.WeakKeyDictionary()
+
+
+def _index_words(index: Index) -> _IndexWords:
+    found = _INDEX_WORDS.get(index)
+    if found is None:
+        found = _INDEX_WORDS[index] = _IndexWords(index)
+    return found
+
+
 def analyse(index: Index, wanted: set[str], tried: set[str], cfg: MatchConfig,
             split: bool = True) -> Found:
     """The answers for these words (`split`: also which split into listed words)."""
     maybe = _maybe_like(index, wanted | tried)
     index.similar(maybe, cfg)
-    listed = "\x00".join(index.vocab_list)
+    listed = _index_words(index).text
     return Found(wanted, tried,
                  {t for t in maybe if index.is_listed_like(t)} | _prefixed(index, wanted | tried),
                  {t for t in wanted if t in listed},  # parts of listed words (joined)
@@ -80,7 +116,7 @@ def complete(index: Index, found: Found | None, wanted: set[str], tried: set[str
 def _prefixed(index: Index, words: Iterable[str]) -> set[str]:
     """The words that start a listed word (a word cut short: Index.prefixed); only a start of
     one of this index's words is looked up."""
-    starts = {w[:k] for w in index.vocab_list for k in range(4, len(w) - 1)}
+    starts = _index_words(index).starts
     return {t for t in words if t in starts and index.prefixed(t)}
 
 
@@ -91,8 +127,8 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     vowel-fold key of one. Only these are looked up one by one."""
     c = DEFAULT_CONFIG.token_floor
     cut = math.floor(100 * (1 - 2 * (1 - c) / (1 + c))) - 1
-    listed = set(index.vocab_list)
-    targets = [*index.vocab_list, *(k for k, v in VARIANTS.items() if v in listed)]
+    listed = _index_words(index)
+    targets = listed.targets
     todo = list(words)  # in any order: each word's answer is its own
     out: set[str] = set()
     if targets and todo:
@@ -110,18 +146,16 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     out.update(t for t in words & eq.keys() if len(t) >= 5 and any(g in groups for g in eq[t]))
     # a romanisation key of one: most words' keys cannot be one of the index's, by their first
     # letter, and are not worked out
-    starts = {k[0] for k in keys if k and not k.startswith("=")}
+    starts = listed.key_starts
     lines = "\n".join(todo)  # the words a line, looked through at once where it can be
     firsts = {c for c in {t[:1] for t in todo} - {""}
               if not starts.isdisjoint(_KEY_STARTS.get(c, c))}
     some = [m.group() for m in _any_first(firsts).finditer(lines)] if firsts else []
-    some = _may_key([t for t in some if t.isalpha()],
-                    [k for k in keys if k and not k.startswith("=")])
+    some = _may_key([t for t in some if t.isalpha()], listed.seqs)
     out.update(t for t, k in zip(some, _phonetic_keys(some), strict=True) if k in keys)
     # a vowel-fold key of one: vowel_fold changes only long vowels, so a word has one of these
     # keys only if its consonants are one's (all worked out at once)
-    folds = {k[1:] for k in keys if k.startswith("=")}
-    bare = {f.translate(_NO_VOWELS) for f in folds}
+    folds, bare = listed.folds, listed.bare
     if not todo or not folds:
         return out
     some = [t for t in itertools.compress(todo, map(bare.__contains__, lines.translate(
@@ -139,21 +173,28 @@ def _any_first(firsts: set[str]) -> re.Pattern[str]:
                       re.M)
 
 
-def _may_key(words: list[str], keys: list[str]) -> list[str]:
-    """The words whose romanisation key may be one of these keys: `phonetic_key` keeps the
-    letters no rule of its drops, in order ('w' as 'v', 'z' as 's', 'x' as 'ks'), so those of a
-    word must be a subsequence of its key (runs read as one, as its first rule reads them)."""
-    if not words:
-        return []
+def _may_key(words: list[str], seqs: set[str] | None) -> list[str]:
+    """The words whose romanisation key may be one of some keys (`seqs`: their
+    `_subsequences`): `phonetic_key` keeps the letters no rule of its drops, in order ('w' as
+    'v', 'z' as 's', 'x' as 'ks'), so those of a word must be a subsequence of its key (runs
+    read as one, as its first rule reads them)."""
+    if not words or seqs is None:
+        return words
+    firm = _RUNS.sub(r"\1", "\n".join(words).translate(_FIRM)).split("\n")
+    return [t for t, f in zip(words, firm, strict=True) if f in seqs]
+
+
+def _subsequences(keys: Sequence[str]) -> set[str] | None:
+    """Every subsequence of these keys, runs of a letter read as one; None when a key is too
+    long to list them (no word is then left out)."""
     seqs: set[str] = set()
     for key in keys:
-        if len(key) > 12:  # too many subsequences to list: no word is left out
-            return words
+        if len(key) > 12:
+            return None
         seqs.update(_RUNS.sub(r"\1", "".join(c for c, keep in zip(key, mask, strict=True)
                                                if keep))
                     for mask in itertools.product((0, 1), repeat=len(key)))
-    firm = _RUNS.sub(r"\1", "\n".join(words).translate(_FIRM)).split("\n")
-    return [t for t, f in zip(words, firm, strict=True) if f in seqs]
+    return seqs
 
 
 def _phonetic_keys(words: list[str]) -> list[str]:
@@ -169,21 +210,17 @@ def _splits(index: Index, words: Iterable[str]) -> dict[str, list[str]]:
     """The words that split into listed words, one of them this index's (Index.split), with
     their parts. Only words holding one of its words (or a spelling of one) of 3+ letters are
     tried: found in one search over them all, a word a line."""
-    mine = set(index.vocab_list)  # its `vocab` may answer `in` for a whole database's words
-    # A legal form's words count as the index's: the matcher folds a split that yields them
-    # ('jointstock': JOINT STOCK, then PJSC, `query.folded`), though the index holds only the
-    # folded form. `_Words._may_reach` sets no bound on a name with such a split.
-    parts = {w for w in mine | FORM_WORDS if len(w) >= 3} | {
-        k for k, v in VARIANTS.items() if v in mine and len(k) >= 3}
+    listed = _index_words(index)
+    mine, parts = listed.mine, listed.parts  # the words it may yield: see `_IndexWords`
     some = [t for t in words if 5 <= len(t) <= 40 and t.isalpha()]
-    if not parts or not some:
+    if parts is None or not some:
         return {}
     # A word holds a part iff the search over all of them finds a match on its line: a match
     # never crosses a line break (the parts are letters), and the search tries every position
     # of a line a match before it did not pass.
     starts = [0, *itertools.accumulate(len(t) + 1 for t in some)]
     holding = {bisect.bisect_right(starts, m.start()) - 1
-               for m in _any_of(parts).finditer("\n".join(some))}
+               for m in parts.finditer("\n".join(some))}
     out = {}
     for t in (some[i] for i in holding):
         split = index.split(t)

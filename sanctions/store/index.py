@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from pathlib import Path
-
-import numpy as np
 
 from ..countries import country_code
 from ..dates import birth_bounds
 from ..identifiers import identifier_key
-from ..matching import DEFAULT_CONFIG, Entity, Index, NameRow, classed
+from ..matching import Entity, Index, NameRow
 from ..matching.neighbours import MAX_WORDS
-from ..normalize import VARIANTS, fold_legal_forms, name_tokens, strip_vessel_prefix
 from . import has_tables, reading
 
 
@@ -49,7 +45,10 @@ def load_index(db_path: Path | str, *, say: Callable[[str], None] | None = None)
     if build_id is not None:
         try:
             _write(index, db_path, build_id)
-            note += " and rewrote the file"
+            # without its neighbour table: until the next build, look-ups of words the lists
+            # do not hold are slower, and the user is told how to end that
+            note += (" and rewrote the file (without its neighbour table: `sanctions build`"
+                     " writes the whole file)")
         except (OSError, sqlite3.Error, ValueError) as exc:
             note += f" (could not rewrite the file: {exc})"
     (say or _stderr)(note)
@@ -89,83 +88,6 @@ def _write(index: Index, db_path: Path | str, build_id: str, workers: int | None
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-def load_entities_index(db_path: Path | str, entity_ids: Collection[str]) -> Index:
-    """The index of only these entities (a re-screen against what changed, sanctions.rescreen),
-    with every token weighted as in the whole database, so that a query scores against each of
-    them as it does in a full screen. Reads their rows, and the names of all (for the weights)."""
-    with reading(db_path, immutable=True) as conn:
-        index = _load(conn, entity_ids)
-        whole = _whole_file(conn, db_path)
-        if whole is not None:  # the statistics its build wrote: read, not recounted
-            _weigh_as_whole(index, whole.idf, whole.max_idf, whole.vocab)
-            if (classes := classed.stored_table(whole)) is not None:
-                classed.read_from(index, classes)  # the class-form map is the whole's too
-            return index
-        df, n = _name_frequencies(conn)
-    _weigh_as_whole(index, {t: math.log(1 + n / c) for t, c in df.items()}, math.log(1 + n),
-                    df.keys())
-    return index
-
-
-def _whole_file(conn: sqlite3.Connection, db_path: Path | str) -> Index | None:
-    """The whole index, opened from the file the database's build wrote (lazily: its
-    vocabulary and document counts are what is read), if there is a good one."""
-    from .index_file import IndexFileError, open_index_file
-    from .index_write import index_path
-
-    build_id = read_build_id(conn)
-    if build_id is None:
-        return None
-    try:
-        return open_index_file(index_path(db_path, build_id), build_id)
-    except (IndexFileError, OSError, sqlite3.Error):
-        return None  # missing or stale: the counts are made from the names
-
-
-def _name_frequencies(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
-    """How many names of the whole database hold each token (tokens as Index.build makes them)."""
-    df: dict[str, int] = defaultdict(int)
-    n = 0
-    for name, normalized, etype in conn.execute(
-            "SELECT n.name, n.normalized, e.type FROM names n JOIN entities e"
-            " ON e.id = n.entity_id"):
-        # A plain ASCII name's stored normal form is its words (normalize_name): only the
-        # spellings and legal forms are left to fold, at a third of the cost of name_tokens.
-        toks = (fold_legal_forms([VARIANTS.get(w, w) for w in normalized.split()])
-                if normalized is not None and name.isascii() and "'" not in name
-                and "`" not in name else name_tokens(name))
-        for t in set(strip_vessel_prefix(toks) if etype == "vessel" else toks):
-            df[t] += 1
-        n += 1
-    return df, max(n, 1)
-
-
-class _Listed(dict[str, int]):
-    """A part's vocabulary ids that answer `in` for every word of the whole database: whether a
-    word is listed decides how a query's words are joined and split (Index.alternatives), so a
-    part must answer it as the whole would."""
-
-    def __init__(self, ids: dict[str, int], whole: Collection[str]) -> None:
-        super().__init__(ids)
-        self.whole = whole
-
-    def __contains__(self, word: object) -> bool:
-        return word in self.whole
-
-
-def _weigh_as_whole(index: Index, idf: Mapping[str, float], max_idf: float,
-                    words: Collection[str]) -> None:
-    """Give a part of the index the whole database's word statistics: the IDF weights scoring
-    reads, which words are listed, and each name's total weight retrieval ranks it by."""
-    index.vocab = _Listed(index.vocab, words)
-    index.idf = idf  # type: ignore[assignment]
-    index.max_idf = max_idf
-    index.clear_cache()  # no weight read from the part's own statistics is kept
-    index.name_weight = np.array(
-        [max(sum(index.weight(t, DEFAULT_CONFIG) for t in set(toks)), 1e-6)
-         for toks in index.tokens], dtype=np.float32)
 
 
 def _only(column: str, entity_ids: Collection[str] | None) -> tuple[str, tuple[str, ...]]:

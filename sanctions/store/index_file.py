@@ -27,7 +27,7 @@ import threading
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -298,22 +298,63 @@ def _neighbours(f: _File, made_by: str | None) -> _Neighbours | None:
     return _Neighbours(f, config)
 
 
-def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
-    """The index in this file; IndexFileError if it is missing, unreadable, of another format,
-    or (with `build_id`) of another build."""
-    path = Path(path)
+def _checked(path: Path, build_id: str | None) -> tuple[_File, dict[str, str]]:
+    """The file and its meta table, if it is this format's, of `build_id` (when given) and
+    written by this code; else IndexFileError."""
     if not path.is_file():
         raise IndexFileError(f"no index file at {path}")
     f = _File(path)
     try:
         meta = dict(f.all("SELECT key, value FROM meta"))
-        if meta.get("format") != FORMAT:
-            raise IndexFileError(f"{path} is not a {FORMAT} file")
-        if build_id is not None and meta.get("build_id") != build_id:
-            raise IndexFileError(f"{path} is of build {meta.get('build_id')}, not {build_id}")
-        if meta.get("code") != code_fingerprint():
-            raise IndexFileError(f"{path} was written by another version of the matcher's "
-                                 "normalisation or weights")
+    except sqlite3.Error as exc:
+        raise IndexFileError(f"{path} is unreadable ({exc})") from exc
+    if meta.get("format") != FORMAT:
+        raise IndexFileError(f"{path} is not a {FORMAT} file")
+    if build_id is not None and meta.get("build_id") != build_id:
+        raise IndexFileError(f"{path} is of build {meta.get('build_id')}, not {build_id}")
+    if meta.get("code") != code_fingerprint():
+        raise IndexFileError(f"{path} was written by another version of the matcher's "
+                             "normalisation or weights")
+    return f, meta
+
+
+class Statistics(NamedTuple):
+    """What a re-screen's part of the index reads of the whole (`store.index`): each listed
+    word's id and name count, the name count, the class-form table (None: made in memory)."""
+
+    vocab: dict[str, int]
+    df: np.ndarray
+    n: int
+    classes: _Classes | None
+
+
+def read_statistics(path: Path | str, build_id: str | None = None) -> Statistics:
+    """The whole index's word statistics from this file, and nothing else: no postings, gram
+    table or `Index` (a re-screen needs only these, and they are a tenth of the file's
+    arrays). The same checks and errors as `open_index_file`."""
+    path = Path(path)
+    f, meta = _checked(path, build_id)
+    try:
+        blobs = {k: (d, b) for k, d, b in f.all(
+            "SELECT name, dtype, data FROM arrays WHERE name IN ('vocab', 'df')")}
+        vocab, df = blobs["vocab"][1].decode(), np.frombuffer(blobs["df"][1], blobs["df"][0])
+        n_names = int(meta["names"])
+    except (sqlite3.Error, KeyError, ValueError, UnicodeDecodeError) as exc:
+        raise IndexFileError(f"{path} is unreadable ({exc})") from exc
+    vocab_list = vocab.split(SEP) if vocab else []
+    if len(vocab_list) != len(df):
+        raise IndexFileError(f"{path} is inconsistent (truncated?)")
+    classes = _Classes(f, vocab_list) if meta.get("classes") == classes_made_by() else None
+    return Statistics(dict(zip(vocab_list, range(len(vocab_list)), strict=True)), df,
+                      max(n_names, 1), classes)
+
+
+def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
+    """The index in this file; IndexFileError if it is missing, unreadable, of another format,
+    or (with `build_id`) of another build."""
+    path = Path(path)
+    f, meta = _checked(path, build_id)
+    try:
         blobs = {k: (d, b) for k, d, b in f.all("SELECT name, dtype, data FROM arrays")}
         arr = {k: np.frombuffer(b, dtype=d) for k, (d, b) in blobs.items() if d != "text"}
         vocab = blobs["vocab"][1].decode()
