@@ -16,6 +16,17 @@ from pathlib import Path
 from ..errors import SanctionsError
 
 DEFAULT_DB = Path(os.environ.get("SANCTIONS_DB", "db/sanctions.db"))
+FileKey = tuple[int, int, int, int]  # st_dev, st_ino, st_mtime_ns, st_size
+
+
+def file_key(path: str | Path) -> FileKey | None:
+    """What identifies one version of the file (a build replaces a database or an index file by
+    another, with another identity); None when there is no file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import SanctionsError
-from . import DEFAULT_DB, has_tables, reading
+from . import DEFAULT_DB, FileKey, file_key, has_tables, reading
 
 ENTITY_COLUMNS = ("id", "source", "source_id", "type", "name", "listed_on", "gender", "title",
                   "remarks", "url")
@@ -217,17 +217,9 @@ def _stale_rows(conn: sqlite3.Connection, ids: list[str] | None) -> dict[str, st
 
 # The stale records of database files a long-lived process holds (hold_stale), by the path it
 # names them with: (the file's identity when read, its built_at, record id -> sentence).
-_HELD: OrderedDict[str, tuple[tuple[int, int, int, int], str | None, dict[str, str]]] = (
+_HELD: OrderedDict[str, tuple[FileKey, str | None, dict[str, str]]] = (
     OrderedDict())
 HOLD = 4  # files held: the served build and the one swapped in, under a name or two
-
-
-def _identity(path: str) -> tuple[int, int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def hold_stale(db: Path | str) -> None:
@@ -238,7 +230,7 @@ def hold_stale(db: Path | str) -> None:
     cost them more CPU than the matching (about 2 ms against 0.3 to 1 ms); reading every stale
     record of the bundled lists once costs about 0.1 s and 2 MB."""
     key = os.fspath(db)
-    ident = _identity(key)
+    ident = file_key(key)
     held = _HELD.get(key)
     if ident is None or (held is not None and held[0] == ident):
         return
@@ -248,7 +240,7 @@ def hold_stale(db: Path | str) -> None:
             stale = _stale_rows(conn, None) if _any_stale(conn) else {}
     except (SanctionsError, sqlite3.Error):
         return  # looked up per result, as without this
-    if _identity(key) != ident:
+    if file_key(key) != ident:
         return  # replaced while it was read: which version was read is not known
     _HELD[key] = (ident, built, stale)
     _HELD.move_to_end(key)
@@ -261,7 +253,7 @@ def _held(db: Path | str, build: str | None) -> dict[str, str] | None:
     empty map) when it is not of `build`, as StaleNotes finds by reading it; None when not
     held (read the file)."""
     found = _HELD.get(os.fspath(db))
-    if found is None or _identity(os.fspath(db)) != found[0]:
+    if found is None or file_key(os.fspath(db)) != found[0]:
         return None
     return found[2] if found[1] == build else {}
 

@@ -20,14 +20,14 @@ import numpy as np
 from ..matching import DEFAULT_CONFIG, Index, classed
 from ..matching.grams import Idf
 from ..normalize import VARIANTS, fold_legal_forms, name_tokens, strip_vessel_prefix
-from . import reading
+from . import FileKey, file_key, reading
 from .index import _load, read_build_id
 from .index_file import IndexFileError, Statistics, read_statistics
 from .index_write import index_path
 
 # The last index file's word statistics read (`_whole_file`), with the file's identity then:
 # re-screens after each other in one process (a server's, a benchmark's) read them once.
-_WHOLE: dict[str, tuple[tuple[int, int, int], Statistics]] = {}
+_WHOLE: dict[str, tuple[FileKey, Statistics]] = {}
 
 
 def load_entities_index(db_path: Path | str, entity_ids: Collection[str]) -> Index:
@@ -61,15 +61,16 @@ def _whole_file(conn: sqlite3.Connection, db_path: Path | str) -> Statistics | N
     if build_id is None:
         return None
     path = index_path(db_path, build_id)
+    key = file_key(path)
+    if key is None:
+        return None  # missing: the counts are made from the names
+    held = _WHOLE.get(str(path))
+    if held is not None and held[0] == key:
+        return held[1]
     try:
-        st = path.stat()
-        key = (st.st_ino, st.st_mtime_ns, st.st_size)
-        held = _WHOLE.get(str(path))
-        if held is not None and held[0] == key:
-            return held[1]
         found = read_statistics(path, build_id)
     except (IndexFileError, OSError, sqlite3.Error):
-        return None  # missing or stale: the counts are made from the names
+        return None  # stale or unreadable: the counts are made from the names
     _WHOLE.clear()  # one file's: the database's newest build
     _WHOLE[str(path)] = (key, found)
     return found

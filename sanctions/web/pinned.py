@@ -19,28 +19,16 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from datasette.database import Database
 
 from ..errors import SanctionsError
 from ..sources import all_sources
+from ..store import FileKey, file_key
 from ..store.catalog import dates_line, source_files
 
 T = TypeVar("T")
-FileKey = tuple[int, int, int, int]  # st_dev, st_ino, st_mtime_ns, st_size
-
-
-def file_key(path: str | Path) -> FileKey | None:
-    """What identifies one version of the file; None when there is no file."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 def _close_all(conns: list[sqlite3.Connection]) -> None:
     for conn in conns:
         with contextlib.suppress(sqlite3.Error):
