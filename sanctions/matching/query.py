@@ -17,6 +17,7 @@ from ..identifiers import identifier_key, imo_is_valid
 from ..normalize import (
     LEGAL_CLASSES,
     LEGAL_FORMS,
+    VESSEL_PREFIXES,
     clean_text,
     fold_legal_forms,
     name_tokens,
@@ -259,9 +260,17 @@ def _front(query: Query) -> _Front:
     tokens = name_tokens(text)
     if len(_FRONTS) >= FRONTS_KEPT:
         _FRONTS.clear()
-    found = _FRONTS[key] = _Front(text, frozenset(imos), frozenset(identifiers), tuple(tokens),
-                                  reading(text), tuple(strip_vessel_prefix(tokens)))
+    # Latin text reads as itself, and only a name starting with a prefix's first word can
+    # lose one: both asked of every new name, and most are neither
+    found = _FRONTS[key] = _Front(
+        text, frozenset(imos), frozenset(identifiers), tuple(tokens),
+        "" if text.isascii() else reading(text),  # no letter of another script: ''
+        tuple(strip_vessel_prefix(tokens) if tokens and tokens[0] in _PREFIX_STARTS
+              else tokens))
     return found
+
+
+_PREFIX_STARTS = frozenset(prefix[0] for prefix in VESSEL_PREFIXES)
 
 
 _HANZI = script_pattern("[\u3400-\u9fff]{3,}")

@@ -98,8 +98,8 @@ def _split(text: str) -> list[str]:
 class _Names:
     """Name rows by position, read on first use (a candidate pool at once: `prefetch`)."""
 
-    def __init__(self, f: _File, n: int) -> None:
-        self.f, self.n = f, n
+    def __init__(self, f: _File, n: int, entities: _Entities) -> None:
+        self.f, self.n, self.entities = f, n, entities
         self.cache: dict[int, tuple[NameRow, list[str], frozenset[str]]] = {}
 
     def get(self, i: int) -> tuple[NameRow, list[str], frozenset[str]]:
@@ -112,19 +112,20 @@ class _Names:
         return row
 
     def fetch(self, ids: Iterable[int]) -> None:
-        todo = [i for i in ids if i not in self.cache]
-        if not todo:
-            return
+        """These names' rows and their entities' not read yet, in one statement, not two."""
+        todo = [i for i in ids if i not in self.cache]  # none: no statement
         if len(self.cache) + len(todo) > CACHE_ROWS:
             self.cache.clear()
+        held = self.entities.cache
         for k in range(0, len(todo), 500):
             part = todo[k:k + 500]
-            marks = ",".join("?" * len(part))
-            for i, ent, name, kind, toks, sur in self.f.all(
-                    f"SELECT id, entity, name, kind, tokens, surnames FROM names"
-                    f" WHERE id IN ({marks})", part):
-                self.cache[i] = (NameRow(ent, name, kind), _split(toks),
-                                 frozenset(_split(sur)))
+            for i, ent, name, kind, toks, sur, data in self.f.all(
+                    "SELECT n.id, n.entity, n.name, n.kind, n.tokens, n.surnames, e.data FROM"
+                    f" names n LEFT JOIN entities e ON e.id = n.entity WHERE n.id IN"
+                    f" ({','.join('?' * len(part))})", part):
+                self.cache[i] = (NameRow(ent, name, kind), _split(toks), frozenset(_split(sur)))
+                if data is not None and ent not in held:
+                    held[ent] = _entity(data)
 
 
 class _View(Sequence[Any]):
@@ -174,7 +175,7 @@ class _Entities(Sequence[Entity]):
         for (data,) in self.f.all("SELECT data FROM entities ORDER BY id"):
             yield _entity(data)
 
-    def fetch(self, ids: Iterable[int]) -> None:
+    def fetch(self, ids: Iterable[int]) -> None:  # (`_Names.fetch` reads most with theirs)
         todo = list({i for i in ids if i not in self.cache})
         for k in range(0, len(todo), 500):
             part = todo[k:k + 500]
@@ -369,8 +370,8 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
             or len(indptr) != len(vocab_list) + 1 or indptr[-1] != len(indices)
             or len(gram_indptr) != len(gram_keys) + 1 or gram_indptr[-1] != len(gram_indices)):
         raise IndexFileError(f"{path} is inconsistent (truncated?)")
-    names = _Names(f, n_names)
     entities = _Entities(f, n_entities)
+    names = _Names(f, n_names, entities)
 
     def postings(j: int) -> np.ndarray:
         return indices[indptr[j]:indptr[j + 1]]
