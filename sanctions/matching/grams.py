@@ -30,6 +30,7 @@ _NONE = np.zeros(0, dtype=np.int64)
 _NONE.flags.writeable = False
 _NO_SIMS = np.zeros(0, dtype=np.float32)
 PLANS_KEPT = 10_000  # `GramRows.plan`s kept (a few per word length in practice)
+PLAN_BYTES = 64 << 20  # ...and their `need_at` arrays' bytes (a slice each: ~0.3 MB at 30x)
 
 
 def gram_near(index: Index, t: str, lo: int, hi: int, c: float) -> np.ndarray:
@@ -41,7 +42,7 @@ def gram_near(index: Index, t: str, lo: int, hi: int, c: float) -> np.ndarray:
     distinct = set(grams)
     table = index.gram_rows()
     plan = table.plan(len(t), len(grams) - len(distinct), lo, hi, c)
-    if plan.needs is None:
+    if plan.need_at is None:
         return plan.whole
     rows = table.runs(distinct, plan.m, plan.end, plan.lo, plan.hi)
     if len(rows) < plan.least:  # t's grams no word of these lengths holds count as 0
@@ -51,9 +52,8 @@ def gram_near(index: Index, t: str, lo: int, hi: int, c: float) -> np.ndarray:
     flat -= plan.lo
     counts = np.bincount(flat, minlength=plan.hi - plan.lo)
     near = np.flatnonzero(counts >= plan.least)  # then each length's own need, on the few
-    if len(plan.needs) > 1:  # (and a length with no bound between two with one: not counted)
-        run = np.searchsorted(plan.last, near, side="right")
-        near = near[(counts[near] >= plan.needs[run]) & (near >= plan.first[run])]
+    if plan.uneven:  # (and a length with no bound between two with one: never counted)
+        near = near[counts[near] >= plan.need_at[near]]
     near += plan.lo
     return np.concatenate((plan.whole, near)) if len(plan.whole) else near
 
@@ -67,25 +67,34 @@ def osa_of(vocab: np.ndarray, looked: Sequence[tuple[str, np.ndarray]], workers:
     alpha = [(t, ids) for t, ids in looked if t.isalpha() and len(ids)]
     if not alpha:
         return [_NO_SIMS] * len(looked)
-    counts = [len(ids) for _, ids in alpha]
-    words = np.repeat(np.array([t for t, _ in alpha], dtype=object), counts).tolist()
-    listed = vocab[np.concatenate([ids for _, ids in alpha])].tolist()
+    words: list[str] = []
+    for t, ids in alpha:  # each word once per candidate (a list repeated at C speed)
+        words += [t] * len(ids)
+    listed = vocab[np.concatenate([ids for _, ids in alpha]) if len(alpha) > 1
+                   else alpha[0][1]].tolist()
     flat = np.round(process.cpdist(words, listed, scorer=OSA.normalized_similarity,
                                    dtype=np.float32, workers=workers), 4)
-    parts = iter(np.split(flat, np.cumsum(counts[:-1])))
-    return [next(parts) if t.isalpha() and len(ids) else _NO_SIMS for t, ids in looked]
+    out, at = [], 0
+    for t, ids in looked:  # each word's part: views, in order
+        if t.isalpha() and len(ids):
+            out.append(flat[at:at + len(ids)])
+            at += len(ids)
+        else:
+            out.append(_NO_SIMS)
+    return out
 
 
 class Lengths(NamedTuple):
     """What `gram_near` needs of a word's length and repeated grams, the same for every word
-    alike in both: the lengths with a bound, [m, end) (their part of the vocabulary [lo, hi),
-    each one's part from `first` to `last` and the grams it `needs`, as offsets from lo),
-    the fewest any needs, and the ids of the lengths with no bound (`whole`, read-only)."""
+    alike in both: the lengths with a bound, [m, end) (their part of the vocabulary [lo, hi)),
+    the grams each id there needs (`need_at`, by offset from lo: its length's need, or more
+    than any count for a length with no bound between two with one), whether they differ
+    (`uneven`), the fewest any needs, and the ids of the lengths with no bound (`whole`,
+    read-only)."""
 
     whole: np.ndarray
-    needs: np.ndarray | None = None
-    first: np.ndarray = _NONE
-    last: np.ndarray = _NONE
+    need_at: np.ndarray | None = None
+    uneven: bool = False
     least: int = 0
     m: int = 0
     end: int = 0
@@ -117,8 +126,14 @@ def lengths_of(starts: list[int], n: int, dup: int, lo: int, hi: int, c: float) 
     if not needs:
         return Lengths(ids)
     lo, hi = first[0], last[-1]  # the lengths with a bound
-    return Lengths(ids, np.array(needs), np.array(first) - lo, np.array(last) - lo,
-                   min(needs), lengths[0], lengths[-1] + 1, lo, hi)
+    # a word shares at most its n + 1 grams: more is never reached (a byte when it fits)
+    never = n + 2
+    need_at = np.full(hi - lo, never, dtype=np.uint8 if never <= 255 else np.int64)
+    for a, b, need in zip(first, last, needs, strict=True):
+        need_at[a - lo:b - lo] = min(need, never)
+    need_at.flags.writeable = False
+    uneven = len(set(needs)) > 1 or sum(b - a for a, b in zip(first, last, strict=True)) < hi - lo
+    return Lengths(ids, need_at, uneven, min(needs), lengths[0], lengths[-1] + 1, lo, hi)
 
 
 class GramRows:
@@ -134,15 +149,18 @@ class GramRows:
         self.len_starts = len_starts
         self.cuts: dict[str, tuple[np.ndarray, list[int]]] = {}
         self.plans: dict[tuple[int, int, int, int, float], Lengths] = {}
+        self.plan_bytes = 0
 
     def plan(self, n: int, dup: int, lo: int, hi: int, c: float) -> Lengths:
         """`lengths_of`, kept: a batch looks up many words of each length."""
         key = (n, dup, lo, hi, c)
         found = self.plans.get(key)
         if found is None:
-            if len(self.plans) >= PLANS_KEPT:  # bounded, whatever words an endless batch has
-                self.plans.clear()
+            if len(self.plans) >= PLANS_KEPT or self.plan_bytes > PLAN_BYTES:
+                self.plans.clear()  # bounded, whatever words an endless batch has
+                self.plan_bytes = 0
             found = self.plans[key] = lengths_of(self.len_starts, n, dup, lo, hi, c)
+            self.plan_bytes += 0 if found.need_at is None else found.need_at.nbytes
         return found
 
     def cut(self, g: str) -> tuple[np.ndarray, list[int]]:
@@ -161,8 +179,9 @@ class GramRows:
         only): [lo, hi) is those lengths' part of the vocabulary, or inside it."""
         whole = lo == self.len_starts[m] and hi == self.len_starts[end]
         out = []
+        cuts = self.cuts
         for g in grams:
-            ids, at = self.cut(g)
+            ids, at = cuts.get(g) or self.cut(g)
             if whole:
                 i, j = at[m], at[end]
             else:

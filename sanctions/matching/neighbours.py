@@ -97,9 +97,13 @@ def look_up(index: Index, todo: Sequence[str], cfg: MatchConfig, workers: int = 
                                bisect.bisect_right(_SPELLING_LENS, math.floor(n / c + 1e-9))]
         spelled = process.cdist(group, spellings, scorer=OSA.normalized_similarity,
                                 dtype=np.float32, score_cutoff=c - 1e-6, workers=workers)
-        for g, (t, ids) in enumerate(zip(group, found, strict=True)):
-            looked.append((t, ids, [(round(float(spelled[g, k]), 4), spellings[k])
-                                    for k in np.flatnonzero(spelled[g])]))
+        for t, ids in zip(group, found, strict=True):
+            looked.append((t, ids, []))
+        # the few typos of variant spellings found, all of the group's at once
+        rows, cols = np.nonzero(spelled)
+        for g, k, s in zip(rows.tolist(), cols.tolist(), spelled[rows, cols].tolist(),
+                           strict=True):
+            looked[len(looked) - len(group) + g][2].append((round(s, 4), spellings[k]))
     sims = osa_of(index.vocab_array, [(t, ids) for t, ids, _ in looked], workers)
     out: dict[str, Entry] = {}
     for (t, ids, spelled_as), osa in zip(looked, sims, strict=True):
