@@ -18,7 +18,11 @@ pair (the issue asks for at most 5%), and checks that every match the re-screen 
 the full screen reports for the same customer, with the same score, and that every match of
 the full screen on a changed entity is reported (`missed`). The re-screen forks its helper
 only when other tasks leave a core free (sanctions.rescreen_filter._free): each run says how
-many tasks were running as it started (on Linux), so a loaded host's figures can be read.
+many tasks were running as it started and, while it ran, the CPU other tasks took, the time
+stolen by the hypervisor and how often its processes were preempted (on Linux), so a loaded
+host's figures can be read: a re-screen's CPU time itself grows by half or more when another
+task shares the cores (the same instructions: callgrind), which is most of its run-to-run
+spread.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import sys
@@ -94,6 +99,7 @@ def main() -> None:
         del screened
         # the re-screen forks its helper only when a core is free (rescreen_filter._free)
         running = _running()
+        host, switched = _host(), _switches()
         started, cpu = time.perf_counter(), os.times()
         reported = list(rescreen(rows, since=change, db=args.db, workers=args.workers,
                                  audit=False))
@@ -101,10 +107,20 @@ def main() -> None:
         # its CPU, this process's and its forked helper's (reaped by then): what load changes
         # least
         now = os.times()
-        re_cpu.append(now.user + now.system + now.children_user + now.children_system
-                      - cpu.user - cpu.system - cpu.children_user - cpu.children_system)
+        mine = (now.user + now.system - cpu.user - cpu.system,
+                now.children_user + now.children_system - cpu.children_user
+                - cpu.children_system)
+        re_cpu.append(sum(mine))
+        # What else ran meanwhile, to read a slow run by: the host's busy CPU time not the
+        # re-screen's (other tasks), the time the hypervisor gave to other guests (steal), and
+        # how often the re-screen's processes were taken off a core (involuntary switches).
+        # Its CPU time itself grows when another task shares the cores and their caches.
+        busy, steal = (b - a for a, b in zip(host, _host(), strict=True))
         print(f"run {run + 1}: full screen {full_times[-1]:.2f} s, rescreen {re_times[-1]:.2f} s "
-              f"(CPU {re_cpu[-1]:.2f} s; {running} tasks running at its start; "
+              f"(CPU {re_cpu[-1]:.2f} s = {mine[0]:.2f} + helper {max(0.0, mine[1]):.2f}; "
+              f"{running} tasks running at its start; meanwhile other tasks' CPU "
+              f"{max(0.0, busy - re_cpu[-1]):.2f} s, steal {steal:.2f} s, "
+              f"{_switches() - switched} preemptions; "
               f"{len(reported)} customers reported): "
               f"{re_times[-1] / full_times[-1]:.1%}")
 
@@ -138,6 +154,24 @@ def main() -> None:
           f"{sum(len(r['matches']) for r in reported)}; {differ} differ, {len(missed)} missed")
     print(f"load average at the end (1, 5, 15 min): "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+
+
+def _host() -> tuple[float, float]:
+    """The host's busy and stolen CPU seconds so far, all cores (Linux's /proc/stat), or 0."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            ticks = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    hz = os.sysconf("SC_CLK_TCK")
+    # user nice system idle iowait irq softirq steal ...
+    return sum(ticks[:3] + ticks[5:7]) / hz, (ticks[7] if len(ticks) > 7 else 0) / hz
+
+
+def _switches() -> int:
+    """Involuntary context switches of this process and its reaped children so far."""
+    return sum(resource.getrusage(who).ru_nivcsw
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
 
 def _running() -> str:
