@@ -48,7 +48,7 @@ Sent = tuple[tuple[Any, ...], float | None, int]
 _QUERY_FIELDS = tuple(screening.Query.__dataclass_fields__)
 
 
-def sendable(parsed: tuple[screening.Query, screening.Options]) -> Sent:
+def sendable(parsed: screening.Parsed) -> Sent:
     """What `answer` is given for a query the server parsed (sanctions.web.api.check)."""
     query, options = parsed
     return tuple([getattr(query, k) for k in _QUERY_FIELDS]), options.threshold, options.limit

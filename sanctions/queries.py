@@ -191,6 +191,9 @@ def _identifier(fields: Mapping[str, Any]) -> str | None:
     return ident or None
 
 
-def parse(fields: Mapping[str, Any]) -> tuple[Query, Options]:
+Parsed = tuple[Query, Options]  # a whole request, as `parse` gives it
+
+
+def parse(fields: Mapping[str, Any]) -> Parsed:
     """A whole request: the query and its options."""
     return make_query(fields), parse_options(fields)

@@ -29,6 +29,7 @@ from .queries import (  # noqa: F401 (the service's validation, re-exported)
     OPTION_FIELDS,
     QUERY_FIELDS,
     Options,
+    Parsed,
     QueryError,
     _sources,
     hold_sources,
@@ -191,7 +192,7 @@ def screen_record(index: Index, fields: Mapping[str, Any],
 def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB, *,
                   index: Index | None = None, version: bool = True,
                   decisions: Path | str | bool | None = None, audit: bool | None = None,
-                  surface: str = "library", parsed: tuple[Query, Options] | None = None
+                  surface: str = "library", parsed: Parsed | None = None
                   ) -> dict[str, Any]:
     """One query given as fields (the web's query string, the CLI's options); raises
     QueryError for an invalid one. `index`: the one to use instead of `db`'s (a server that

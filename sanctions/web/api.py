@@ -30,6 +30,7 @@ from .. import screening
 from ..answer import answer as answer_text
 from ..answer import sendable
 from ..display import is_text
+from ..screening import Parsed
 from .guard import MAX_BODY_BYTES, BodyTimeout, BodyTooLarge, json_bytes
 from .lane import LANE, Busy, lane_status
 from .limits import limits
@@ -46,7 +47,6 @@ class BadRequest(Exception):
         self.status = status
 
 
-Parsed = tuple[screening.Query, screening.Options]  # what screening.parse gives
 _BLANK: dict[str, Any] = dict.fromkeys(k for k in screening.FIELDS if k != "source")
 
 
@@ -243,8 +243,8 @@ async def screen(datasette: Any, state: State, queries: list[dict[str, Any]],
         lim = limits(datasette)
         given = parsed or [None] * len(queries)
         items: list[Callable[[], str]] = [
-            partial(answer_text, state, queries[i]) if (p := given[i]) is None
-            else partial(answer_text, state, queries[i], sendable(p)) for i in todo]
+            partial(answer_text, state, queries[i], None if (p := given[i]) is None
+                    else sendable(p)) for i in todo]
         done = await LANE.run(items, batch=batch,
                               seconds=lim.batch_seconds if batch else lim.single_wait_seconds)
         for i, answer in zip(todo, done, strict=True):

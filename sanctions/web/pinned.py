@@ -29,6 +29,8 @@ from ..store import FileKey, file_key
 from ..store.catalog import dates_line, source_files
 
 T = TypeVar("T")
+
+
 def _close_all(conns: list[sqlite3.Connection]) -> None:
     for conn in conns:
         with contextlib.suppress(sqlite3.Error):
