@@ -20,9 +20,9 @@ the full screen on a changed entity is reported (`missed`). The re-screen forks 
 only when other tasks leave a core free (sanctions.rescreen_filter._free): each run says how
 many tasks were running as it started and, while it ran, the CPU other tasks took, the time
 stolen by the hypervisor and how often its processes were preempted (on Linux), so a loaded
-host's figures can be read: a re-screen's CPU time itself grows by half or more when another
-task shares the cores (the same instructions: callgrind), which is most of its run-to-run
-spread.
+host's figures can be read. The same instructions (callgrind) take from about 0.5 to 0.9 s
+of a process's CPU from run to run: more often when another task shares the cores, but on a
+quiet host too (other tasks' CPU 0.00 s, no steal), so read the ratio over several runs.
 """
 
 from __future__ import annotations
