@@ -24,21 +24,19 @@ import json
 import os
 import sqlite3
 import threading
-from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..matching import Entity, Index, NameRow, classed
 from ..matching import neighbours as nb
 from ..matching.tables import Tables, csr_lookup
+from .index_lists import CACHE_ROWS, Lists, Words
 from .index_write import FORMAT, SEP, classes_made_by, code_fingerprint, table_made_by
 
 MMAP_BYTES = 1 << 36  # map the whole file, however large
-CACHE_ROWS = 200_000  # name and entity rows kept per process (cleared past it)
-K = TypeVar("K")
 
 
 class IndexFileError(Exception):
@@ -183,64 +181,6 @@ class _Entities(Sequence[Entity]):
             for i, data in self.f.all(
                     f"SELECT id, data FROM entities WHERE id IN ({marks})", part):
                 self.cache[i] = _entity(data)
-
-
-class _Lists(Mapping[K, Sequence[int]]):
-    """A table of key -> int32 list, read per key."""
-
-    def __init__(self, f: _File, table: str) -> None:
-        self.f, self.table = f, table
-        self.cache: dict[Any, list[int] | None] = {}
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if key in self.cache:
-            found = self.cache[key]
-        else:
-            row = self.f.one(f"SELECT rows FROM {self.table} WHERE k = ?", (key,))
-            found = array("i", row[0]).tolist() if row else None
-            if len(self.cache) >= CACHE_ROWS:
-                self.cache.clear()
-            self.cache[key] = found
-        return default if found is None else found
-
-    def __getitem__(self, key: Any) -> Sequence[int]:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found  # type: ignore[no-any-return]
-
-    def __contains__(self, key: object) -> bool:
-        return self.get(key) is not None
-
-    def __iter__(self) -> Iterator[K]:
-        return iter([k for (k,) in self.f.all(f"SELECT k FROM {self.table}")])
-
-    def __len__(self) -> int:
-        return int(self.f.one(f"SELECT count(*) FROM {self.table}")[0])
-
-
-class _Words(Mapping[str, Sequence[str]]):
-    """Key -> listed words, stored as vocabulary ids (the consonant-key map)."""
-
-    def __init__(self, f: _File, table: str, vocab_list: list[str]) -> None:
-        self.ids: _Lists[str] = _Lists(f, table)
-        self.vocab_list = vocab_list
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        found = self.ids.get(key)
-        return default if found is None else [self.vocab_list[j] for j in found]
-
-    def __getitem__(self, key: str) -> Sequence[str]:
-        return [self.vocab_list[j] for j in self.ids[key]]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.ids
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
 
 
 class _Classes:
@@ -389,11 +329,11 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
         prefetch=prefetch, path=str(path), build_id=meta.get("build_id"),
         indptr=indptr, indices=indices, gram_keys=gram_keys, gram_indptr=gram_indptr,
         gram_indices=gram_indices, gram_ids=csr_lookup(gram_keys, gram_indptr, gram_indices),
-        joined=_Lists(f, "joined"), by_identifier=_Lists(f, "by_identifier"),
-        names_of=_Lists(f, "names_of"), cluster_members=_Lists(f, "cluster_members"),
-        by_group=_Lists(f, "by_group"), by_key=_Lists(f, "by_key"))
+        joined=Lists(f, "joined"), by_identifier=Lists(f, "by_identifier"),
+        names_of=Lists(f, "names_of"), cluster_members=Lists(f, "cluster_members"),
+        by_group=Lists(f, "by_group"), by_key=Lists(f, "by_key"))
     index = Index(tables)
-    index.consonant_words = _Words(f, "consonants", vocab_list)
+    index.consonant_words = Words(f, "consonants", vocab_list)
     index.neighbours = _neighbours(f, meta.get("neighbours"))
     if meta.get("classes") == classes_made_by():  # else made in memory on first use
         classed.read_from(index, _Classes(f, vocab_list))
