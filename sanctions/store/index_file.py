@@ -269,24 +269,35 @@ class Statistics(NamedTuple):
     classes: _Classes | None
 
 
+def _arrays(f: _File, path: Path, meta: dict[str, str], names: Sequence[str] = ()
+            ) -> tuple[list[str], int, dict[str, np.ndarray], dict[str, str]]:
+    """The file's arrays (`names`: only these, else all), as the vocabulary's words, the name
+    count, the numeric arrays and the other text ones decoded: what both readers below read
+    first, with the same checks. IndexFileError if the vocabulary, its word counts (`df`) or
+    the name count are missing or unreadable, or the first two of different lengths."""
+    where = f" WHERE name IN ({','.join('?' * len(names))})" if names else ""
+    try:
+        rows = f.all(f"SELECT name, dtype, data FROM arrays{where}", names)
+        arr = {k: np.frombuffer(b, dtype=d) for k, d, b in rows if d != "text"}
+        text = {k: b.decode() for k, d, b in rows if d == "text"}
+        vocab_list, df = _split(text.pop("vocab")), arr["df"]
+        n_names = int(meta["names"])
+    except (sqlite3.Error, KeyError, ValueError, UnicodeDecodeError) as exc:
+        raise IndexFileError(f"{path} is unreadable ({exc})") from exc
+    if len(vocab_list) != len(df):
+        raise IndexFileError(f"{path} is inconsistent (truncated?)")
+    return vocab_list, n_names, arr, text
+
+
 def read_statistics(path: Path | str, build_id: str | None = None) -> Statistics:
     """The whole index's word statistics from this file, and nothing else: no postings, gram
     table or `Index` (a re-screen needs only these, and they are a tenth of the file's
     arrays). The same checks and errors as `open_index_file`."""
     path = Path(path)
     f, meta = _checked(path, build_id)
-    try:
-        blobs = {k: (d, b) for k, d, b in f.all(
-            "SELECT name, dtype, data FROM arrays WHERE name IN ('vocab', 'df')")}
-        vocab, df = blobs["vocab"][1].decode(), np.frombuffer(blobs["df"][1], blobs["df"][0])
-        n_names = int(meta["names"])
-    except (sqlite3.Error, KeyError, ValueError, UnicodeDecodeError) as exc:
-        raise IndexFileError(f"{path} is unreadable ({exc})") from exc
-    vocab_list = vocab.split(SEP) if vocab else []
-    if len(vocab_list) != len(df):
-        raise IndexFileError(f"{path} is inconsistent (truncated?)")
+    vocab_list, n_names, arr, _ = _arrays(f, path, meta, ("vocab", "df"))
     classes = _Classes(f, vocab_list) if meta.get("classes") == classes_made_by() else None
-    return Statistics(dict(zip(vocab_list, range(len(vocab_list)), strict=True)), df,
+    return Statistics(dict(zip(vocab_list, range(len(vocab_list)), strict=True)), arr["df"],
                       max(n_names, 1), classes)
 
 
@@ -295,18 +306,15 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
     or (with `build_id`) of another build."""
     path = Path(path)
     f, meta = _checked(path, build_id)
+    vocab_list, n_names, arr, text = _arrays(f, path, meta)
     try:
-        blobs = {k: (d, b) for k, d, b in f.all("SELECT name, dtype, data FROM arrays")}
-        arr = {k: np.frombuffer(b, dtype=d) for k, (d, b) in blobs.items() if d != "text"}
-        vocab = blobs["vocab"][1].decode()
-        gram_keys = _split(blobs["gram_keys"][1].decode())
+        gram_keys = _split(text["gram_keys"])
         indptr, indices = arr["indptr"], arr["indices"]
         gram_indptr, gram_indices = arr["gram_indptr"], arr["gram_indices"]
-    except (sqlite3.Error, KeyError, ValueError, UnicodeDecodeError) as exc:
+    except KeyError as exc:
         raise IndexFileError(f"{path} is unreadable ({exc})") from exc
-    vocab_list = vocab.split(SEP) if vocab else []
-    n_names, n_entities = int(meta["names"]), int(meta["entities"])
-    if (len(vocab_list) != len(arr["df"]) or len(arr["name_len"]) != n_names
+    n_entities = int(meta["entities"])
+    if (len(arr["name_len"]) != n_names
             or len(indptr) != len(vocab_list) + 1 or indptr[-1] != len(indices)
             or len(gram_indptr) != len(gram_keys) + 1 or gram_indptr[-1] != len(gram_indices)):
         raise IndexFileError(f"{path} is inconsistent (truncated?)")
