@@ -14,6 +14,7 @@ import pytest
 
 from sanctions.matching import Index
 from sanctions.screening import make_query, screen_query
+from sanctions.store import index_file
 from sanctions.store.index import build_index, load_index
 from sanctions.store.index_file import IndexFileError, _Entities, open_index_file
 from sanctions.store.index_write import index_path
@@ -207,3 +208,34 @@ def test_consonant_keys_are_read_from_the_file(indexes: tuple[Index, Index]) -> 
     assert dict(stored.consonant_words.items()) == made  # type: ignore[union-attr]
     assert {"hmn", "mdr"} <= set(made)
     assert "khamenei" in stored.consonant_words["hmn"]  # type: ignore[index]
+
+
+def test_a_prefetch_past_the_cache_bound_holds_every_row_it_read(
+        indexes: tuple[Index, Index], full_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row caches keep their bound (CACHE_ROWS) for the rows a prefetch adds too, but are
+    trimmed only before rows are added, never of a prefetch's own: a pool larger than the
+    bound is answered whole from what it read, with no statement more (a cache cleared in the
+    middle of a look-up once answered a request with a 500), and the next prefetch trims the
+    caches back to its own rows."""
+    memory = indexes[0]
+    monkeypatch.setattr(index_file, "CACHE_ROWS", 10)
+    stored = open_index_file(index_path(full_db, build_id(full_db)))  # empty caches
+    pool = list(range(0, len(memory.names), len(memory.names) // 60))[:60]
+    stored.tables.prefetch(pool)
+    names, entities = stored.names.names.cache, stored.entities.cache  # type: ignore[attr-defined]
+    owners = {memory.names[i].entity for i in pool}
+    assert set(names) == set(pool) and set(entities) == owners and len(owners) > 10
+    f, statements = stored.entities.f, []  # type: ignore[attr-defined]
+    real_all, real_one = f.all, f.one
+    monkeypatch.setattr(f, "all", lambda *a: statements.append(a) or real_all(*a))
+    monkeypatch.setattr(f, "one", lambda *a: statements.append(a) or real_one(*a))
+    for i in pool:
+        assert (stored.names[i], stored.tokens[i], stored.surnames[i]) == (
+            memory.names[i], memory.tokens[i], memory.surnames[i])
+        assert stored.entities[stored.names[i].entity] == memory.entities[memory.names[i].entity]
+    assert statements == []
+    small = [*pool[:3], pool[3] + 1]  # three held, one read (with its entity: one statement)
+    stored.tables.prefetch(small)
+    assert len(statements) == 1
+    assert set(names) == set(small)
+    assert set(entities) == {memory.names[i].entity for i in small}

@@ -24,7 +24,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -93,6 +93,17 @@ def _split(text: str) -> list[str]:
     return text.split(SEP) if text else []
 
 
+def _trim(cache: dict[int, Any], adding: int, keep: Iterable[int] = ()) -> None:
+    """Make room for `adding` rows in a row cache (bound: CACHE_ROWS): past the bound it is
+    emptied, in place (`_View` holds the dict), but for the rows of `keep` (a prefetch's own).
+    Called only before rows are added, never while a caller reads rows it expects the cache
+    to hold: a prefetch of more rows than the bound holds them all until the next trim."""
+    if len(cache) + adding > CACHE_ROWS:
+        kept = {i: cache[i] for i in keep if i in cache}
+        cache.clear()
+        cache.update(kept)
+
+
 class _Names:
     """Name rows by position, read on first use (a candidate pool at once: `prefetch`)."""
 
@@ -110,11 +121,12 @@ class _Names:
         return row
 
     def fetch(self, ids: Iterable[int]) -> None:
-        """These names' rows and their entities' not read yet, in one statement, not two."""
-        todo = [i for i in ids if i not in self.cache]  # none: no statement
-        if len(self.cache) + len(todo) > CACHE_ROWS:
-            self.cache.clear()
-        held = self.entities.cache
+        """Hold these names' rows and their entities' (a prefetch's pool): those not held yet
+        read in one statement, not two (the entities' handed to `_Entities.fetch`)."""
+        wanted = list(ids)
+        todo = [i for i in wanted if i not in self.cache]  # none: no statement
+        _trim(self.cache, len(todo), wanted)
+        held, read = self.entities.cache, dict[int, Entity]()
         for k in range(0, len(todo), 500):
             part = todo[k:k + 500]
             for i, ent, name, kind, toks, sur, data in self.f.all(
@@ -122,8 +134,9 @@ class _Names:
                     f" names n LEFT JOIN entities e ON e.id = n.entity WHERE n.id IN"
                     f" ({','.join('?' * len(part))})", part):
                 self.cache[i] = (NameRow(ent, name, kind), _split(toks), frozenset(_split(sur)))
-                if data is not None and ent not in held:
-                    held[ent] = _entity(data)
+                if data is not None and ent not in held and ent not in read:
+                    read[ent] = _entity(data)
+        self.entities.fetch((self.cache[i][0].entity for i in wanted if i in self.cache), read)
 
 
 class _View(Sequence[Any]):
@@ -163,8 +176,7 @@ class _Entities(Sequence[Entity]):
         if e is None:
             if not 0 <= i < self.n:
                 raise IndexError(i)
-            if len(self.cache) >= CACHE_ROWS:
-                self.cache.clear()
+            _trim(self.cache, 1)  # a miss: no prefetch's rows are being read
             e = self.cache[i] = _entity(self.f.one(
                 "SELECT data FROM entities WHERE id = ?", (i,))[0])
         return e
@@ -173,14 +185,22 @@ class _Entities(Sequence[Entity]):
         for (data,) in self.f.all("SELECT data FROM entities ORDER BY id"):
             yield _entity(data)
 
-    def fetch(self, ids: Iterable[int]) -> None:  # (`_Names.fetch` reads most with theirs)
-        todo = list({i for i in ids if i not in self.cache})
+    def fetch(self, ids: Iterable[int], read: Mapping[int, Entity] | None = None) -> None:
+        """Hold these entities' rows (a prefetch's): those `read` with their names
+        (`_Names.fetch`) and the others not held yet, read here; the cache is trimmed before
+        they are added (`_trim`), never of these rows (`_Names.fetch` hands its rows here,
+        never into the cache itself)."""
+        wanted = set(ids)
+        found = dict(read or {})
+        todo = [i for i in wanted if i not in self.cache and i not in found]
         for k in range(0, len(todo), 500):
             part = todo[k:k + 500]
             marks = ",".join("?" * len(part))
             for i, data in self.f.all(
                     f"SELECT id, data FROM entities WHERE id IN ({marks})", part):
-                self.cache[i] = _entity(data)
+                found[i] = _entity(data)
+        _trim(self.cache, len(found), wanted)
+        self.cache.update(found)
 
 
 class _Classes:
@@ -325,9 +345,7 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
         return indices[indptr[j]:indptr[j + 1]]
 
     def prefetch(ids: Iterable[int]) -> None:
-        ids = list(ids)
-        names.fetch(ids)
-        entities.fetch(names.get(i)[0].entity for i in ids)
+        names.fetch(ids)  # and their entities
 
     tables = Tables(
         entities=entities, names=_View(names, 0), tokens=_View(names, 1),
