@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .countries import country_code
@@ -34,6 +35,7 @@ OPTION_FIELDS = ("source", "program", "threshold", "limit")
 FIELDS = QUERY_FIELDS + OPTION_FIELDS
 _BIRTH = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _IMO = re.compile(r"(?i)(imo\s*)?\d{7}")
+_ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")  # what normalize_name keeps of ASCII text
 _DIGITS = re.compile(r"[+-]?\d+")
 _HUGE = 10**30
 
@@ -161,15 +163,12 @@ def make_query(fields: Mapping[str, Any]) -> Query:
     ident = _identifier(fields)
     if not imo and not ident and not name:
         raise QueryError("name is required")
-    if not imo and not ident and not normalize_name(name):
+    if not imo and not ident and not _has_letters(name):
         raise QueryError("name has no letters or digits to match on")
     etype = _text(fields, "type")
-    if etype is not None:
-        from .models import ENTITY_TYPES  # the record classes: only for a query with a type
-
-        if etype.lower() not in ENTITY_TYPES:
-            raise QueryError(
-                f"type must be one of {', '.join(ENTITY_TYPES)}, not {_shown(etype)}")
+    if etype is not None and etype.lower() not in _entity_types():
+        raise QueryError(
+            f"type must be one of {', '.join(_entity_types())}, not {_shown(etype)}")
     country = _text(fields, "country")
     code = country_code(country) if country else None
     if country and code is None:
@@ -180,6 +179,24 @@ def make_query(fields: Mapping[str, Any]) -> Query:
         raise QueryError(f"birth_date must be YYYY, YYYY-MM or YYYY-MM-DD, not {_shown(birth)}")
     return Query(name, etype.lower() if etype else None, code, birth, imo,
                  _sources(fields.get("source")), _text(fields, "program"), ident)
+
+
+@cache
+def _entity_types() -> tuple[str, ...]:
+    """models.ENTITY_TYPES, imported on first use (the record classes: only for a query with
+    a type) and kept: an import statement per query cost about 5,000 instructions."""
+    from .models import ENTITY_TYPES
+
+    return ENTITY_TYPES
+
+
+def _has_letters(name: str) -> bool:
+    """Whether `normalize_name(name)` is not empty, without transliterating a name in ASCII
+    (most are): it reads as itself casefolded, so it has a letter or digit to match on when
+    it holds an ASCII one."""
+    if name.isascii():
+        return _ASCII_ALNUM.search(name) is not None
+    return bool(normalize_name(name))
 
 
 def _identifier(fields: Mapping[str, Any]) -> str | None:

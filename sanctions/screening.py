@@ -13,8 +13,9 @@ best-scoring record of the cluster, with the others under `related`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -124,10 +125,30 @@ def _match_json(m: Match, related: list[Entity]) -> dict[str, Any]:
 
 
 def _priority(m: Match) -> int:
-    # the registry is read only for a tie within a cluster: most queries never need it
+    return _source_priority()(m.entity.source)
+
+
+@cache
+def _source_priority() -> Callable[[str], int]:
+    """sources.source_priority, imported on first use: the registry is read only for a tie
+    within a cluster. Kept, not imported per call: an import statement costs about 5,000
+    instructions even of a module loaded long ago (Python looks for a `__path__` its module
+    may lack, and makes the error message of its absence)."""
     from .sources import source_priority
 
-    return source_priority(m.entity.source)
+    return source_priority
+
+
+@cache
+def _review() -> tuple[Callable[..., Iterator[dict[str, Any]]],
+                       Callable[[Mapping[str, Any]], str | None]]:
+    """store.audit.reviewed and store.decisions.customer_key, imported on first use (not with
+    this module: the CLI's --help needs neither) and kept, as `_source_priority` is: every
+    screening calls them, and two import statements were 1% of a warm query's CPU."""
+    from .store.audit import reviewed
+    from .store.decisions import customer_key
+
+    return reviewed, customer_key
 
 
 def screen_query(index: Index, query: Query, *, threshold: float | None = None,
@@ -213,9 +234,7 @@ def screen_fields(fields: Mapping[str, Any], db: Path | str = DEFAULT_DB, *,
     dv = data_version(index)
     if version and dv is not None:
         result["data_version"] = dv
-    from .store.audit import reviewed
-    from .store.decisions import customer_key
-
+    reviewed, customer_key = _review()
     if customer_key(fields) is None:  # no customer key: no decision applies to it
         decisions = False
     return next(reviewed(iter([result]), db, dv, decisions=decisions, audit=audit,
@@ -280,7 +299,6 @@ def screen_many(rows: Iterable[Mapping[str, Any]], *, db: Path | str = DEFAULT_D
     dv = data_version(index)
     results = (r if "error" in r or dv is None else {**r, "data_version": dv}
                for r in run_batch(index, rows, defaults, workers))
-    from .store.audit import reviewed
-
+    reviewed = _review()[0]
     yield from reviewed(results, db, dv, decisions=decisions, audit=audit, surface=surface,
                         options=options_in_force(defaults))

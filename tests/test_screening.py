@@ -19,6 +19,8 @@ from sanctions.batch import CHUNK
 from sanctions.errors import SanctionsError
 from sanctions.ingest.build import POST_IMPORT_STEPS
 from sanctions.models import BirthDate, Designation, Identifier, Name, Nationality, Record, Vessel
+from sanctions.normalize import normalize_name
+from sanctions.queries import _has_letters
 from sanctions.screening import (
     QueryError,
     get_index,
@@ -166,6 +168,14 @@ def test_an_identifier_with_a_name_and_in_a_batch(full_db: Path) -> None:
 def test_bad_queries_say_what_is_wrong(fields: dict, message: str) -> None:
     with pytest.raises(QueryError, match=message.replace("(", r"\(")):
         parse(fields)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=30))
+def test_the_letters_check_agrees_with_normalising(name: str) -> None:
+    """make_query's "no letters or digits" check reads an ASCII name as it is (most names,
+    without transliterating them): the same answer as normalize_name gives."""
+    assert _has_letters(name) == bool(normalize_name(name))
 
 
 def test_unknown_source_is_a_query_error() -> None:

@@ -88,14 +88,19 @@ def below(forms: list[tuple[Form, float, Shape]], c: list[str], ln: Listed, pers
             return False
         cols = f.cols
         top = [0.0] * len(f.q)
-        exact: list[tuple[int, int]] | None = None
+        exact: list[tuple[int, int]] | None = None  # this call's own list: appended to
         for j, b in enumerate(c):
             col = cols.get(b)
-            for i, s in (f.column(b) if col is None else col):
+            if col is None:
+                col = f.column(b)
+            for i, s in col:
                 if s > top[i]:
                     top[i] = s
                 if s == 1.0:
-                    exact = [(i, j)] if exact is None else [*exact, (i, j)]
+                    if exact is None:
+                        exact = [(i, j)]
+                    else:
+                        exact.append((i, j))
         if person and (f.initials or (ln.singles and f.plain)):
             exact = _initials(f, c, ln, top, exact, cfg)
         for i, first, need in (sh[1] if person else sh[0]):
@@ -143,7 +148,11 @@ def joinable(f: Form, sh: Shape, c: list[str], ln: Listed,
     paired exactly, written as one, alike enough to the listed words left (or not known:
     which words are paired exactly is not)."""
     q = f.q
-    pairs = exact_pairs(exact, q, c) if exact else {}
+    if exact and len(exact) == 1:  # most names: one word in common (`exact_pairs` of one)
+        i, j = exact[0]
+        pairs = None if (len(c[j]) == 1) != (len(q[i]) == 1) else {i: j}
+    else:
+        pairs = exact_pairs(exact, q, c) if exact else {}
     if pairs is None:
         return True
     rq, left = sh[2], sh[3]  # the query's words that are no legal form, and their letters

@@ -245,12 +245,17 @@ def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterabl
     explain = floor is None
     filtered = filters(query)  # else every entity is admitted
     best: dict[int, tuple[float, int, Match | None]] = {}
+    names = idx.names
+    m: Match | None = None
     for n_i in found:
-        e_i = idx.names[n_i].entity
-        if filtered and not admits(idx.entities[e_i], query):
+        if filtered and not admits(idx.entities[names[n_i].entity], query):
             continue
-        m = scorer.match(n_i) if explain else None
-        score = m.score if m is not None else scorer.score(n_i, None)[0]
+        if explain:
+            m = scorer.match(n_i)
+            score, e_i = m.score, names[n_i].entity
+        else:  # the name's row comes back with its score: not read again
+            score, row, _ = scorer.score(n_i, None)
+            e_i = row.entity
         held = best.get(e_i)
         if held is None or score > held[0] or (
                 score == held[0] and shown_first(query, idx, n_i, held[1])):
