@@ -15,11 +15,16 @@ import os
 import pickle
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from .matching import DEFAULT_CONFIG, Index
 from .matching.reach import reaching
+from .matching.reach_prepared import Prepared
 from .matching.reach_share import Swap
+from .normalize import clean_text
+from .store.prepared import load as load_prepared
+from .store.prepared import save as save_prepared
 
 # Files of fewer rows are filtered in this process alone: forking a helper costs more than it
 # saves on them (scripts/bench_rescreen.py).
@@ -58,17 +63,35 @@ def collector_paused() -> Iterator[None]:
 
 def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
                     rows: Sequence[Mapping[str, Any]], threshold: float,
-                    defaults: Mapping[str, Any], workers: int = 2
-                    ) -> list[dict[str, Any] | None]:
+                    defaults: Mapping[str, Any], workers: int = 2,
+                    prep: Prepared | None = None) -> list[dict[str, Any] | None]:
     """Each row's result against `index` when the row could reach `threshold` against one of
     its entities (`view`: the rows as the bound sees them), else None. The rows that could are
     found in one pass over the distinct words of a share of the file
     (sanctions.matching.reach), then screened by the service; each core takes every
-    `workers`-th row (a file sorted by country is shared evenly), when a core is free."""
+    `workers`-th row (a file sorted by country is shared evenly), when a core is free. `prep`:
+    the file's preparation (`prepared`), read by every process."""
     with collector_paused():
         if workers <= 1 or len(rows) < FORK_ROWS or not hasattr(os, "fork") or not _free():
-            return _share(index, view, rows, threshold, defaults)
-        return _forked(index, view, rows, threshold, defaults, workers)
+            return _share(index, view, rows, threshold, defaults, prep=prep)
+        return _forked(index, view, rows, threshold, defaults, workers, prep)
+
+
+def prepared(path: Path | str) -> Prepared:
+    """The preparation of the rows' names (sanctions.matching.reach_prepared) stored at `path`
+    (sanctions.store.prepared), read once for every process. What it lacks (all of a file's
+    names and words the first time, the few new ones later) each process works out in its
+    pass, as without a store, and a forked helper sends back with its share (`keep_prepared`
+    stores them)."""
+    return load_prepared(path)
+
+
+def keep_prepared(prep: Prepared, rows: Sequence[Mapping[str, Any]], path: Path | str) -> None:
+    """Store what the pass worked out anew for the rows (nothing, when it read them all)."""
+    if prep.new_names or prep.new_words:
+        prep.merge(prep.new_names, prep.new_words)
+        save_prepared(path, prep, [clean_text(n) for row in rows
+                                   if isinstance(n := row.get("name"), str)])
 
 
 def _free() -> bool:
@@ -86,12 +109,12 @@ def _free() -> bool:
 
 
 def _forked(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]],
-            threshold: float, defaults: Mapping[str, Any], workers: int
-            ) -> list[dict[str, Any] | None]:
+            threshold: float, defaults: Mapping[str, Any], workers: int,
+            prep: Prepared | None = None) -> list[dict[str, Any] | None]:
     """`_share` of each of `workers` shares of the rows, all but the first in forked helpers."""
     global _PART
     try:
-        _PART = (index, view, rows, threshold, defaults, workers)
+        _PART = (index, view, rows, threshold, defaults, workers, prep)
         # A bare fork and pipes, not a multiprocessing pool: the pool's queues, threads and
         # start-up cost 20-40 ms, several percent of a whole re-screen.
         helpers: dict[int, _Helper] = {}
@@ -102,7 +125,11 @@ def _forked(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mapp
             for helper in helpers.values():
                 helper.done_swapping()
             for k in range(1, workers):
-                parts.append(helpers.pop(k).collect(redo=functools.partial(_part, k)))
+                # a helper's share, and what it worked out anew of the file's preparation
+                part, new = helpers.pop(k).collect(redo=functools.partial(_redone, k))
+                if new is not None and prep is not None:
+                    prep.merge(*new)
+                parts.append(part)
         finally:
             for helper in helpers.values():  # only left when this process stopped early
                 helper.end()
@@ -128,7 +155,9 @@ def _fork(k: int, swaps: bool) -> _Helper:
             os.close(down)
             with os.fdopen(up_w, "wb") as out, os.fdopen(down_r, "rb") as back:
                 part = _part(k, functools.partial(_swap, out, back) if swaps else None)
-                pickle.dump(("done", part), out, protocol=pickle.HIGHEST_PROTOCOL)
+                prep = _PART[6] if _PART else None
+                pickle.dump(("done", (part, None if prep is None else (
+                    prep.new_names, prep.new_words))), out, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)
@@ -208,16 +237,22 @@ class _Helper:
             os.waitpid(self.pid, 0)
 
 
+def _redone(k: int) -> tuple[list[dict[str, Any] | None], None]:
+    """Share k done here (its helper failed): what it works out anew is this process's."""
+    return _part(k), None
+
+
 def _part(k: int, swap: Swap | None = None) -> list[dict[str, Any] | None]:
     assert _PART is not None
-    index, view, rows, threshold, defaults, workers = _PART
+    index, view, rows, threshold, defaults, workers, prep = _PART
     return _share(index, view[k::workers], rows[k::workers], threshold, defaults,
-                  None if swap is None else (k, workers, swap))
+                  None if swap is None else (k, workers, swap), prep)
 
 
 def _share(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]],
            threshold: float, defaults: Mapping[str, Any],
-           share: tuple[int, int, Swap] | None = None) -> list[dict[str, Any] | None]:
+           share: tuple[int, int, Swap] | None = None, prep: Prepared | None = None
+           ) -> list[dict[str, Any] | None]:
     from .batch import screen_rows
 
     # The pass over the file's words makes some hundred thousand short-lived lists, sets and
@@ -226,7 +261,7 @@ def _share(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mappi
     enabled = gc.isenabled()
     gc.disable()
     try:
-        ok = _reaching(index, view, threshold, share)
+        ok = _reaching(index, view, threshold, share, prep)
     finally:
         if enabled:
             gc.enable()
@@ -236,7 +271,8 @@ def _share(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mappi
 
 
 def _reaching(index: Index, rows: Sequence[Mapping[str, Any]], threshold: float,
-              share: tuple[int, int, Swap] | None = None) -> list[bool]:
+              share: tuple[int, int, Swap] | None = None, prep: Prepared | None = None
+              ) -> list[bool]:
     """Which rows could score `threshold` against an entity of a small index: a superset
     (sanctions.matching.reach), so that a re-screen screens only them. A row with an
     identifier or an error is always screened; a birth date or country may add its bonus."""
@@ -246,4 +282,4 @@ def _reaching(index: Index, rows: Sequence[Mapping[str, Any]], threshold: float,
     # a bonus only comes with the field it rewards (sanctions.matching.score)
     bonuses = [(cfg.birth_date_bonus if row.get("birth_date") else 0.0)
                + (cfg.country_bonus if row.get("country") else 0.0) for row in rows]
-    return reaching(index, names, bonuses, threshold, cfg, share)
+    return reaching(index, names, bonuses, threshold, cfg, share, prep)

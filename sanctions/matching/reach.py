@@ -48,6 +48,7 @@ from .query import FORM_WORDS, folded
 from .reach_forms import Options, class_forms, other_forms, respellings
 from .reach_forms import query_tokens as query_tokens  # the tests read it here
 from .reach_names import NameBound
+from .reach_prepared import Prepared
 from .reach_share import Swap, shared
 from .reach_words import Found, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
@@ -60,24 +61,27 @@ _VESSEL_STARTS = frozenset(prefix[0] for prefix in VESSEL_PREFIXES)
 
 def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float],
              threshold: float, cfg: MatchConfig = DEFAULT_CONFIG,
-             share: tuple[int, int, Swap] | None = None) -> list[bool]:
+             share: tuple[int, int, Swap] | None = None, prep: Prepared | None = None
+             ) -> list[bool]:
     """Whether each query name could score `threshold` against an entity of a small index,
     with at most `bonuses[i]` from its qualifiers (birth date, country): a superset. A name
     of None (an identifier to compare, a row in error) or with a digit is always screened.
     `share` (k, n, swap): this is one of n processes, each with a share of the file's names;
-    of their words it looks at those it owns (`reach_share`), and swaps answers with the other."""
+    of their words it looks at those it owns (`reach_share`), and swaps answers with the other.
+    `prep`: the file's names' tokens and words' spelling forms, if prepared already (data a
+    re-screen stored: `reach_prepared`); the same answers as without."""
     plain = [i for i, n in enumerate(names) if n is not None and not _DIGIT.search(n)]
     texts = [clean_text(names[i] or "") for i in plain]
-    tokens = query_tokens(texts, cleaned=True)
+    tokens = prep.tokens(texts) if prep is not None else query_tokens(texts, cleaned=True)
     sets = _Sets(tokens)
     split = [t.split() for t in texts]  # each name's words as written (`other_forms` reads)
     raw = {w for ws in split for w in ws}
     found: Found | None = None
     classes: dict[str, str] | None = None
     if share:
-        found, respell, classes = shared(index, raw, sets.wanted, cfg, share)
+        found, respell, classes = shared(index, raw, sets.wanted, cfg, share, prep)
     else:
-        respell = respellings(raw, index)
+        respell = respellings(raw, index, prep.spellings(raw) if prep is not None else None)
     read = other_forms(texts, index, respell, split)
     # a Latin name read by its letter classes
     class_forms(tokens, read, index, sets.wanted, classes, found.wanted if found else frozenset())

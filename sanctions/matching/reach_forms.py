@@ -15,7 +15,7 @@ import itertools
 import re
 import unicodedata
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -154,21 +154,39 @@ def class_forms(tokens: Sequence[list[str]], read: dict[int, list[list[str] | Op
                 read.setdefault(k, []).append([rewrite.get(t, t) for t in f])
 
 
-def respellings(words: set[str], index: Index) -> dict[str, str]:
+# A word's spelling forms (`spelling_forms`): its own tokens, and each other spelling
+# spelling_variants gives it with that spelling's tokens. What the word alone makes (no
+# build's data): a re-screen may store it (sanctions.store.prepared).
+Spelling = tuple[list[str], list[tuple[str, list[str]]]]
+
+
+def spelling_forms(words: Iterable[str]) -> dict[str, Spelling]:
+    """The half of `respellings` that is each word's own: of these words, those
+    spelling_variants gives another spelling (behind may_respell's gate), each with its tokens
+    and its spellings' (query_tokens, their words read all at once)."""
+    spellings = {w: found for w in may_respell(list(words)) if (found := spelling_variants(w))}
+    some = list(spellings)
+    every = [v for w in some for v in spellings[w]]
+    read = dict(zip(every, query_tokens(every), strict=True))
+    return {w: (toks, [(v, read[v]) for v in spellings[w]])
+            for w, toks in zip(some, query_tokens(some), strict=True)}
+
+
+def respellings(words: set[str], index: Index,
+                forms: Mapping[str, Spelling] | None = None) -> dict[str, str]:
     """Each of these words that has another spelling, as query.listed_spellings respells it:
     a word at a time, so each distinct word of a file once (and each word's answer is its own:
     a file's words may be shared between processes). It is asked only of a word it may change:
     one it reads as a word no list spells, with a spelling every word of which a list spells
-    or that holds a legal form (else it keeps the word); their words read all at once."""
-    spellings = {w: found for w in may_respell(words) if (found := spelling_variants(w))}
-    some = list(spellings)
-    every = [v for w in some for v in spellings[w]]
-    read = dict(zip(every, query_tokens(every), strict=True))
+    or that holds a legal form (else it keeps the word). `forms`: `spelling_forms` of these
+    words, if known (a re-screen's stored preparation); the rest is this build's answer."""
+    if forms is None:
+        forms = spelling_forms(words)
     vocab = index.vocab  # whether a word is listed: the whole database's answer
     return {w: listed_spellings(w, index)[0] if toks and not all(t in vocab for t in toks) and any(
-                read[v] and all(t in vocab for t in read[v])
-                or not LEGAL_CLASSES.isdisjoint(read[v]) for v in spellings[w]) else w
-            for w, toks in zip(some, query_tokens(some), strict=True)}
+                read and all(t in vocab for t in read)
+                or not LEGAL_CLASSES.isdisjoint(read) for _, read in spelled) else w
+            for w, (toks, spelled) in forms.items()}
 
 
 def query_tokens(names: Sequence[str], cleaned: bool = False) -> list[list[str]]:

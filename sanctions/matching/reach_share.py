@@ -20,6 +20,7 @@ from .classed import class_respellable
 from .config import MatchConfig
 from .index import Index
 from .reach_forms import respellings
+from .reach_prepared import Prepared
 from .reach_words import Found, complete
 
 
@@ -42,16 +43,17 @@ Swap = Callable[[Answers], Answers | None]
 
 
 def shared(index: Index, raw: set[str], wanted: set[str], cfg: MatchConfig,
-           share: tuple[int, int, Swap]) -> tuple[Found, dict[str, str], dict[str, str]]:
+           share: tuple[int, int, Swap], prep: Prepared | None = None
+           ) -> tuple[Found, dict[str, str], dict[str, str]]:
     """The answers for the words of this share of a file (`raw`: its names' words as written;
     `wanted`: their tokens), each looked at in one process only: the words this one owns, and
     what the other sends; the respellings, what each token is to the index (`Found`), and its
     letter-class reading (`class_forms`: found.wanted says which tokens it holds). The tokens
     the other does not hold, and the joined pairs, are left for `_Words`; of the names' words,
-    every respelling is found here."""
+    every respelling is found here. `prep`: the file's preparation, if any (`reach_prepared`)."""
     k, n, swap = share
     own_raw = _owned(raw, k, n)
-    respell = respellings(own_raw, index)
+    respell = respellings(own_raw, index, prep.spellings(own_raw) if prep is not None else None)
     # Of the joined pairs, each process looks at all of its own, after the swap (`_Words`):
     # few are in both shares (20,000 customers: 813 of 14,000 a share), so sending them
     # costs more than looking at those twice.
@@ -68,7 +70,8 @@ def shared(index: Index, raw: set[str], wanted: set[str], cfg: MatchConfig,
         found = found.merge(Found(_unpacked(got.wanted), set(), got.near, got.inside,
                                   got.joined, got.splits))
         classes.update(got.classes)
-    respell.update(respellings(raw - own_raw, index))
+    rest = raw - own_raw
+    respell.update(respellings(rest, index, prep.spellings(rest) if prep is not None else None))
     return found, respell, classes
 
 

@@ -1,0 +1,114 @@
+"""A customer file's preparation for the re-screen's filter (sanctions.matching.reach): the
+work on each of its names and words that depends on no build, kept as text so a later
+re-screen of the same (or a slightly changed) file reads it back instead of doing it again
+(sanctions.store.prepared keeps it beside the decisions file):
+
+- a name's tokens (`query_tokens` of its clean_text), keyed by that text;
+- a word's spelling forms (`spelling_forms`: may_respell's gate, spelling_variants and the
+  tokens of the word and of each spelling), keyed by the word as written.
+
+What depends on the build (whether a list spells a word, `listed_spellings`, the letter-class
+table) is worked out each time from these, so a nightly re-screen after a new build reads them
+too. A name or word not held here is worked out as without a preparation (and noted in `new`,
+for the store); a held one reads back exactly what the functions make (`add` stores only a
+value that decodes to what they made). Pure data: no file is read here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .reach_forms import Spelling, query_tokens, spelling_forms
+
+# separators of a word's value: tokens are split at white space (never hold any), and no
+# clean_text holds a control character; a value that does not decode back is not kept
+_PART, _PAIR = "\x1e", "\x1f"
+
+
+class Prepared:
+    """Names' tokens and words' spelling forms, as text (`names`: clean text -> its tokens
+    joined by spaces; `words`: a word -> "" for one with no other spelling, else its tokens,
+    then each spelling and its tokens). `new` holds what was worked out here and is not held
+    yet, for the store (`add`)."""
+
+    def __init__(self, names: dict[str, str] | None = None,
+                 words: dict[str, str] | None = None) -> None:
+        self.names = names if names is not None else {}
+        self.words = words if words is not None else {}
+        self.new_names: dict[str, str] = {}
+        self.new_words: dict[str, str] = {}
+
+    def tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """query_tokens of these clean texts (fresh lists); those not held are worked out and
+        noted in `new_names`."""
+        names = self.names
+        held = [names.get(t) for t in texts]
+        out = [[] if v is None else v.split() for v in held]
+        miss = [i for i, v in enumerate(held) if v is None]
+        if miss:
+            for i, toks in zip(miss, query_tokens([texts[i] for i in miss], cleaned=True),
+                               strict=True):
+                out[i] = toks
+                value = " ".join(toks)
+                if value.split() == toks:
+                    self.new_names[texts[i]] = value
+        return out
+
+    def spellings(self, words: Iterable[str]) -> dict[str, Spelling]:
+        """`spelling_forms` of these words; those not held are worked out and noted in
+        `new_words`."""
+        out: dict[str, Spelling] = {}
+        miss = []
+        get = self.words.get
+        for w in words:
+            value = get(w)
+            if value is None:
+                miss.append(w)
+            elif value and (found := _spelling(value)) is not None:
+                out[w] = found
+            elif value:
+                miss.append(w)  # not a value `_written` writes: worked out again
+        if miss:
+            made = spelling_forms(miss)
+            out.update(made)
+            for w in miss:
+                written = _written(made[w]) if w in made else ""
+                if written is not None and (not written or _spelling(written) == made[w]):
+                    self.new_words[w] = written
+        return out
+
+    def add(self, texts: Iterable[str]) -> None:
+        """Work out the names among these clean texts that are not held, and their words that
+        are not (in bulk, as the filter would), and hold them (`new`: for the store)."""
+        some = [t for t in dict.fromkeys(texts) if t not in self.names]
+        self.tokens(some)
+        self.spellings({w for t in some for w in t.split() if w not in self.words})
+        self.merge(self.new_names, self.new_words)
+
+    def merge(self, names: dict[str, str], words: dict[str, str]) -> None:
+        """Hold these new entries (worked out here, or by a forked process of the same file)."""
+        self.names.update(names)
+        self.words.update(words)
+        if names is not self.new_names:
+            self.new_names.update(names)
+        if words is not self.new_words:
+            self.new_words.update(words)
+
+
+def _written(spelling: Spelling) -> str | None:
+    toks, spelled = spelling
+    if any(_PART in v or _PAIR in v for v, _ in spelled):
+        return None
+    return _PART.join([" ".join(toks), *(f"{v}{_PAIR}{' '.join(read)}" for v, read in spelled)])
+
+
+def _spelling(value: str) -> Spelling | None:
+    """A word's value read back (None: not one `_written` writes)."""
+    first, *rest = value.split(_PART)
+    spelled = []
+    for part in rest:
+        v, sep, read = part.partition(_PAIR)
+        if not sep or _PAIR in read:
+            return None
+        spelled.append((v, read.split()))
+    return (first.split(), spelled) if spelled else None

@@ -1,0 +1,164 @@
+"""The re-screen's stored preparation of customer files: each name's tokens and each word's
+spelling forms (sanctions.matching.reach_prepared), kept so that the next re-screen of the same
+or a slightly changed file reads them back instead of working them out (about a quarter of the
+filter's work). A cache and nothing more:
+
+- It lives in a writable file of its own beside the decisions file (`db/sanctions.db` ->
+  `db/sanctions.decisions.prepared.db`; store.decisions.decisions_path), never in the
+  published database, which is only ever read.
+- It is keyed by what makes its values (`made_by`: a digest of the modules whose functions
+  make them, and of the libraries they call), not by the build: a nightly re-screen after a
+  new build reads it as well. A store made by other code is not read, and the next write
+  replaces it.
+- It holds an entry a name and a word, so a file that changes a little reads most of it back
+  (and works out only its new names and words).
+- Growth and trimming: a re-screen that worked out new entries writes the store anew, with
+  what it read and what it added. When that is more than twice the entries the file in hand
+  uses, plus `SLACK`, only that file's are kept; so it stays within about twice the largest
+  file re-screened lately (20,000 customers: 36,000 entries, 1.3 MB).
+- Never a reason to fail or to answer otherwise: a store that is absent, unreadable, locked,
+  corrupt, made by other code or changed by anything but `save` (its checksum, checked on
+  every read) is read as empty, and the re-screen works everything out, as with none; a write
+  that cannot be made is skipped (the next re-screen tries again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import json
+import os
+import sqlite3
+import unicodedata
+import zlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from ..matching.reach_prepared import Prepared
+from .decisions import decisions_path
+
+# The modules whose functions make the stored values (query_tokens, may_respell,
+# spelling_variants, clean_text, romanise's respellings), and the libraries they call.
+MADE_BY = ("normalize.py", "romanise.py", "matching/reach_forms.py",
+           "matching/reach_prepared.py")
+SLACK = 50_000  # entries a store may hold beyond twice a file's before it is trimmed
+TIMEOUT = 0.2  # seconds to wait for another process's write, then go without
+
+# One row a column of the whole store: its entries' texts and their values, each as one text
+# a line (no clean text nor value holds a line break), read back in milliseconds. (A row an
+# entry cost some 190 M instructions to read for 20,000 customers: a tenth of a pass.)
+_SCHEMA = "CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_COLUMNS = ("names", "name_values", "words", "word_values")
+
+
+@lru_cache(maxsize=1)
+def made_by() -> str:
+    """What the stored values are made by: the code (`MADE_BY`), its libraries, Unicode's
+    tables."""
+    from .index_write import code_fingerprint
+
+    libraries = {}
+    for name in ("anyascii", "rapidfuzz"):
+        try:
+            libraries[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            libraries[name] = "?"
+    return json.dumps({"code": code_fingerprint(MADE_BY), "unicode": unicodedata.unidata_version,
+                       **libraries}, sort_keys=True)
+
+
+def prepared_path(db: Path | str, decisions: Path | str | None = None) -> Path:
+    """The store beside the decisions file of `db`: `x.decisions.db` ->
+    `x.decisions.prepared.db`."""
+    path = decisions_path(db, decisions)
+    return path.with_name(f"{path.stem}.prepared{path.suffix or '.db'}")
+
+
+def load(path: Path | str) -> Prepared:
+    """The store's preparation, or an empty one if it cannot be read as this code's."""
+    if not os.path.isfile(path):
+        return Prepared()
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=TIMEOUT)
+        try:
+            # as bytes: checked as stored, then read (a number or a blob fails here)
+            found = dict(conn.execute("SELECT key, CAST(value AS BLOB) FROM store"))
+        finally:
+            conn.close()
+        if found.get("made_by") != made_by().encode():
+            return Prepared()
+        # what `save` wrote, byte for byte
+        if found.get("digest") != _digest([found[c] for c in _COLUMNS]).encode():
+            return Prepared()
+        names, name_values, words, word_values = (
+            found[c].decode().split("\n") if found[c] else [] for c in _COLUMNS)
+        if len(names) != len(name_values) or len(words) != len(word_values):
+            return Prepared()
+        return Prepared(dict(zip(names, name_values, strict=True)),
+                        dict(zip(words, word_values, strict=True)))
+    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
+        return Prepared()
+
+
+def _digest(columns: list[bytes]) -> str:
+    """A checksum of the columns (CRC-32 each: a damaged or edited store is told from what
+    `save` wrote, for a millisecond where a cryptographic digest costs a tenth of the read)."""
+    return " ".join(f"{len(c)}:{zlib.crc32(c):08x}" for c in columns)
+
+
+def save(path: Path | str, prep: Prepared, used: Iterable[str]) -> bool:
+    """Write what `prep` holds (what it read and what it worked out anew, if anything is new);
+    `used`: the clean texts of the file in hand, all that is kept when the store has grown
+    past its bound (see the module's docstring). Whether it was written (not: nothing new, or
+    the store could not be written). A file that is no SQLite database, or a damaged one, is
+    made anew: it is only ever this cache."""
+    if not prep.new_names and not prep.new_words:
+        return False
+    texts = set(used)
+    names, words = prep.names, prep.words
+    keep = {w for t in texts for w in t.split()}
+    if len(names) + len(words) > 2 * (len(texts) + len(keep)) + SLACK:
+        names = {t: v for t in texts if (v := names.get(t)) is not None}
+        words = {w: v for w in keep if (v := words.get(w)) is not None}
+    # no line break in a text or value, as every clean text and value (else not stored)
+    names = {t: v for t, v in names.items() if "\n" not in t and "\n" not in v}
+    words = {w: v for w, v in words.items() if "\n" not in w and "\n" not in v}
+    columns = ["\n".join(names), "\n".join(names.values()), "\n".join(words),
+               "\n".join(words.values())]
+    rows = [*zip(_COLUMNS, columns, strict=True), ("made_by", made_by()),
+            ("digest", _digest([c.encode() for c in columns]))]
+    try:
+        _write(path, rows)
+    except sqlite3.OperationalError:
+        return False  # locked, read-only, no such folder...: the next re-screen tries again
+    except sqlite3.DatabaseError:
+        try:
+            os.unlink(path)
+            _write(path, rows)
+        except (sqlite3.Error, OSError, ValueError):
+            return False
+    except (OSError, ValueError):
+        return False
+    prep.new_names, prep.new_words = {}, {}
+    return True
+
+
+def _write(path: Path | str, rows: list[tuple[str, str]]) -> None:
+    conn = sqlite3.connect(str(path), timeout=TIMEOUT, isolation_level=None)
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entities'").fetchone():
+            raise sqlite3.OperationalError("a database, not a store: never written")
+        conn.execute(_SCHEMA)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM store")
+            conn.executemany("INSERT INTO store VALUES (?, ?)", rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()

@@ -1,0 +1,135 @@
+"""The re-screen's stored preparation of a customer file (sanctions.store.prepared): written by
+the first re-screen beside the decisions file, read back by the next, never in the published
+database; and a store that is garbled, truncated, not SQLite, locked or made by other code
+changes no answer and fails nothing (on the real UN data of tests/test_rescreen.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanctions.matching.reach_forms import query_tokens, spelling_forms
+from sanctions.matching.reach_prepared import Prepared
+from sanctions.normalize import clean_text
+from sanctions.rescreen import rescreen
+from sanctions.store import prepared as store
+from tests.test_rescreen import TRICKY, fresh, history, rows  # noqa: F401  (fixtures)
+
+History = tuple[Path, Path, str, str]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def answers(file: list[dict[str, str]], since: str, db: Path, **kw: Any) -> list[Any]:
+    return [(r["query"]["id"], [(m["entity_id"], m["score"], m["change"]) for m in r["matches"]])
+            for r in rescreen(file, since=since, db=db, audit=False, **kw)]
+
+
+@pytest.fixture(scope="module")
+def without(history: History, rows: list[dict[str, str]]) -> list[Any]:  # noqa: F811
+    """The answers with no preparation at all."""
+    return answers(rows, history[2], history[0], prepared=False)
+
+
+def test_the_first_rescreen_stores_it_and_the_next_reads_it(
+        history: History, rows: list[dict[str, str]], without: list[Any],  # noqa: F811
+        tmp_path: Path) -> None:
+    db = fresh(history, tmp_path)
+    published = sha(db)
+    path = store.prepared_path(db)
+    assert path == tmp_path / "sanctions.decisions.prepared.db"
+    assert without  # the scenario reports hits
+    assert answers(rows, history[2], db) == without  # cold: works it out, then stores it
+    stored = store.load(path)
+    names = {clean_text(r["name"]) for r in rows}
+    assert set(stored.names) == names
+    assert set(stored.words) == {w for n in names for w in n.split()}
+    assert answers(rows, history[2], db) == without  # warm: reads it back
+    # a file changed a little: its new name is worked out and added, the rest read back
+    more = [*rows, {"id": "new-1", "name": "Behman Asgarpour"}]
+    assert answers(more, history[2], db)[-1][0] == "new-1"
+    assert "Behman Asgarpour" in store.load(path).names
+    assert sha(db) == published  # the published file is only ever read
+
+
+def test_a_prepared_name_or_word_reads_back_as_worked_out() -> None:
+    names = [clean_text(n) for n in TRICKY] + ["OAONOVATEK Trading", "Abdulkhakim Khodzhaev"]
+    prep = Prepared()
+    prep.add(names)
+    again = Prepared(dict(prep.new_names), dict(prep.new_words))
+    assert again.tokens(names) == query_tokens(names, cleaned=True)
+    words = {w for n in names for w in n.split()}
+    assert again.spellings(words) == spelling_forms(words)
+    assert spelling_forms(["oaonovatek"])  # the test holds a word with another spelling
+    # a word's value that does not read back as written is worked out again
+    odd = Prepared({}, {"oaonovatek": "a\x1eb\x1fc\x1f", "kim": "x\x1e"})
+    assert odd.spellings(["oaonovatek", "kim"]) == spelling_forms(["oaonovatek", "kim"])
+
+
+@pytest.mark.parametrize("garble", ["values", "types", "bytes", "truncated", "other code"])
+def test_a_garbled_store_changes_no_answer(
+        history: History, rows: list[dict[str, str]], without: list[Any],  # noqa: F811
+        tmp_path: Path, garble: str) -> None:
+    db = fresh(history, tmp_path)
+    path = store.prepared_path(db)
+    answers(rows, history[2], db)  # a good store first, then garbled
+    if garble in ("values", "types", "other code"):
+        with sqlite3.connect(path) as conn:
+            if garble == "values":  # every name read as nothing
+                conn.execute("UPDATE store SET value = 'zz' WHERE key = 'name_values'")
+            elif garble == "types":
+                conn.execute("UPDATE store SET value = x'00ff' WHERE key = 'words'")
+            else:
+                conn.execute("UPDATE store SET value = 'other code' WHERE key = 'made_by'")
+    elif garble == "bytes":
+        path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
+    else:
+        path.write_bytes(path.read_bytes()[:3000])
+    assert store.load(path).names == {}  # not read: its rows are not as written
+    assert answers(rows, history[2], db) == without
+    assert store.load(path).names  # rebuilt by the re-screen
+
+
+def test_a_locked_or_unwritable_store_is_gone_without(
+        history: History, rows: list[dict[str, str]], without: list[Any],  # noqa: F811
+        tmp_path: Path) -> None:
+    db = fresh(history, tmp_path)
+    path = store.prepared_path(db)
+    answers(rows, history[2], db)
+    lock = sqlite3.connect(path, isolation_level=None)
+    try:
+        lock.execute("BEGIN EXCLUSIVE")
+        assert store.load(path).names == {}
+        assert answers(rows, history[2], db) == without
+    finally:
+        lock.close()
+    # a directory where the store would be: neither read nor written
+    other = tmp_path / "other"
+    other.mkdir()
+    db2 = other / "sanctions.db"
+    shutil.copyfile(db, db2)
+    store.prepared_path(db2).mkdir()
+    assert answers(rows, history[2], db2) == without
+    assert store.prepared_path(db2).is_dir()
+
+
+def test_the_store_is_rebuilt_past_its_bound(
+        history: History, rows: list[dict[str, str]], tmp_path: Path,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    db = fresh(history, tmp_path)
+    path = store.prepared_path(db)
+    monkeypatch.setattr(store, "SLACK", 0)
+    first = [{"id": f"a{k}", "name": f"Alpha {chr(97 + k % 26)}{chr(97 + k // 26)}q"}
+             for k in range(40)]
+    answers(first, history[2], db)
+    assert len(store.load(path).names) == 40
+    small = [{"id": "b", "name": "Bravo Charlie"}]
+    answers(small, history[2], db)  # over twice this file's rows: rebuilt as this file's
+    assert set(store.load(path).names) == {"Bravo Charlie"}
