@@ -44,6 +44,7 @@ from .romanise import respell
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # anyascii writes the Cyrillic soft/hard sign and Arabic ayn as ' or `: part of the word
 _APOSTROPHES = re.compile(r"['`]")
+_EL_ARTICLE = re.compile(r"\bel-(?=[a-z])")  # Arabic article 'el-Assad': AL-ASSAD; no Spanish 'el'
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_NAME_LENGTH = 300  # longer input is cut: no listed name is longer than ~250 characters
 
@@ -58,6 +59,10 @@ VARIANTS: dict[str, str] = {
         "hasan": "hassan",
         "yusuf": "yousef youssef yusef yousif yousuf",
         "usama": "osama",
+        # عليّ رضا قاسم: ALA-LC, Persian, Egyptian, French forms (< 5 letters: not equivalents)
+        "ali": "aly",
+        "reza": "rida ridha reda redha",
+        "qasim": "kasim qassem kassem qasem kasem ghasem ghassem",
         "abu": "abou",
         "aleksandr": "alexander aleksander alexandr",
         "aleksei": "alexey aleksey alexei alexeyevich",
@@ -116,36 +121,38 @@ VARIANTS: dict[str, str] = {
 # Multi-word forms are matched as token sequences before single tokens.
 def _legal_forms() -> dict[tuple[str, ...], str]:
     table = {
-        # one class per kind of company: "OOO" is Russian for "LLC", "AO" for "JSC"
+        # one class per kind of company: "OOO" is Russian for "LLC", "AO" for "JSC"; dotted
+        # ("O.O.O.", "G.m.b.H."): its letters apart, 3+ (a person's initials run to 2)
         "llc": ["llc", "l l c", "limited liability company", "ooo", "tov",
                 "limited liability co", "ltd liability co", "ltd liability company",
                 "obshchestvo s ogranichennoy otvetstvennostyu", "fz llc", "fzllc",
+                "o o o", "t o v",
                 "doo", "d o o"],  # d.o.o.: the Croatian, Serbian, Bosnian, Slovene LLC
-        "ltd": ["ltd", "limited", "pvt ltd", "private limited", "pty ltd"],
+        "ltd": ["ltd", "l t d", "limited", "pvt ltd", "private limited", "pty ltd"],
         "co": ["co", "company"],
         "corp": ["corp", "corporation"],
-        "inc": ["inc", "incorporated"],
+        "inc": ["inc", "i n c", "incorporated"],
         "sa": ["sa", "s a", "sociedad anonima", "societe anonyme"],
-        "sarl": ["sarl"],
+        "sarl": ["sarl", "s a r l"],
         "srl": ["srl", "s r l"],
         # "joint stock" without "company" is how people shorten it
-        "jsc": ["jsc", "ao", "joint stock company", "joint stock co", "joint stock",
+        "jsc": ["jsc", "j s c", "ao", "joint stock company", "joint stock co", "joint stock",
                 "aktsionernoe obshchestvo"],
         "ojsc": ["ojsc", "oao", "open joint stock company", "open joint stock", "open jsc",
-                 "otkrytoe aktsionernoe obshchestvo"],
+                 "otkrytoe aktsionernoe obshchestvo", "o j s c", "o a o"],
         "cjsc": ["cjsc", "zao", "closed joint stock company", "closed joint stock", "closed jsc",
-                 "zakrytoe aktsionernoe obshchestvo"],
+                 "zakrytoe aktsionernoe obshchestvo", "c j s c", "z a o"],
         "pjsc": ["pjsc", "pao", "public joint stock company", "public joint stock", "public jsc",
-                 "publichnoe aktsionernoe obshchestvo"],
-        "gmbh": ["gmbh"],
+                 "publichnoe aktsionernoe obshchestvo", "p j s c", "p a o"],
+        "gmbh": ["gmbh", "g m b h"],
         "ag": ["ag"],
         "bv": ["bv", "b v"],
         "nv": ["nv", "n v"],
-        "plc": ["plc"],
-        "llp": ["llp", "limited liability partnership"],
+        "plc": ["plc", "p l c"],
+        "llp": ["llp", "l l p", "limited liability partnership"],
         "pte": ["pte"],
         "bhd": ["bhd", "berhad", "sdn bhd"],
-        "fze": ["fze", "fzco", "fzc"],
+        "fze": ["fze", "f z e", "fzco", "fzc"],
         "cv": ["de cv", "de c v", "c v"],
         "spa": ["spa", "s p a"],
     }
@@ -293,7 +300,7 @@ def phonetic_key(token: str) -> str:
     return key
 
 
-_GLUED_FORM = re.compile(r"(?:ooo|oao|zao|pao|tov|ojsc|cjsc|pjsc|jsc|llc)(?=[a-z])")
+_GLUED_FORM = re.compile(r"(?:ooo|oao|zao|pao|tov|ojsc|cjsc|pjsc|jsc|llc|company|limited)(?=[a-z])")
 # a legal form glued to the end of a name or between two words (4+ letters before, and after)
 # ('multicletcorporation': the whole form, not 'corp' + 'oration'; 'selkbafco')
 _GLUED_AFTER = re.compile(r"(?<=[a-z]{4})(company|co)?(corporation|incorporated|limited|ltd|llc|"
@@ -316,8 +323,8 @@ def spelling_variants(word: str) -> list[str]:
                 out.append(v)
         return out
     v = word.casefold()
-    if (glued := _GLUED_FORM.match(v)) and len(v) - glued.end() >= 4:
-        return [f"{glued.group()} {v[glued.end():]}"]  # 'OAONOVATEK': OAO NOVATEK written as one
+    if (glued := _GLUED_FORM.match(v)) and len(v) - glued.end() >= (3 if glued.end() > 4 else 4):
+        return [f"{glued.group()} {v[glued.end():]}"]  # 'OAONOVATEK', 'COMPANYSTG' as two
     if glued_after := [f"{v[:m.start(k)]} {' '.join(filter(None, m.groups()[k - 1:]))} "
                        f"{v[m.end():]}".strip() for m in _GLUED_AFTER.finditer(v)
                        for k in ((1, 2) if m.group(1) else (2,))]:  # 'tobacco' keeps its 'co'
@@ -379,7 +386,7 @@ def variant(token: str) -> str:
 def name_tokens(name: str) -> list[str]:
     """Normalised tokens with spelling variants and legal forms folded. Never drops digits."""
     text = _read(unicodedata.normalize("NFKC", clean_text(name))).casefold()
-    words = _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", text)).split()
+    words = _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", _EL_ARTICLE.sub("al ", text))).split()
     return fold_legal_forms([VARIANTS.get(t, t) for t in words])
 
 

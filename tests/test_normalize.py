@@ -41,7 +41,7 @@ def test_normalize_name(raw: str, expected: str) -> None:
     ("raw", "expected"),
     [
         ("Mohammed Ali", ["muhammad", "ali"]),
-        ("Mohamed Aly", ["muhammad", "aly"]),
+        ("Mohamed Aly", ["muhammad", "ali"]),
         ("Anglo Caribbean Company Limited", ["anglo", "caribbean", "co", "ltd"]),
         ("Rosneft PJSC", ["rosneft", "pjsc"]),
         ("PAO Rosneft", ["pjsc", "rosneft"]),  # one class for a kind of company, any language

@@ -207,6 +207,14 @@ class Index:
         return a.isalpha() and b.isalpha() and (
             a in JOINABLE or a not in self.vocab or b not in self.vocab)
 
+    def glues_initial(self, a: str, b: str) -> bool:
+        """Whether joining a and b would glue an initial to a neighbour: two initials ("D. V.
+        Manturov" is no "DV") or an initial beside a listed word ("Andrei H." is no "andreih").
+        An initial stays an initial; a word split one letter from its end ("manturo v") is
+        still re-joined, its longer part being no listed word."""
+        return (len(a) == 1 and (len(b) == 1 or b in self.vocab)) or (
+            len(b) == 1 and a in self.vocab)
+
     def is_listed_like(self, token: str) -> bool:
         """Whether retrieval found listed tokens similar to this one (after `similar`)."""
         found = self._similar.get(token)
@@ -223,6 +231,8 @@ class Index:
         self.similar([tokens[i] + tokens[i + 1] for i in fuzzy], cfg)
         for i in range(len(tokens) - 1):
             joined = tokens[i] + tokens[i + 1]
+            if self.glues_initial(tokens[i], tokens[i + 1]):
+                continue
             if joined in self.vocab or (i in fuzzy and self.is_listed_like(joined)):
                 alts.append(fold_legal_forms(
                     [*tokens[:i], tokens[i] + tokens[i + 1], *tokens[i + 2:]]))
