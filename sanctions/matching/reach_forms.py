@@ -27,6 +27,7 @@ from .. import normalize, romanise
 # name_tokens' own steps (its reading of a character, its apostrophes), applied to a whole file
 from ..normalize import (
     _APOSTROPHES,
+    _EL_ARTICLE,
     _FORM_WORDS,
     LEGAL_CLASSES,
     LEGAL_FORMS,
@@ -205,7 +206,8 @@ def query_tokens(names: Sequence[str], cleaned: bool = False) -> list[list[str]]
         text = "\n".join(other.get(i, texts[i]) for i in group)
         if not text.isascii():
             text = text.translate({ord(ch): _read(ch) for ch in set(text) if not ch.isascii()})
-        lines = _NON_ALNUM_LINES.sub(" ", _APOSTROPHES.sub("", text.casefold())).split("\n")
+        lines = _NON_ALNUM_LINES.sub(
+            " ", _APOSTROPHES.sub("", _EL_ARTICLE.sub("al ", text.casefold()))).split("\n")
         if len(lines) == len(group):  # else a character was read as a line break
             for i, line in zip(group, lines, strict=True):
                 out[i] = line.split()
