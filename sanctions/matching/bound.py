@@ -132,6 +132,9 @@ def exact_pairs(exact: list[tuple[int, int]], q: list[str], c: list[str]
     """The query and listed words the alignment pairs exactly, from every pair of words that
     score 1: all of them when no word is in two (the alignment takes pairs best first, so it
     takes every such pair), else None (which it takes depends on the order)."""
+    if len(exact) == 1:  # most names: one word in common
+        i, j = exact[0]
+        return None if (len(c[j]) == 1) != (len(q[i]) == 1) else {i: j}
     out: dict[int, int] = {}
     used: set[int] = set()
     for i, j in dict.fromkeys(exact):  # an initial's pair may be its column's too
@@ -148,11 +151,7 @@ def joinable(f: Form, sh: Shape, c: list[str], ln: Listed,
     paired exactly, written as one, alike enough to the listed words left (or not known:
     which words are paired exactly is not)."""
     q = f.q
-    if exact and len(exact) == 1:  # most names: one word in common (`exact_pairs` of one)
-        i, j = exact[0]
-        pairs = None if (len(c[j]) == 1) != (len(q[i]) == 1) else {i: j}
-    else:
-        pairs = exact_pairs(exact, q, c) if exact else {}
+    pairs = exact_pairs(exact, q, c) if exact else {}
     if pairs is None:
         return True
     rq, left = sh[2], sh[3]  # the query's words that are no legal form, and their letters
