@@ -168,9 +168,10 @@ def _rescreen(rows: Iterable[Mapping[str, Any]], since: str | ChangeSet, db: Pat
     rows with a match or an error (no audit trail wants the others). A re-screen's cost is
     its filter's and a few fixed ones: a Python step for each of 20,000 rows here costs 2-4 ms,
     0.3-0.5% of it, so the rows are picked by C loops (itertools, operator)."""
-    from .rescreen_filter import collector_paused, keep_prepared, prepared
+    from .rescreen_filter import collector_paused, keep_prepared
     from .store.decisions import Decisions
     from .store.index_part import load_entities_index
+    from .store.prepared import load as prepared
     from .store.prepared import prepared_path
 
     unknown = sorted(set(defaults) - set(FIELDS))

@@ -23,7 +23,6 @@ from .matching.reach import reaching
 from .matching.reach_prepared import Prepared
 from .matching.reach_share import Swap
 from .normalize import clean_text
-from .store.prepared import load as load_prepared
 from .store.prepared import save as save_prepared
 
 # Files of fewer rows are filtered in this process alone: forking a helper costs more than it
@@ -77,17 +76,11 @@ def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
         return _forked(index, view, rows, threshold, defaults, workers, prep)
 
 
-def prepared(path: Path | str) -> Prepared:
-    """The preparation of the rows' names (sanctions.matching.reach_prepared) stored at `path`
-    (sanctions.store.prepared), read once for every process. What it lacks (all of a file's
-    names and words the first time, the few new ones later) each process works out in its
-    pass, as without a store, and a forked helper sends back with its share (`keep_prepared`
-    stores them)."""
-    return load_prepared(path)
-
-
 def keep_prepared(prep: Prepared, rows: Sequence[Mapping[str, Any]], path: Path | str) -> None:
-    """Store what the pass worked out anew for the rows (nothing, when it read them all)."""
+    """Store what the pass worked out anew for the rows (nothing, when it read them all): the
+    preparation (sanctions.store.prepared.load, read once for every process) lacks, the first
+    time, all of a file's names and words, later the few new ones; each process works them out
+    in its pass, as without a store, and a forked helper sends its own back with its share."""
     if prep.new_names or prep.new_words:
         prep.merge(prep.new_names, prep.new_words)
         save_prepared(path, prep, [clean_text(n) for row in rows

@@ -61,11 +61,12 @@ def test_the_first_rescreen_stores_it_and_the_next_reads_it(
 
 def test_a_prepared_name_or_word_reads_back_as_worked_out() -> None:
     names = [clean_text(n) for n in TRICKY] + ["OAONOVATEK Trading", "Abdulkhakim Khodzhaev"]
-    prep = Prepared()
-    prep.add(names)
+    words = {w for n in names for w in n.split()}
+    prep = Prepared()  # worked out as a re-screen's pass does, then read back
+    prep.tokens(names)
+    prep.spellings(words)
     again = Prepared(dict(prep.new_names), dict(prep.new_words))
     assert again.tokens(names) == query_tokens(names, cleaned=True)
-    words = {w for n in names for w in n.split()}
     assert again.spellings(words) == spelling_forms(words)
     assert spelling_forms(["oaonovatek"])  # the test holds a word with another spelling
     # a word's value that does not read back as written is worked out again

@@ -10,8 +10,8 @@ re-screen of the same (or a slightly changed) file reads it back instead of doin
 What depends on the build (whether a list spells a word, `listed_spellings`, the letter-class
 table) is worked out each time from these, so a nightly re-screen after a new build reads them
 too. A name or word not held here is worked out as without a preparation (and noted in `new`,
-for the store); a held one reads back exactly what the functions make (`add` stores only a
-value that decodes to what they made). Pure data: no file is read here.
+for the store); a held one reads back exactly what the functions make (only a value that
+decodes to what they made is noted). Pure data: no file is read here.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Prepared:
     """Names' tokens and words' spelling forms, as text (`names`: clean text -> its tokens
     joined by spaces; `words`: a word -> "" for one with no other spelling, else its tokens,
     then each spelling and its tokens). `new` holds what was worked out here and is not held
-    yet, for the store (`add`)."""
+    yet, for the store (`merge` holds it)."""
 
     def __init__(self, names: dict[str, str] | None = None,
                  words: dict[str, str] | None = None) -> None:
@@ -76,14 +76,6 @@ class Prepared:
                 if written is not None and (not written or _spelling(written) == made[w]):
                     self.new_words[w] = written
         return out
-
-    def add(self, texts: Iterable[str]) -> None:
-        """Work out the names among these clean texts that are not held, and their words that
-        are not (in bulk, as the filter would), and hold them (`new`: for the store)."""
-        some = [t for t in dict.fromkeys(texts) if t not in self.names]
-        self.tokens(some)
-        self.spellings({w for t in some for w in t.split() if w not in self.words})
-        self.merge(self.new_names, self.new_words)
 
     def merge(self, names: dict[str, str], words: dict[str, str]) -> None:
         """Hold these new entries (worked out here, or by a forked process of the same file)."""
