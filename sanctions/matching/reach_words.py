@@ -69,6 +69,10 @@ class _IndexWords:
         self.targets = [*words, *(k for k, v in VARIANTS.items() if v in self.mine)]
         keys = [k for k in index.by_key if k and not k.startswith("=")]
         self.key_starts = {k[0] for k in keys}
+        # the first letters of the words whose romanisation key may start with one of those
+        # (`_KEY_STARTS`): only the words starting so are keyed (`_maybe_like`)
+        self.key_firsts = {c for c in self.key_starts if c not in _KEY_STARTS} | {
+            c for c, may in _KEY_STARTS.items() if not self.key_starts.isdisjoint(may)}
         self.seqs = _subsequences(keys)
         self.folds = {k[1:] for k in index.by_key if k.startswith("=")}
         self.bare = {f.translate(_NO_VOWELS) for f in self.folds}
@@ -94,11 +98,12 @@ def _index_words(index: Index) -> _IndexWords:
 def analyse(index: Index, wanted: set[str], tried: set[str], cfg: MatchConfig,
             split: bool = True) -> Found:
     """The answers for these words (`split`: also which split into listed words)."""
-    maybe = _maybe_like(index, wanted | tried)
+    every = wanted | tried  # (made once: a file's are some 40,000 words)
+    maybe = _maybe_like(index, every)
     index.similar(maybe, cfg)
     listed = _index_words(index).text
     return Found(wanted, tried,
-                 {t for t in maybe if index.is_listed_like(t)} | _prefixed(index, wanted | tried),
+                 {t for t in maybe if index.is_listed_like(t)} | _prefixed(index, every),
                  {t for t in wanted if t in listed},  # parts of listed words (joined)
                  wanted.intersection(index.joined),
                  _splits(index, wanted) if split else {})
@@ -113,11 +118,10 @@ def complete(index: Index, found: Found | None, wanted: set[str], tried: set[str
     return found.merge(more)
 
 
-def _prefixed(index: Index, words: Iterable[str]) -> set[str]:
+def _prefixed(index: Index, words: set[str]) -> set[str]:
     """The words that start a listed word (a word cut short: Index.prefixed); only a start of
-    one of this index's words is looked up."""
-    starts = _index_words(index).starts
-    return {t for t in words if t in starts and index.prefixed(t)}
+    one of this index's words is looked up (those of the words found by one intersection)."""
+    return {t for t in _index_words(index).starts.intersection(words) if index.prefixed(t)}
 
 
 def _maybe_like(index: Index, words: set[str]) -> set[str]:
@@ -146,10 +150,10 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     out.update(t for t in words & eq.keys() if len(t) >= 5 and any(g in groups for g in eq[t]))
     # a romanisation key of one: most words' keys cannot be one of the index's, by their first
     # letter, and are not worked out
-    starts = listed.key_starts
     lines = "\n".join(todo)  # the words a line, looked through at once where it can be
-    firsts = {c for c in {t[:1] for t in todo} - {""}
-              if not starts.isdisjoint(_KEY_STARTS.get(c, c))}
+    # (the index's possible first letters, whether or not a word starts with one: a letter no
+    # word starts with matches nothing, and the file's first letters cost a pass over it)
+    firsts = listed.key_firsts
     some = [m.group() for m in _any_first(firsts).finditer(lines)] if firsts else []
     some = _may_key([t for t in some if t.isalpha()], listed.seqs)
     out.update(t for t, k in zip(some, _phonetic_keys(some), strict=True) if k in keys)
