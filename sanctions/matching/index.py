@@ -14,7 +14,7 @@ with split words re-joined, and names that write a query word as several are add
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -59,6 +59,11 @@ class Index:
         self.names = tables.names
         self.tokens = tables.tokens
         self.surnames = tables.surnames
+        # name n's row, tokens and surnames at once (scoring reads all three per candidate):
+        # a stored index sets its row cache's own reader (`store.index_file`), one look-up
+        names, tokens, surnames = self.names, self.tokens, self.surnames  # (not self: no cycle)
+        self.name_parts: Callable[[int], tuple[NameRow, list[str], frozenset[str]]] = (
+            lambda n: (names[n], tokens[n], surnames[n]))
         self.vocab_list = tables.vocab_list
         self.vocab = {t: j for j, t in enumerate(self.vocab_list)}
         # the same strings, to pick many at once by id (3x a list comprehension)

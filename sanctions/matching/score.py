@@ -30,6 +30,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..normalize import LEGAL_CLASSES
+from .bound import below
 from .config import DEFAULT_CONFIG, MatchConfig, per_config
 from .features import (
     Alignment,
@@ -39,7 +40,14 @@ from .features import (
     feature_numbers,
 )
 from .index import Index
-from .names import NAME_CHECKS, NameScorer, Said  # noqa: F401 (NAME_CHECKS: it was here)
+from .listed import listed
+from .names import (  # noqa: F401 (NAME_CHECKS: it was here)
+    CUT_BELOW,
+    NAME_CHECKS,
+    UNALIGNED,
+    NameScorer,
+    Said,
+)
 from .query import prepare
 from .types import Entity, Match, NameRow, Prepared, Query, admits, filters
 
@@ -169,6 +177,36 @@ class Scorer(NameScorer):
                 ex[name] = seen
         return round(min(max(score, 0.0), 1.0), 4), row, e
 
+    def unexplained(self, n_i: int) -> tuple[float, int, str]:
+        """`score(n_i, None)`, the name's entity number and the entity's id: one call for
+        a name the bound cuts short (most of a query's candidates), where `score` ->
+        `name_score` -> `_name_score` made three and read the name's row in four. The same
+        steps in their order, leaving the same entries in `named` and `bests`; any other
+        name goes through `score` (`tests/test_score_fast.py`: the same scores)."""
+        idx = self.idx
+        row, c, surnames = idx.name_parts(n_i)
+        e = idx.entities[row.entity]
+        cut = self.cut
+        if cut is not None and self.bounded is not None and self.p.identifiers.isdisjoint(
+                e.identifiers):
+            etype = e.type
+            key = (tuple(c), surnames, etype)
+            hit = self.named.get(key)
+            if hit is not None:
+                if hit[3]:  # cut short before (by the bound or by its name score)
+                    return hit[0] + self.bonus, row.entity, e.id
+            elif key not in self.bests:
+                ln = self.kept.get(n_i) or listed(idx, n_i, self.cfg)
+                vessel = etype == "vessel"
+                if below(self.bounded.get(vessel) or self.forms_of(vessel), c, ln,
+                         etype == "person", self.cfg, cut):
+                    score = cut - CUT_BELOW
+                    self.named[key] = (score, UNALIGNED, None, True)
+                    return score + self.bonus, row.entity, e.id
+                # aligned here once: `_name_score` finds it in `bests`, as after its bound
+                self.bests[key] = self.best_form(c, surnames, etype, ln)
+        return self.score(n_i, None)[0], row.entity, e.id
+
     def match(self, n_i: int) -> Match:
         """One candidate name scored and explained."""
         ex: Said = {}
@@ -244,7 +282,7 @@ def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterabl
     scorer = Scorer(p, query, idx, cfg, floor)
     explain = floor is None
     filtered = filters(query)  # else every entity is admitted
-    best: dict[int, tuple[float, int, Match | None]] = {}
+    best: dict[int, tuple[float, int, Match | None, str]] = {}
     names = idx.names
     m: Match | None = None
     for n_i in found:
@@ -252,18 +290,18 @@ def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterabl
             continue
         if explain:
             m = scorer.match(n_i)
-            score, e_i = m.score, names[n_i].entity
-        else:  # the name's row comes back with its score: not read again
-            score, row, _ = scorer.score(n_i, None)
-            e_i = row.entity
+            score, e_i, eid = m.score, names[n_i].entity, m.entity.id
+        else:
+            score, e_i, eid = scorer.unexplained(n_i)
         held = best.get(e_i)
         if held is None or score > held[0] or (
                 score == held[0] and shown_first(query, idx, n_i, held[1])):
-            best[e_i] = (score, n_i, m)
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], idx.entities[kv[0]].id))
+            best[e_i] = (score, n_i, m, eid)
+    # by score, then entity id (ids are distinct: the tuples never compare past them)
+    ranked = sorted([(-score, eid, n_i, m) for score, n_i, m, eid in best.values()])
     out = []
-    for _, (score, n_i, m) in ranked[:limit]:
-        if floor is not None and score < floor:
+    for neg, _, n_i, m in ranked[:limit]:
+        if floor is not None and -neg < floor:
             break  # best first: the rest score less
         out.append(m if m is not None else scorer.match(n_i))
     return out

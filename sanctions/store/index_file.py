@@ -124,8 +124,13 @@ class _Names:
         """Hold these names' rows and their entities' (a prefetch's pool): those not held yet
         read in one statement, not two (the entities' handed to `_Entities.fetch`)."""
         wanted = list(ids)
-        todo = [i for i in wanted if i not in self.cache]  # none: no statement
-        _trim(self.cache, len(todo), wanted)
+        cache = self.cache
+        todo = [i for i in wanted if i not in cache]  # none: no statement
+        if not todo:  # a warm pool (most queries of a batch or a server): every row held,
+            held = self.entities.cache  # and its entities': nothing to read, nor to make
+            if all(cache[i][0].entity in held for i in wanted):  # room for (`_trim`)
+                return
+        _trim(cache, len(todo), wanted)
         held, read = self.entities.cache, dict[int, Entity]()
         for k in range(0, len(todo), 500):
             part = todo[k:k + 500]
@@ -359,6 +364,7 @@ def open_index_file(path: Path | str, build_id: str | None = None) -> Index:
         names_of=Lists(f, "names_of"), cluster_members=Lists(f, "cluster_members"),
         by_group=Lists(f, "by_group"), by_key=Lists(f, "by_key"))
     index = Index(tables)
+    index.name_parts = names.get  # the three views' row in one look-up
     index.consonant_words = Words(f, "consonants", vocab_list)
     index.neighbours = _neighbours(f, meta.get("neighbours"))
     if meta.get("classes") == classes_made_by():  # else made in memory on first use
