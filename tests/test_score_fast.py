@@ -17,6 +17,7 @@ from sanctions.matching.features import (
     align,
     token_similarity,
 )
+from sanctions.matching.middle import middle_names
 from sanctions.matching.score import Scorer, candidates, lowers_only, rank
 from sanctions.normalize import HONORIFICS
 from sanctions.screening import get_index, make_query
@@ -115,7 +116,13 @@ def _align_pairwise(idx: Index, q: list[str], n_i: int, etype: str,
     if syllables:
         spelled = {"".join(q[i:k]) for i in range(len(q)) for k in range(i + 1, len(q) + 1)}
         keep |= {j for j in range(len(c)) if j not in used_c and c[j] not in spelled}
-    return Alignment(q, c, used_q, wq, wc, drop, frozenset(keep), bool(syllables))
+    # middle names the list lacks (`middle`): read off the pairs, as align_form does
+    sur = [j for j, t in enumerate(c) if t in surnames]
+    mid = middle_names(q, c, used_q, sur) if person and not syllables else frozenset()
+    less = (1 - cfg.middle_name_weight) * sum([wq[i] for i in mid if len(q[i]) > 1]
+                                              ) if mid else 0.0
+    return Alignment(q, c, used_q, wq, wc, drop, frozenset(keep), bool(syllables),
+                     middle=mid, less=less)
 
 
 def test_alignment_by_forms_is_the_pairwise_one(index: Index, queries: list[Query]) -> None:

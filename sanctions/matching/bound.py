@@ -43,6 +43,7 @@ from .config import MatchConfig, per_config
 from .features import joined_words
 from .forms import Form
 from .listed import Listed
+from .middle import may_apply
 
 EPS = 1e-9  # sums taken in another order than the scorer's may differ in the last bits
 ROUNDING = 5e-5  # `feature_joined` rounds its similarity to 4 decimals
@@ -62,7 +63,7 @@ def boundable(cfg: MatchConfig) -> bool:
     return (max(cfg.initial_similarity, cfg.prefix_similarity, cfg.abbreviation_similarity) < 1
             and max(cfg.equivalent_similarity, cfg.phonetic_similarity) <= 1
             and min(cfg.legal_form_weight, cfg.family_name_weight,
-                    cfg.dropped_token_weight) >= 0)
+                    cfg.dropped_token_weight, cfg.middle_name_weight) >= 0)
 
 
 def shape(f: Form) -> Shape:
@@ -106,10 +107,20 @@ def below(forms: list[tuple[Form, float, Shape]], c: list[str], ln: Listed, pers
         for i, first, need in (sh[1] if person else sh[0]):
             if top[i] < cut_word and longest.get(first, 0) >= need:
                 top[i] = cut_word
-        if ((0.5 * sum(map(mul, f.wq, top)) / f.sum_wq + 0.5) * factor >= cut
+        mid = person and may_apply(len(f.q), len(c), bool(ln.sur))
+        if ((0.5 * query_share(f, sum(map(mul, f.wq, top)), mid) + 0.5) * factor >= cut
                 or joinable(f, sh, c, ln, exact, cfg)):
             return False
     return True
+
+
+def query_share(f: Form, got: float, middle: bool) -> float:
+    """At most the query's side of a name score whose query words pair `got` of their
+    weight at most: where there may be `middle` names (`middle.may_apply`) they weigh less,
+    so the query's least weight."""
+    if middle and f.least_wq < f.sum_wq:
+        return min(1.0, got / f.least_wq) if f.least_wq > 0 else 1.0
+    return got / f.sum_wq
 
 
 def _initials(f: Form, c: list[str], ln: Listed, top: list[float],

@@ -28,6 +28,8 @@ class MatchConfig:
     extra_word_penalty: float = 0.12  # a query word the listed name lacks, at full weight
     extra_given_name_penalty: float = 0.15  # ...a person's given name the listed name lacks
     dropped_token_weight: float = 0.3  # weight of a listed token the query leaves out
+    middle_name_weight: float = 0.3  # ...of a query's middle name the list lacks (`middle`)
+    extra_middle_name_penalty: float = 0.05  # ...and its charge (an initial's: 0.03)
     legal_form_weight: float = 0.15  # weight of "ltd", "llc", ... relative to a name token
     family_name_weight: float = 1.3  # listed surname tokens (before the comma) count more
     joined_factor: float = 0.97  # "alqaida" vs "al qaida": the re-joined score, discounted

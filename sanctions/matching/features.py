@@ -17,6 +17,7 @@ from .config import MatchConfig
 from .forms import Form, make_form
 from .index import Index
 from .listed import Listed, listed, listed_of
+from .middle import middle_names
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 from .types import Entity, Prepared
 
@@ -43,6 +44,9 @@ class Alignment:
     # token: its similar listed words
     qwords: list[int] | None = field(default=None, compare=False)  # no legal form
     ln: Listed | None = field(default=None, compare=False)  # the listed name's facts
+    # query words that are middle names the listed name does not carry (`middle`)
+    middle: frozenset[int] = frozenset()
+    less: float = 0.0  # ...and the query weight they take off (`middle_name_weight`)
 
     @property
     def unmatched_q(self) -> list[int]:
@@ -125,8 +129,12 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
         # huan' is not 'CHEN, Shih Huan'), unless the query spells it ('jin tie san' JIN TIESAN)
         spelled = f.spellings()
         keep |= {j for j in range(len(c)) if j not in used_c and c[j] not in spelled}
+    # a syllable left over is part of a given name, no middle name ('li xin yi' is not 'LI, Yi')
+    mid = middle_names(q, c, used_q, ln.sur) if person and not syllables else frozenset()
+    less = (1 - cfg.middle_name_weight) * sum([f.wq[i] for i in mid if len(q[i]) > 1]
+                                              ) if mid else 0.0
     return Alignment(q, c, used_q, f.wq, wc, drop, frozenset(keep), bool(syllables), f.nears,
-                     f.words, ln)
+                     f.words, ln, mid, less)
 
 
 def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, float]],
@@ -200,7 +208,10 @@ def feature_extra_words(a: Alignment, idx: Index, etype: str, cfg: MatchConfig,
             continue  # numbers against numbers: the `numbers` qualifier decides
         rarity = min(1.0, max(0.2, (idx.idf.get(t, idx.max_idf) - 2) / (0.6 * idx.max_idf - 2)))
         if etype == "person" and t.isalpha():
-            if len(t) == 1 or _PATRONYMIC.search(t):
+            if i in a.middle:
+                p = 0.03 if len(t) == 1 else cfg.extra_middle_name_penalty
+                role = "middle name not on the list"
+            elif len(t) == 1 or _PATRONYMIC.search(t):
                 p, role = 0.03, "initial or patronymic"
             else:
                 p, role = cfg.extra_given_name_penalty * max(rarity, 0.5), "name"
@@ -228,12 +239,14 @@ def feature_name(a: Alignment, explain: bool = True) -> tuple[float, str]:
     den_c = sum(wc)
     if a.drop != 1:  # else it takes away 0 * (a finite sum): nothing
         den_c -= (1 - a.drop) * sum(wc[j] for j in a.unmatched_c if j not in a.keep)
-    score = 0.5 * got_q / sum(wq) + 0.5 * got_c / den_c
+    # a middle name the list does not carry weighs less (`middle`): a.less of its weight off
+    score = 0.5 * got_q / (sum(wq) - a.less) + 0.5 * got_c / den_c
     if not explain:
         return score, ""
     missing = a.unmatched_c
     parts = [f"{a.q[i]}={a.c[j]} {s:.2f}" for i, (j, s) in sorted(a.pairs.items())]
-    parts += [f"{a.q[i]}: no match" for i in a.unmatched_q]
+    parts += [f"{a.q[i]}: " + ("middle name not on the list" + (" (low weight)" if len(a.q[i]) > 1
+                               else "") if i in a.middle else "no match") for i in a.unmatched_q]
     low = [a.c[j] for j in missing if j not in a.keep] if a.drop < 1 else []
     if low:
         parts.append(f"not in query: {' '.join(low)} (dropped, low weight)")

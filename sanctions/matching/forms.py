@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from ..normalize import LEGAL_CLASSES
 from .config import MatchConfig
 from .index import Index
+from .middle import least_weight
 
 
 @dataclass(slots=True)
@@ -46,6 +47,7 @@ class Form:
     abbr3: list[int]
     abbr4: list[int]
     words: list[int]  # query positions that are no legal form (`features.feature_joined`)
+    least_wq: float  # a person's query weight at its least: inner words middle names (`middle`)
     spelled: set[str] | None = None  # the query's runs of tokens written as one (lazy)
     new_near: list[dict[str, float]] | None = None  # re-joined form: its new words' (lazy)
     extra: dict[tuple[str, str, bool], tuple[float, str] | None] = field(default_factory=dict)
@@ -96,5 +98,7 @@ def make_form(idx: Index, q: list[str], cfg: MatchConfig,
                     abbr4.append(i)
         if a not in LEGAL_CLASSES:
             words.append(i)
-    return Form(q, nears, {}, pairing, initials, plain, wq, sum(wq), syllables,
-                cfg.equivalent_similarity, abbr3, abbr4, words)
+    sum_wq = sum(wq)
+    return Form(q, nears, {}, pairing, initials, plain, wq, sum_wq, syllables,
+                cfg.equivalent_similarity, abbr3, abbr4, words,
+                least_weight(q, wq, sum_wq, cfg.middle_name_weight))

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .bound import EPS, Shape, boundable, joinable, shape
+from .bound import EPS, Shape, boundable, joinable, query_share, shape
 from .config import MatchConfig
 from .features import in_order
 from .forms import Form, make_form
 from .index import Index
 from .listed import Listed, listed
+from .middle import may_apply
 from .score import CUT_MARGIN, lowers_only
 
 Pairs = dict[str, float]  # listed word -> the best similarity a query word may pair with it
@@ -102,8 +103,11 @@ class NameBound:
             sh = shape(f)
             for n in touched:
                 got = top.get(n)
-                if got is not None and 0.5 * sum(w * s for w, s in zip(f.wq, got, strict=True)
-                                                 ) / f.sum_wq + 0.5 * self._listed_share(
+                if got is not None and 0.5 * query_share(f, sum(
+                        w * s for w, s in zip(f.wq, got, strict=True)), self.person[n]
+                        and may_apply(len(f.q), len(self.index.tokens[n]),
+                                      bool(self.listed[n].sur))
+                        ) + 0.5 * self._listed_share(
                         n, mine, got) >= target:
                     return True
                 if self._joinable(n, f, sh, exact.get(n, ())):

@@ -261,7 +261,8 @@ def match(idx: Index, query: Query, cfg: MatchConfig = DEFAULT_CONFIG,
 
 def candidates(p: Prepared, query: Query, idx: Index, cfg: MatchConfig) -> set[int]:
     """The names a prepared query reaches: retrieval over its forms, names that write a query
-    word as several, and the names of entities carrying its identifiers."""
+    word as several or hold its words with its initials', and the names of entities carrying
+    its identifiers."""
     mask = idx.allowed(query)
     found: set[int] = set()
     for alts in (p.alternatives, p.vessel_alternatives):
@@ -269,6 +270,7 @@ def candidates(p: Prepared, query: Query, idx: Index, cfg: MatchConfig) -> set[i
             break  # no vessel prefix: the same tokens
         found |= set(idx.retrieve(alts, cfg, mask).tolist())
         found |= idx.joined_names(alts[0])
+        found |= idx.initialled_names(alts[0])
     for ident in p.identifiers:
         for e_i in idx.by_identifier.get(ident, ()):
             found.update(idx.names_of.get(e_i, ()))
