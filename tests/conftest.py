@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,16 @@ import pytest
 from sanctions.ingest.build import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_terminal() -> None:
+    """No COLUMNS or LINES: pytest-xdist's workers (`-n 2`) have COLUMNS=80 and LINES=24 in their
+    environment, where a run without workers has neither, and the CLI's tables take their width
+    from COLUMNS (120 without it): a test would see a narrower table on a worker than alone.
+    Tests that want a width set it themselves (monkeypatch or a subprocess's env)."""
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")
