@@ -172,6 +172,9 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
     """The watcher thread: load what needs loading, hand it to the event loop, sleep."""
     first = True
     held: State | None = None  # the state whose stale records are held (`hold`)
+    # the file handed to the loop and not yet installed there (a busy loop may take longer than
+    # an interval): not loaded again meanwhile, which would swap the same file in twice
+    handed: FileKey | None = None
     while True:
         if not first:
             time.sleep(interval)
@@ -183,7 +186,7 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
                 _note(live, "missing", f"{live.path.rsplit('/', 1)[-1]} is gone; still serving "
                       f"the build of {state.build.get('built_at', '?')}")
                 new: State | None = None
-            elif key != state.key and key != live.failed:
+            elif key != state.key and key != live.failed and key != handed:
                 new = _next_state(datasette, live, key)
             elif state.index is None and key == state.key:
                 index = _load_index(state, take_index(live.path, key))
@@ -198,6 +201,7 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
             new = None
         if new is not None:
             live.notes.discard("missing")
+            handed = new.key
             _hand_over(datasette, live, new)
         # the served state's stale records, for the answers screened here (sanctions.answer):
         # off the request path, and after the first interval, not beside the start; a state
