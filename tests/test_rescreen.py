@@ -409,7 +409,11 @@ def test_the_collector_is_paused_by_the_outermost_block() -> None:
     with collector_paused():
         assert not gc.isenabled()
         held = gc.get_freeze_count()
+        made = [[] for _ in range(1000)]  # tracked: a freeze inside would move them in
         with collector_paused():
             assert not gc.isenabled()
-        assert not gc.isenabled() and gc.get_freeze_count() == held
+        # frozen objects another thread frees meanwhile (pytest-xdist's) leave the count, so it
+        # may fall a little; an unfreeze inside would empty it, a freeze raise it
+        assert not gc.isenabled() and held // 2 < gc.get_freeze_count() <= held
+        del made
     assert gc.isenabled() == enabled and gc.get_freeze_count() == frozen
