@@ -11,6 +11,11 @@ from sanctions.ingest.build import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Test modules import datasette_fixtures by name before naming it in `pytest_plugins`; registered
+# here, before any test module loads, its asserts are rewritten like a test's (else pytest warns
+# that it could not rewrite a module already imported, and a failing assert there says less).
+pytest.register_assert_rewrite("datasette_fixtures")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def serial_terminal() -> None:
