@@ -67,6 +67,10 @@ class Lane:
         self._runners = ([Runner(Worker(), local) for _ in range(workers)] if workers > 0
                          else [Runner(None, local)])
         self._threads: list[threading.Thread | None] = [None] * len(self._runners)
+        # every thread started and none ended (a thread ends only on an error of the lane's
+        # own): `run` then neither looks at the threads nor wakes one that is not waiting
+        self._running = 0
+        self._idle = 0  # threads waiting for a job
 
     def start_workers(self, preload: str | None = None, fork: bool = False) -> None:
         """Start the worker processes now (at server start), not on the first query; each
@@ -110,8 +114,10 @@ class Lane:
             queue.append(job)
             self._active_batches += batch
             self._batch_queries += len(items) if batch else 0
-            self._start()
-            self._cond.notify()
+            if self._running < len(self._threads):
+                self._start()
+            if self._idle:
+                self._cond.notify()
         try:
             return await job.future
         finally:
@@ -130,12 +136,21 @@ class Lane:
             return len(self._singles), self._active_batches
 
     def _start(self) -> None:
+        """Start the threads not started yet, or ended (under the condition's lock)."""
         for i, thread in enumerate(self._threads):
             if thread is None or not thread.is_alive():
-                thread = threading.Thread(target=self._work, args=(self._runners[i],),
+                thread = threading.Thread(target=self._thread, args=(self._runners[i],),
                                           name=f"sanctions-screen-{i}", daemon=True)
                 self._threads[i] = thread
+                self._running += 1
                 thread.start()
+
+    def _thread(self, run: Runner) -> None:
+        try:
+            self._work(run)
+        finally:
+            with self._cond:
+                self._running -= 1  # the next job starts another
 
     def _next(self) -> list[_Job]:
         """The next batch job, or the next single jobs: up to GROUP of them, this thread's
@@ -143,7 +158,11 @@ class Lane:
         leaves before a waiting batch's turn."""
         with self._cond:
             while not (self._singles or self._batches):
-                self._cond.wait()
+                self._idle += 1
+                try:
+                    self._cond.wait()
+                finally:
+                    self._idle -= 1
             if self._singles and (not self._batches or self._streak < SINGLES_PER_STEP):
                 share = -(-len(self._singles) // len(self._runners))
                 room = SINGLES_PER_STEP - self._streak if self._batches else GROUP

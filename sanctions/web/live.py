@@ -47,6 +47,7 @@ class Live:
 
 _lives: WeakKeyDictionary[Any, Live | None] = WeakKeyDictionary()
 _starting: WeakKeyDictionary[Any, asyncio.Future[Live | None]] = WeakKeyDictionary()
+_UNSTARTED: Any = object()
 
 
 def log(message: str) -> None:
@@ -56,8 +57,8 @@ def log(message: str) -> None:
 async def get_live(datasette: Any) -> Live | None:
     """This Datasette's Live, started on first use (the startup hook, or the first request when
     a test skipped startup); None when it serves no sanctions database."""
-    if datasette in _lives:
-        live = _lives[datasette]
+    live = _lives.get(datasette, _UNSTARTED)  # one look-up: this runs on every request
+    if live is not _UNSTARTED:
         if live is not None:
             live.loop = asyncio.get_running_loop()
         return live
@@ -79,6 +80,8 @@ async def indexed_state(datasette: Any) -> State:
     live = await get_live(datasette)
     if live is None:
         raise LookupError("no sanctions database is being served")
+    if live.ready.is_set():  # served and loaded: every request after the start
+        return live.state
     wait = limits(datasette).index_wait_seconds
     deadline = time.monotonic() + wait
     while not live.ready.is_set():  # polled: the watcher thread sets it, from no loop

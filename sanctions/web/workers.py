@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import threading
 import time
 from collections.abc import Callable
@@ -74,6 +75,7 @@ class Worker:
         self.started = 0.0
         self.was_ready = False
         self.lock = threading.Lock()
+        self.poller: tuple[Connection, Any] | None = None  # conn's, made on its first call
 
     def start(self, preload: str | None = None, fork: bool = False,
               inherited: list[Connection] | None = None) -> None:
@@ -141,7 +143,7 @@ class Worker:
             self.conn.send(messages)
             # the GIL is released while the worker screens; a query is bounded work, so one
             # that takes this long means a stuck worker: it is replaced, the query run here
-            if not self.conn.poll(CALL_SECONDS):
+            if not self._answered(self.conn, CALL_SECONDS):
                 with self.lock:
                     self.stop()
                 return [(False, "worker process did not answer")] * len(messages)
@@ -150,6 +152,19 @@ class Worker:
         except (EOFError, OSError, BrokenPipeError):
             self.conn, self.ready = None, False
             return [(False, "worker process ended")] * len(messages)
+
+    def _answered(self, conn: Connection, seconds: float) -> bool:
+        """conn.poll(seconds), with one select.poll object per connection kept between round
+        trips (only this worker's lane thread calls it): conn.poll makes, fills and closes a
+        selector each time, about a tenth of a lane thread's CPU per round trip."""
+        if not hasattr(select, "poll"):
+            return conn.poll(seconds)
+        if self.poller is None or self.poller[0] is not conn:
+            poller = select.poll()
+            poller.register(conn.fileno(), select.POLLIN)
+            self.poller = (conn, poller)
+        # readable, or the worker gone (POLLHUP: recv then raises EOFError, as after conn.poll)
+        return bool(self.poller[1].poll(seconds * 1000))
 
     def stop(self) -> None:
         if self.conn is not None:
