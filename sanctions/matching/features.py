@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from ..dates import bounds
-from ..normalize import HONORIFICS, LEGAL_CLASSES, common_names
+from ..normalize import HONORIFICS, LEGAL_CLASSES
 from .config import MatchConfig
 from .forms import Form, make_form
 from .index import Index
 from .listed import Listed, listed, listed_of
 from .middle import middle_names
+from .slips import honorific, swapped
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 from .types import Entity, Prepared
 
@@ -204,7 +205,7 @@ def feature_extra_words(a: Alignment, idx: Index, etype: str, cfg: MatchConfig,
     listed_numbers = any(t.isdigit() for t in a.c)
     for i in a.unmatched_q:
         t = a.q[i]
-        if t in LEGAL_CLASSES or t in HONORIFICS or (t.isdigit() and listed_numbers):
+        if t in LEGAL_CLASSES or honorific(t, idx.vocab) or (t.isdigit() and listed_numbers):
             continue  # numbers against numbers: the `numbers` qualifier decides
         rarity = min(1.0, max(0.2, (idx.idf.get(t, idx.max_idf) - 2) / (0.6 * idx.max_idf - 2)))
         if etype == "person" and t.isalpha():
@@ -301,7 +302,8 @@ def feature_distinctive(a: Alignment, idx: Index, n_i: int,
     if key is None or not a.q:  # fewer than two words that are no number nor legal form
         return None, ""
     near = a.nears if a.nears is not None else [idx.sims(q, cfg) for q in a.q]
-    missing = [t for t in key if max(m.get(t, 0.0) for m in near) < 0.8]
+    missing = [t for t in key if max(m.get(t, 0.0) for m in near) < 0.8  # 'clam': 'calm' mistyped
+               and not any(t in m and swapped(w, t) for w, m in zip(a.q, near, strict=True))]
     if not missing:
         return None, ""
     paired = {i for i, (_, s) in a.pairs.items() if s >= 0.8}  # 'diosd' for 'diosdado' too
@@ -321,25 +323,6 @@ def feature_surname(a: Alignment, idx: Index, n_i: int) -> tuple[float | None, s
     if not words or not a.pairs or any(a.c[j] in surnames for j, _ in a.pairs.values()):
         return None, ""
     return 0.0, f"listed surname {' '.join(words)!r} not in the query"
-
-
-def feature_common(a: Alignment) -> tuple[float | None, str]:
-    """A query made of common names only ('Ana Lopez') that a longer listed name contains
-    ('LOPEZ TORRES, Ana Lilia'): what the query leaves out is what tells namesakes apart."""
-    common = common_names()
-    left = [a.c[j] for j in a.unmatched_c if len(a.c[j]) > 1 and a.c[j] not in HONORIFICS]
-    if not left or not a.q or len(a.pairs) < len(a.q) or any(t not in common for t in a.q):
-        return None, ""
-    return 0.0, f"{' '.join(a.q)!r}: common names only; not in query: {' '.join(left)}"
-
-
-def feature_one_word(a: Alignment) -> tuple[float | None, str]:
-    """A company named by one common name and a legal form ('Tara LLC', 'Morgan Ltd'): many
-    companies are, so that word alone does not say which one."""
-    words = [t for t in a.q if t not in LEGAL_CLASSES and t not in HONORIFICS]
-    if len(words) != 1 or words[0] not in common_names():
-        return None, ""
-    return 0.0, f"one common name only: {words[0]!r}"
 
 
 def feature_syllables(a: Alignment) -> tuple[float | None, str]:

@@ -32,6 +32,7 @@ from .config import DEFAULT_CONFIG, MatchConfig
 from .grams import GramRows, Idf
 from .neighbours import Stored, config_key, look_up
 from .query import prepare
+from .slips import TITLES, is_title
 from .tables import Tables, build_tables
 from .topk import pruned_pool
 from .types import Entity, NameRow, Query, admits, filters
@@ -132,8 +133,18 @@ class Index:
         w = self._weights.get(token)
         if w is None:
             w = self.idf.get(token, self.max_idf)
-            w = self._weights[token] = w * cfg.legal_form_weight if token in LEGAL_CLASSES else w
+            # a legal form, and a title in a query ('Prof.', 'Colonl': `slips`), weigh little
+            w = self._weights[token] = (w * cfg.legal_form_weight if token in LEGAL_CLASSES
+                                        or is_title(token, self.vocab) else w)
         return w
+
+    def coarse_weight(self, token: str, cfg: MatchConfig) -> float:
+        """A query word's weight in retrieval's coverage (`retrieve`): `weight` but for a
+        title, which keeps its own: 'Mr. Oleg' must reach the alias 'Mr. O' (OFAC's YU, Pu
+        Ung), which the scorer pairs by the initial, as it did before titles weighed little."""
+        if token in TITLES:
+            return self.idf.get(token, self.max_idf)
+        return self.weight(token, cfg)
 
     def similar(self, tokens: Iterable[str], cfg: MatchConfig, workers: int = 1) -> None:
         """Find the listed tokens each query token would pair with in scoring (cached): a
@@ -362,13 +373,13 @@ class Index:
         if not alts:
             return np.zeros(0, dtype=np.int64)
         self.similar([t for a in alts for t in a], cfg)
-        if mask is None and (pool := pruned_pool(alts, cfg, self.weight, self.postings,
+        if mask is None and (pool := pruned_pool(alts, cfg, self.coarse_weight, self.postings,
                                                  self.name_weight, self.gaps,
                                                  self._scratch)) is not None:
             self.tables.prefetch(pool.tolist())  # the same pool, without the common words' names
             return pool
         acc = self._scratch.take()
-        scores = coarse_scores(alts, cfg, self.weight, self.postings, self.name_weight,
+        scores = coarse_scores(alts, cfg, self.coarse_weight, self.postings, self.name_weight,
                                self.gaps, acc)
         self._scratch.give(acc)
         if not scores:

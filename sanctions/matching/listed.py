@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from ..normalize import HONORIFICS, LEGAL_CLASSES
 from .config import MatchConfig
 from .index import Index
+from .slips import TITLES
 
 CACHE_NAMES = 200_000  # names kept per index (cleared past it), as the index file keeps rows
 
@@ -78,7 +79,8 @@ def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConf
     longest: dict[str, int] = {}
     letters = 0
     for j, t in enumerate(c):  # one pass: a batch meets thousands of names for the first time
-        w.append(idx.weight(t, cfg))
+        # a listed title keeps its weight: 'HAJI SHAHBAZ' says more than 'Shahbaz' (`slips`)
+        w.append(idx.idf.get(t, idx.max_idf) if t in TITLES else idx.weight(t, cfg))
         if t in surnames:
             sur.append(j)
             if first is None and t not in HONORIFICS:
@@ -93,6 +95,6 @@ def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConf
         longest[t[:1]] = max(longest.get(t[:1], 0), len(t))
     key = None
     if len(plain) >= 2:
-        key = ([t for t in plain if t in surnames]
+        key = ([t for t in plain if t in surnames and t not in HONORIFICS]  # not its "al"
                or [max(plain, key=lambda t: idx.idf.get(t, 0.0))])
     return Listed(w, sur, first, singles, words, key, longest, letters)

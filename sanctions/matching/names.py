@@ -24,16 +24,15 @@ from collections.abc import Callable
 from typing import Any
 
 from .bound import Shape, below, boundable, shape
+from .common import feature_common, feature_one_word
 from .config import MatchConfig
 from .features import (
     Alignment,
     align_form,
-    feature_common,
     feature_distinctive,
     feature_extra_words,
     feature_joined,
     feature_name,
-    feature_one_word,
     feature_surname,
     feature_syllables,
 )
