@@ -81,8 +81,8 @@ def keep_prepared(prep: Prepared, rows: Sequence[Mapping[str, Any]], path: Path 
     preparation (sanctions.store.prepared.load, read once for every process) lacks, the first
     time, all of a file's names and words, later the few new ones; each process works them out
     in its pass, as without a store, and a forked helper sends its own back with its share."""
-    if prep.new_names or prep.new_words:
-        prep.merge(prep.new_names, prep.new_words)
+    if any(prep.new):
+        prep.merge(*prep.new)
         save_prepared(path, prep, [clean_text(n) for row in rows
                                    if isinstance(n := row.get("name"), str)])
 
@@ -149,8 +149,8 @@ def _fork(k: int, swaps: bool) -> _Helper:
             with os.fdopen(up_w, "wb") as out, os.fdopen(down_r, "rb") as back:
                 part = _part(k, functools.partial(_swap, out, back) if swaps else None)
                 prep = _PART[6] if _PART else None
-                pickle.dump(("done", (part, None if prep is None else (
-                    prep.new_names, prep.new_words))), out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(("done", (part, None if prep is None else prep.new)), out,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from sanctions.matching.consonants import abjad_words
 from sanctions.matching.reach_forms import query_tokens, spelling_forms
 from sanctions.matching.reach_prepared import Prepared
 from sanctions.normalize import clean_text
@@ -72,6 +73,26 @@ def test_a_prepared_name_or_word_reads_back_as_worked_out() -> None:
     # a word's value that does not read back as written is worked out again
     odd = Prepared({}, {"oaonovatek": "a\x1eb\x1fc\x1f", "kim": "x\x1e"})
     assert odd.spellings(["oaonovatek", "kim"]) == spelling_forms(["oaonovatek", "kim"])
+
+
+def test_a_prepared_abjad_reading_reads_back_as_worked_out() -> None:
+    # Arabic, Persian (a final he and a zero-width non-joiner), Hebrew (a doubled vav: an
+    # alternative key), a taa marbuta (no last vowel known), and Latin words beside them
+    words = ["محمد", "عبدالله", "فاطمة", "خانه\u200cای", "דוד", "דאווד", "Ali", "Ould"]
+    prep = Prepared()
+    made = [prep.abjad_words(w) for w in words]
+    assert made == [abjad_words(w) for w in words]
+    assert any(w.alts for m in made for w in m)  # the test holds a word with another key
+    again = Prepared(readings=dict(prep.new_readings))
+    assert set(again.readings) == set(words)
+    assert [again.abjad_words(w) for w in words] == made
+    assert not again.new_readings  # all read back
+    # a value that does not read back as written is worked out again
+    bad = ["", "[", "{}", '[["a"]]', '[["a", "b", 1, null, "", [], [], []]]',
+           '[["a", "b", null, null, "", "ab", [], []]]', "null",
+           '[["a", "b", null, null, "", [1], [], []]]']
+    odd = Prepared(readings=dict(zip(words, bad, strict=True)))
+    assert [odd.abjad_words(w) for w in words] == made
 
 
 @pytest.mark.parametrize("garble", ["values", "types", "bytes", "truncated", "other code"])

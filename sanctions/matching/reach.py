@@ -68,8 +68,8 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     of None (an identifier to compare, a row in error) or with a digit is always screened.
     `share` (k, n, swap): this is one of n processes, each with a share of the file's names;
     of their words it looks at those it owns (`reach_share`), and swaps answers with the other.
-    `prep`: the file's names' tokens and words' spelling forms, if prepared already (data a
-    re-screen stored: `reach_prepared`); the same answers as without."""
+    `prep`: the file's names' tokens, words' spelling forms and abjad readings, if prepared
+    already (data a re-screen stored: `reach_prepared`); the same answers as without."""
     plain = [i for i, n in enumerate(names) if n is not None and not _DIGIT.search(n)]
     texts = [clean_text(names[i] or "") for i in plain]
     tokens = prep.tokens(texts) if prep is not None else query_tokens(texts, cleaned=True)
@@ -82,7 +82,8 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
         found, respell, classes = shared(index, raw, sets.wanted, cfg, share, prep)
     else:
         respell = respellings(raw, index, prep.spellings(raw) if prep is not None else None)
-    read = other_forms(texts, index, respell, split)
+    read = other_forms(texts, index, respell, split,
+                       *([prep.abjad_words] if prep is not None else []))
     # a Latin name read by its letter classes
     class_forms(tokens, read, index, sets.wanted, classes, found.wanted if found else frozenset())
     forms = [r for found_forms in read.values() for r in found_forms]
@@ -211,6 +212,7 @@ class _Words:
         # each word's answers, worked out once: a file's names share most of their words
         self.paired: dict[str, bool] = {}
         self.by_initials: dict[str, bool] = {}
+        self.weighed: dict[str, tuple[float, float]] = {}  # `_weigh`'s answers
 
     def _split(self, toks: Sequence[str]) -> list[list[str]]:
         return [[*toks[:i], *self.splits[t], *toks[i + 1:]] for i, t in enumerate(toks)
@@ -242,9 +244,12 @@ class _Words:
                 continue
             if floor <= 0:
                 return True
-            weight = [self.index.weight(t, self.cfg) for t in form]
+            # each word's weight, and its weight again if paired else 0.0 (which adds nothing:
+            # the sums are the same as of the paired words' alone), looked up once a word
+            weighed = self.weighed
+            weight, paired = zip(*[weighed.get(t) or self._weigh(t) for t in form], strict=True)
             total = sum(weight)
-            got = sum(w for t, w in zip(form, weight, strict=True) if self._paired(t))
+            got = sum(paired)
             if (got / total if total else 1.0) >= floor - 1e-6:
                 return True
             if self.initials and any(t[:1] in self.initials for t in form):
@@ -333,6 +338,12 @@ class _Words:
             return True
         return len(t) >= 3 and t.isalpha() and any(
             len(b) >= len(t) + 2 and in_order(t, b) for b in self.initialled if b[:1] == t[0])
+
+    def _weigh(self, t: str) -> tuple[float, float]:
+        """A word's weight, and the same if the scorer may pair it (`_paired`) else 0.0."""
+        w = self.index.weight(t, self.cfg)
+        found = self.weighed[t] = (w, w if self._paired(t) else 0.0)
+        return found
 
     def _paired(self, t: str) -> bool:
         """Whether the scorer may pair a query word with a listed one other than an initial:

@@ -15,7 +15,7 @@ import itertools
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,7 @@ from ..normalize import (
     spelling_variants,
 )
 from .classed import class_respellable
-from .consonants import _ABJAD, _by_key, _keys, abjad_words, consonant_readings, joined
+from .consonants import _ABJAD, Written, _by_key, _keys, abjad_words, consonant_readings, joined
 from .hangul import _WORD as _HANGUL
 from .hangul import hangul_joined, hangul_written, has_hangul_word
 from .hanzi import _HAN
@@ -72,7 +72,8 @@ _ABJAD_RUN, _KATAKANA_RUN, _HAN_RUN = (re.compile(f"(?:{rx.pattern})+")
 
 
 def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | None = None,
-                split: Sequence[list[str]] | None = None
+                split: Sequence[list[str]] | None = None,
+                reading: Callable[[str], list[Written]] = abjad_words
                 ) -> dict[int, list[list[str] | Options]]:
     """The other forms `prepare` may try a name in, by position (`texts`: the names through
     clean_text): a word respelled as a list spells it (query.listed_spellings; `respell`: the
@@ -80,7 +81,8 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
     word (query.hanzi_joined), an abjad name read as one of the index's names by its
     consonants, a Hangul one as a foreign name (matching.hangul), katakana or a Chinese
     transliteration as a foreign name (query.transliteration_forms: matching.kana,
-    matching.hanzi). `split`: each text's words, if split already."""
+    matching.hanzi). `split`: each text's words, if split already. `reading`: how a word of an
+    abjad name is read (`abjad_words`, or the file's preparation of it: `reach_prepared`)."""
     if split is None:
         split = [t.split() for t in texts]
     if respell is None:
@@ -116,7 +118,7 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
             forms.append(hanzi_joined(text))
         if k in abjad:
             if (found := read.get(text)) is None:
-                found = read[text] = _options(text, index, memo, seen)
+                found = read[text] = _options(text, index, memo, seen, reading)
             forms += found
         if k in hangul:
             forms += _hangul_forms(text, index)
@@ -261,19 +263,21 @@ class Options(list[tuple[str, ...]]):
 
 
 def _options(name: str, index: Index, memo: dict[str, list[Any]],
-             seen: dict[tuple[str, str, tuple[str, ...]], bool] | None = None) -> list[Options]:
+             seen: dict[tuple[str, str, tuple[str, ...]], bool] | None = None,
+             reading: Callable[[str], list[Written]] = abjad_words) -> list[Options]:
     """The consonant readings `prepare` may add to an abjad name against the index, as a
     superset: consonants.consonant_readings writes each word of a reading as itself or as a
     word of one listed name that spells one of its consonant keys (of `_keys`, loose at either
     end, or `alts`; at most a number of them), and two or three words also as one word read
     so. Here, for each listed name holding such a word, each word may be itself or any of the
     name's words that spell one of its keys. `abjad_words` reads each word on its own, so a
-    file's words are read once (`memo`); a name none of whose keys any word of the index has is
-    read as nothing, as there."""
+    file's words are read once (`memo`; `reading` reads them: `abjad_words`, or the same read back
+    from the file's preparation); a name none of whose keys any word of the index has is read
+    as nothing, as there."""
     written: list[Any] = []
     for chunk in clean_text(name).split(" "):
         if (found := memo.get(chunk)) is None:
-            found = memo[chunk] = abjad_words(chunk)
+            found = memo[chunk] = reading(chunk)
         written += found
     if not written or not _spelled(written, index, seen):
         return []

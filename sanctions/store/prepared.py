@@ -1,7 +1,7 @@
 """The re-screen's stored preparation of customer files: each name's tokens and each word's
-spelling forms (sanctions.matching.reach_prepared), kept so that the next re-screen of the same
-or a slightly changed file reads them back instead of working them out (about a quarter of the
-filter's work). A cache and nothing more:
+spelling forms and abjad reading (sanctions.matching.reach_prepared), kept so that the next
+re-screen of the same or a slightly changed file reads them back instead of working them out
+(about a quarter of the filter's work). A cache and nothing more:
 
 - It lives in a writable file of its own beside the decisions file (`db/sanctions.db` ->
   `db/sanctions.decisions.prepared.db`; store.decisions.decisions_path), never in the
@@ -39,9 +39,10 @@ from ..matching.reach_prepared import Prepared
 from .decisions import decisions_path
 
 # The modules whose functions make the stored values (query_tokens, may_respell,
-# spelling_variants, clean_text, romanise's respellings), and the libraries they call.
+# spelling_variants, clean_text, romanise's respellings, abjad_words), and the libraries they
+# call.
 MADE_BY = ("normalize.py", "romanise.py", "matching/reach_forms.py",
-           "matching/reach_prepared.py")
+           "matching/reach_prepared.py", "matching/consonants.py")
 SLACK = 50_000  # entries a store may hold beyond twice a file's before it is trimmed
 TIMEOUT = 0.2  # seconds to wait for another process's write, then go without
 
@@ -49,7 +50,7 @@ TIMEOUT = 0.2  # seconds to wait for another process's write, then go without
 # a line (no clean text nor value holds a line break), read back in milliseconds. (A row an
 # entry cost some 190 M instructions to read for 20,000 customers: a tenth of a pass.)
 _SCHEMA = "CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-_COLUMNS = ("names", "name_values", "words", "word_values")
+_COLUMNS = ("names", "name_values", "words", "word_values", "readings", "reading_values")
 
 
 @lru_cache(maxsize=1)
@@ -92,12 +93,14 @@ def load(path: Path | str) -> Prepared:
         # what `save` wrote, byte for byte
         if found.get("digest") != _digest([found[c] for c in _COLUMNS]).encode():
             return Prepared()
-        names, name_values, words, word_values = (
+        names, name_values, words, word_values, readings, reading_values = (
             found[c].decode().split("\n") if found[c] else [] for c in _COLUMNS)
-        if len(names) != len(name_values) or len(words) != len(word_values):
+        if (len(names) != len(name_values) or len(words) != len(word_values)
+                or len(readings) != len(reading_values)):
             return Prepared()
         return Prepared(dict(zip(names, name_values, strict=True)),
-                        dict(zip(words, word_values, strict=True)))
+                        dict(zip(words, word_values, strict=True)),
+                        dict(zip(readings, reading_values, strict=True)))
     except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
         return Prepared()
 
@@ -114,19 +117,21 @@ def save(path: Path | str, prep: Prepared, used: Iterable[str]) -> bool:
     past its bound (see the module's docstring). Whether it was written (not: nothing new, or
     the store could not be written). A file that is no SQLite database, or a damaged one, is
     made anew: it is only ever this cache."""
-    if not prep.new_names and not prep.new_words:
+    if not any(prep.new):
         return False
     texts = set(used)
-    names, words = prep.names, prep.words
+    names, words, readings = prep.names, prep.words, prep.readings
     keep = {w for t in texts for w in t.split()}
-    if len(names) + len(words) > 2 * (len(texts) + len(keep)) + SLACK:
+    uses = len(texts) + len(keep) + len(keep.intersection(readings))  # the file's entries
+    if len(names) + len(words) + len(readings) > 2 * uses + SLACK:
         names = {t: v for t in texts if (v := names.get(t)) is not None}
         words = {w: v for w in keep if (v := words.get(w)) is not None}
+        readings = {w: v for w in keep if (v := readings.get(w)) is not None}
     # no line break in a text or value, as every clean text and value (else not stored)
-    names = {t: v for t, v in names.items() if "\n" not in t and "\n" not in v}
-    words = {w: v for w, v in words.items() if "\n" not in w and "\n" not in v}
-    columns = ["\n".join(names), "\n".join(names.values()), "\n".join(words),
-               "\n".join(words.values())]
+    columns = []
+    for held in (names, words, readings):
+        held = {t: v for t, v in held.items() if "\n" not in t and "\n" not in v}
+        columns += ["\n".join(held), "\n".join(held.values())]
     rows = [*zip(_COLUMNS, columns, strict=True), ("made_by", made_by()),
             ("digest", _digest([c.encode() for c in columns]))]
     try:
@@ -141,7 +146,7 @@ def save(path: Path | str, prep: Prepared, used: Iterable[str]) -> bool:
             return False
     except (OSError, ValueError):
         return False
-    prep.new_names, prep.new_words = {}, {}
+    prep.new_names, prep.new_words, prep.new_readings = {}, {}, {}
     return True
 
 
