@@ -139,6 +139,28 @@ async def test_a_bad_replacement_keeps_the_previous_version(live_ds: Datasette,
     assert (await ready(live_ds, 2))["entities"] == 6
 
 
+async def test_a_build_that_cannot_be_put_in_place_keeps_the_previous_one(
+        live_ds: Datasette, served_db: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """Datasette no longer holds the database when a new build comes: one line, the old build
+    goes on being the served state, and the next build is taken up once it is back."""
+    old = await get_state(live_ds)
+    assert old is not None
+    live_ds.remove_database("sanctions")
+    os.replace(make_next_db(served_db), served_db)
+    for _ in range(200):  # until the watcher has handed it over (bounded)
+        if "cannot serve the build of " + NEW_BUILT_AT in capfd.readouterr().err:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the failed swap was never reported")
+    assert await get_state(live_ds) is old and old.generation == 1
+    live_ds.add_database(old.db, name="sanctions")
+    again = make_db(served_db.with_name("again.db"))
+    os.replace(make_next_db(again), served_db)
+    after = await ready(live_ds, 2)  # the next file: the failed one was never a generation
+    assert (after["entities"], after["swaps"]) == (6, 1)
+
+
 async def test_a_missing_file_keeps_serving(live_ds: Datasette, served_db: Path) -> None:
     before = await ready(live_ds, 1)
     shutil.move(served_db, served_db.with_name("moved.db"))

@@ -140,9 +140,19 @@ def _replace_database(datasette: Any, name: str, db: Any) -> None:
 
 
 def _install(datasette: Any, live: Live, state: State) -> None:
-    """On the event loop: the new State and its database, in one step (no await between)."""
+    """On the event loop: the new State and its database, in one step (no await between).
+    When Datasette no longer holds the database to replace, one line says so and the last good
+    build keeps serving; that file is not loaded again until it changes (`Live.failed`), as a
+    file that cannot be loaded (else the watcher, which handed it over, would wait on it for
+    ever, in silence)."""
     if state.db is not live.state.db:
-        _replace_database(datasette, state.database, state.db)
+        try:
+            _replace_database(datasette, state.database, state.db)
+        except Exception as exc:  # noqa: BLE001 (any: the old build goes on serving)
+            live.failed = state.key
+            log(f"cannot serve the build of {state.build.get('built_at', '?')} ({exc!r}); "
+                f"still serving the build of {live.state.build.get('built_at', '?')}")
+            return
         live.swaps += 1
         log(f"now serving the build of {state.build.get('built_at', '?')} "
             f"({state.entities:,} entities, sha256 {state.sha256[:12]})")
@@ -205,7 +215,10 @@ def _watch(ref: weakref.ref[Any], live: Live, interval: float) -> None:
         if new is not None:
             live.notes.discard("missing")
             handed = new.key
-            _hand_over(datasette, live, new)
+            try:  # installed here when no loop runs: whatever it raises, the watcher goes on
+                _hand_over(datasette, live, new)
+            except Exception as exc:  # noqa: BLE001
+                log(f"cannot install the build of {new.build.get('built_at', '?')} ({exc!r})")
         # the served state's stale records, for the answers screened here (sanctions.answer):
         # off the request path, and after the first interval, not beside the start; a state
         # handed over here is held as soon as it is served
