@@ -17,7 +17,7 @@ from .config import MatchConfig
 from .forms import Form, make_form
 from .index import Index
 from .listed import Listed, listed, listed_of
-from .middle import middle_names
+from .middle import middle_names, weight_off
 from .slips import honorific, swapped
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 from .types import Entity, Prepared
@@ -132,8 +132,7 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
         keep |= {j for j in range(len(c)) if j not in used_c and c[j] not in spelled}
     # a syllable left over is part of a given name, no middle name ('li xin yi' is not 'LI, Yi')
     mid = middle_names(q, c, used_q, ln.sur) if person and not syllables else frozenset()
-    less = (1 - cfg.middle_name_weight) * sum([f.wq[i] for i in mid if len(q[i]) > 1]
-                                              ) if mid else 0.0
+    less = weight_off(q, f.wq, mid, cfg.middle_name_weight) if mid else 0.0
     return Alignment(q, c, used_q, f.wq, wc, drop, frozenset(keep), bool(syllables), f.nears,
                      f.words, ln, mid, less)
 

@@ -138,10 +138,12 @@ class Index:
                                         or is_title(token, self.vocab) else w)
         return w
 
-    def coarse_weight(self, token: str, cfg: MatchConfig) -> float:
-        """A query word's weight in retrieval's coverage (`retrieve`): `weight` but for a
-        title, which keeps its own: 'Mr. Oleg' must reach the alias 'Mr. O' (OFAC's YU, Pu
-        Ung), which the scorer pairs by the initial, as it did before titles weighed little."""
+    def full_weight(self, token: str, cfg: MatchConfig) -> float:
+        """`weight`, but a title keeps its own: in retrieval's coverage of a query (`retrieve`:
+        'Mr. Oleg' must reach the alias 'Mr. O', OFAC's YU, Pu Ung, which the scorer pairs by
+        the initial, as it did before titles weighed little) and in a listed name
+        (`listed.listed_of`: 'HAJI SHAHBAZ' says more than 'Shahbaz'). Only a query's title
+        weighs little in scoring (`slips`)."""
         if token in TITLES:
             return self.idf.get(token, self.max_idf)
         return self.weight(token, cfg)
@@ -373,13 +375,13 @@ class Index:
         if not alts:
             return np.zeros(0, dtype=np.int64)
         self.similar([t for a in alts for t in a], cfg)
-        if mask is None and (pool := pruned_pool(alts, cfg, self.coarse_weight, self.postings,
+        if mask is None and (pool := pruned_pool(alts, cfg, self.full_weight, self.postings,
                                                  self.name_weight, self.gaps,
                                                  self._scratch)) is not None:
             self.tables.prefetch(pool.tolist())  # the same pool, without the common words' names
             return pool
         acc = self._scratch.take()
-        scores = coarse_scores(alts, cfg, self.coarse_weight, self.postings, self.name_weight,
+        scores = coarse_scores(alts, cfg, self.full_weight, self.postings, self.name_weight,
                                self.gaps, acc)
         self._scratch.give(acc)
         if not scores:

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from ..normalize import HONORIFICS, LEGAL_CLASSES
 from .config import MatchConfig
 from .index import Index
-from .slips import TITLES
 
 CACHE_NAMES = 200_000  # names kept per index (cleared past it), as the index file keeps rows
 
@@ -79,8 +78,7 @@ def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConf
     longest: dict[str, int] = {}
     letters = 0
     for j, t in enumerate(c):  # one pass: a batch meets thousands of names for the first time
-        # a listed title keeps its weight: 'HAJI SHAHBAZ' says more than 'Shahbaz' (`slips`)
-        w.append(idx.idf.get(t, idx.max_idf) if t in TITLES else idx.weight(t, cfg))
+        w.append(idx.full_weight(t, cfg))  # a listed title keeps its weight
         if t in surnames:
             sur.append(j)
             if first is None and t not in HONORIFICS:

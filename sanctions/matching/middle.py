@@ -39,6 +39,8 @@ rule may apply (`may_apply`): a listed name with surnames, of fewer words than t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..normalize import HONORIFICS, LEGAL_CLASSES
 
 MOST = 2  # middle names a person may have; three words the list lacks say more than that
@@ -79,5 +81,11 @@ def least_weight(q: list[str], wq: list[float], sum_wq: float, weight: float) ->
     above any score."""
     if len(q) < 3 or weight >= 1:
         return sum_wq
-    return sum_wq - (1 - weight) * sum(wq[i] for i in range(1, len(q) - 1)
-                                       if len(q[i]) > 1 and _nameword(q[i]))
+    return sum_wq - weight_off(q, wq, (i for i in range(1, len(q) - 1) if _nameword(q[i])),
+                               weight)
+
+
+def weight_off(q: list[str], wq: list[float], middle: Iterable[int], weight: float) -> float:
+    """The query weight that the `middle` names take off, each weighing `weight` of its own;
+    an initial keeps its weight (see the module's docstring)."""
+    return (1 - weight) * sum(wq[i] for i in middle if len(q[i]) > 1)

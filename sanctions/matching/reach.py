@@ -42,6 +42,7 @@ from collections.abc import Sequence
 
 from ..normalize import VESSEL_PREFIXES, clean_text, fold_legal_forms, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
+from .consonants import abjad_words
 from .features import in_order
 from .index import Index
 from .query import FORM_WORDS, folded
@@ -83,7 +84,7 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     else:
         respell = respellings(raw, index, prep.spellings(raw) if prep is not None else None)
     read = other_forms(texts, index, respell, split,
-                       *([prep.abjad_words] if prep is not None else []))
+                       prep.abjad_words if prep is not None else abjad_words)
     # a Latin name read by its letter classes
     class_forms(tokens, read, index, sets.wanted, classes, found.wanted if found else frozenset())
     forms = [r for found_forms in read.values() for r in found_forms]
