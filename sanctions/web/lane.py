@@ -82,9 +82,9 @@ class Lane:
                 worker = runner.worker
                 if worker is not None and worker.process is None and not worker.starts:
                     # every process first, forked while no thread runs; their watchers after
-                    worker.start(preload, fork=fork,
-                                 inherited=[w.conn for w in started if w.conn is not None])
-                    started.append(worker)
+                    if worker.start(preload, fork=fork,
+                                    inherited=[w.conn for w in started if w.conn is not None]):
+                        started.append(worker)
                 elif worker is not None:
                     worker.usable()
             for worker in started:

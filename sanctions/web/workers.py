@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import select
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -78,8 +79,10 @@ class Worker:
         self.poller: tuple[Connection, Any] | None = None  # conn's, made on its first call
 
     def start(self, preload: str | None = None, fork: bool = False,
-              inherited: list[Connection] | None = None) -> None:
-        """`preload`: the database whose index file the worker opens before it is ready.
+              inherited: list[Connection] | None = None) -> bool:
+        """Whether the process started (a failed fork leaves the worker unstarted, its pipe
+        closed: the lane screens here). `preload`: the database whose index file the worker
+        opens before it is ready.
         `fork`: fork this process instead of starting a new interpreter (Lane.start_workers,
         before the server runs any thread): the worker has the matcher imported already, so it
         costs about 0.03 s of CPU instead of about 0.25 s taken from the server's own start on
@@ -93,12 +96,20 @@ class Worker:
         # a forked worker holds a copy of every server pipe end open so far: closed in it, so
         # that it (and its siblings) see the server go away
         close = [c.fileno() for c in [*(inherited or []), parent]] if fork else []
-        self.process = ctx.Process(target=serve_worker, args=(child, preload, close),
-                                   name="sanctions-worker", daemon=True)
-        self.started = time.monotonic()
-        self.process.start()
+        process = ctx.Process(target=serve_worker, args=(child, preload, close),
+                              name="sanctions-worker", daemon=True)
+        self.started, self.ready, self.starts = time.monotonic(), False, self.starts + 1
+        try:
+            process.start()
+        except OSError as exc:  # no fork (out of processes or memory): the lane screens here
+            parent.close()
+            child.close()
+            print(f"sanctions: could not start a worker process ({exc}); screening in the "
+                  "server process", file=sys.stderr, flush=True)
+            return False
         child.close()
-        self.conn, self.ready, self.starts = parent, False, self.starts + 1
+        self.process, self.conn = process, parent
+        return True
 
     def watch(self) -> None:
         """Wait in the background for the worker just started to say it is ready."""
@@ -116,8 +127,8 @@ class Worker:
 
     def settled(self) -> bool:
         """Ready once (a worker restarted later does not make the server unready: it screens
-        meanwhile), or not worth waiting for any more."""
-        return (self.was_ready or self.starts >= MAX_STARTS
+        meanwhile), or not worth waiting for any more (also: no process, its start failed)."""
+        return (self.was_ready or self.starts >= MAX_STARTS or self.process is None
                 or time.monotonic() - self.started > READY_GRACE_SECONDS)
 
     def usable(self) -> bool:
@@ -131,8 +142,8 @@ class Worker:
             if (self.process is None or dead or self.conn is None) and self.starts < MAX_STARTS:
                 if dead or self.conn is None:
                     self.stop()
-                self.start()  # first use, or a worker that died: a new one
-                self.watch()
+                if self.start():  # first use, or a worker that died: a new one
+                    self.watch()
             return self.ready
 
     def call(self, messages: list[Message]) -> list[tuple[bool, str]]:
