@@ -127,19 +127,22 @@ class _Sets:
     def __init__(self, tokens: Sequence[Sequence[str]]) -> None:
         self.wanted: set[str] = set()
         self.tried: set[str] = set()
-        self.add(tokens)
+        self._add_plain(tokens)  # names' tokens: no Options to sort out
 
     def add(self, tokens: Sequence[Sequence[str] | Options]) -> None:
         """These names' (or forms') words; of Options, every choice."""
         many = [f for f in tokens if isinstance(f, Options)]
-        plain = [f for f in tokens if not isinstance(f, Options)]
-        self.wanted.update({t for toks in plain for t in toks})
+        self._add_plain([f for f in tokens if not isinstance(f, Options)])
         self.wanted.update(t for f in many for choice in f for t in choice)
-        # each pair joined, the joins made by map: a third less than a comprehension's
-        self.tried.update(itertools.chain.from_iterable(
-            map(operator.add, toks, toks[1:]) for toks in plain if len(toks) > 1))
         self.tried.update(a + b for f in many for x, y in zip(f, f[1:], strict=False)
                           for a, b in itertools.product(x, y))
+
+    def _add_plain(self, plain: Sequence[Sequence[str]]) -> None:
+        """These words, and each pair joined (the words chained and the joins made by map, in
+        C: a third less than comprehensions)."""
+        self.wanted.update(itertools.chain.from_iterable(plain))
+        self.tried.update(itertools.chain.from_iterable(
+            map(operator.add, toks, toks[1:]) for toks in plain if len(toks) > 1))
 
 
 class _Words:
@@ -197,6 +200,9 @@ class _Words:
         self.by_first: dict[str, list[str]] = {}
         for w in index.vocab_list:
             self.by_first.setdefault(w[:1], []).append(w)
+        # the longest listed word by first letter: a word abbreviates one only if 2+ letters
+        # shorter (`_paired`), so most words need not go through the list at all
+        self.longest = {c: max(map(len, ws)) for c, ws in self.by_first.items()}
         # A person's listed initial pairs with a query word it starts ('n' of 'SOKOLOVSKY, N.'
         # with 'nikolai': features.align_form, tokens.token_similarity), like or not. Only in
         # a name holding one: such a word counts only with the words of those names
@@ -210,6 +216,13 @@ class _Words:
                                   for n in with_initial), default=0)
         self.initialled = {t for n in with_initial for t in index.tokens[n]}
         self._initialled_text = "\x00".join(self.initialled)
+        # those words by first letter, as `_by_initials` reads them (and the longest of each)
+        self.initialled_by_first: dict[str, list[str]] = {}
+        for w in self.initialled:
+            if w:
+                self.initialled_by_first.setdefault(w[0], []).append(w)
+        self.initialled_longest = {c: max(map(len, ws))
+                                   for c, ws in self.initialled_by_first.items()}
         # each word's answers, worked out once: a file's names share most of their words
         self.paired: dict[str, bool] = {}
         self.by_initials: dict[str, bool] = {}
@@ -337,8 +350,10 @@ class _Words:
                 return True  # else it may still be inside one, or abbreviate one
         if t in self._initialled_text:
             return True
-        return len(t) >= 3 and t.isalpha() and any(
-            len(b) >= len(t) + 2 and in_order(t, b) for b in self.initialled if b[:1] == t[0])
+        return (len(t) >= 3 and t.isalpha()
+                and self.initialled_longest.get(t[0], 0) >= len(t) + 2
+                and any(len(b) >= len(t) + 2 and in_order(t, b)
+                        for b in self.initialled_by_first[t[0]]))
 
     def _weigh(self, t: str) -> tuple[float, float]:
         """A word's weight, and the same if the scorer may pair it (`_paired`) else 0.0."""
@@ -353,8 +368,8 @@ class _Words:
         found = self.paired.get(t)
         if found is None:
             found = self.paired[t] = t in self.near or t in self.inside or (
-                len(t) >= 3 and t.isalpha() and any(len(b) >= len(t) + 2 and in_order(t, b)
-                                                    for b in self.by_first.get(t[0], ())))
+                len(t) >= 3 and t.isalpha() and self.longest.get(t[0], 0) >= len(t) + 2
+                and any(len(b) >= len(t) + 2 and in_order(t, b) for b in self.by_first[t[0]]))
         return found
 
 

@@ -103,11 +103,14 @@ class NameBound:
             sh = shape(f)
             for n in touched:
                 got = top.get(n)
-                if got is not None and 0.5 * query_share(f, sum(
+                # the listed share is at most 1 (A / (A + B), weights not negative: `sound`),
+                # so it is worked out only where the query's share leaves the target in reach
+                # (0.5 * share <= 0.5 and float sums are monotonic: the same answers)
+                if got is not None and (half := 0.5 * query_share(f, sum(
                         w * s for w, s in zip(f.wq, got, strict=True)), self.person[n]
                         and may_apply(len(f.q), len(self.index.tokens[n]),
                                       bool(self.listed[n].sur))
-                        ) + 0.5 * self._listed_share(
+                        )) + 0.5 >= target and half + 0.5 * self._listed_share(
                         n, mine, got) >= target:
                     return True
                 if self._joinable(n, f, sh, exact.get(n, ())):

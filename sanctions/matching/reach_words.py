@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 import weakref
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,9 @@ _PHONETIC_LINES = [(re.compile(rx.pattern, re.M), rep) for rx, rep in _PHONETIC]
 # go), 'w' is 'v', 'z' is 's', 'x' is 'ks' (of which the 'k' is kept here: 'xx' is one 'x')
 _FIRM = str.maketrans({**dict.fromkeys("aeiouyhkdpcq"), "w": "v", "z": "s", "x": "k"})
 _RUNS = re.compile(r"(.)\1+")
+# a run's one letter, as `_RUNS.sub` writes it: a C call a run, where the template r"\1" is
+# expanded in Python at each (a file's words hold some 4,000 runs a process)
+_RUN_LETTER = operator.itemgetter(1)
 _NO_VOWELS = str.maketrans(dict.fromkeys("aeiou"))
 # What a romanisation key (normalize._PHONETIC) can start with, by a word's first letter.
 _KEY_STARTS = {**dict.fromkeys("aeiouy", "a"), "c": "sk", "q": "k", "x": "k", "z": "s", "w": "v",
@@ -184,7 +188,7 @@ def _may_key(words: list[str], seqs: set[str] | None) -> list[str]:
     read as one, as its first rule reads them)."""
     if not words or seqs is None:
         return words
-    firm = _RUNS.sub(r"\1", "\n".join(words).translate(_FIRM)).split("\n")
+    firm = _RUNS.sub(_RUN_LETTER, "\n".join(words).translate(_FIRM)).split("\n")
     return [t for t, f in zip(words, firm, strict=True) if f in seqs]
 
 
@@ -195,8 +199,8 @@ def _subsequences(keys: Sequence[str]) -> set[str] | None:
     for key in keys:
         if len(key) > 12:
             return None
-        seqs.update(_RUNS.sub(r"\1", "".join(c for c, keep in zip(key, mask, strict=True)
-                                               if keep))
+        seqs.update(_RUNS.sub(_RUN_LETTER, "".join(c for c, keep in zip(key, mask, strict=True)
+                                                   if keep))
                     for mask in itertools.product((0, 1), repeat=len(key)))
     return seqs
 
