@@ -43,6 +43,8 @@ class MatchConfig:
     one_common_word_factor: float = 0.8  # a company named by one common name ('Tara LLC')
     missing_syllable_factor: float = 0.85  # 'chen huan' for 'CHEN, Shih Huan'
     distinctive_factor: float = 0.85  # the listed name's most telling word replaced by another
+    skipped_given_factor: float = 0.9  # 'Antonio Moraes' for 'MORALES GUERRERO, Juan Antonio'
+    distinct_name_factor: float = 0.9  # 'Saood' paired with 'SAID': two names (distinct.tsv)
     weak_alias_factor: float = 0.92  # a match on a low-quality alias
     type_mismatch_factor: float = 0.7
     number_mismatch_factor: float = 0.6  # "JI SONG 6" is not "JI SONG 8"

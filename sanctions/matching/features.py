@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from ..dates import bounds
-from ..normalize import HONORIFICS, LEGAL_CLASSES
+from ..normalize import HONORIFICS, LEGAL_CLASSES, common_names
 from .config import MatchConfig
 from .forms import Form, make_form
 from .index import Index
@@ -172,7 +172,8 @@ def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, floa
                 continue
             if b.startswith(a):
                 s = cfg.prefix_similarity
-            elif in_order(a, b):
+            elif in_order(a, b) and not (shortest == 4 and a in common_names()):
+                # a person's name of its own is no abbreviation: 'alan' is not 'aleksandr'
                 s = cfg.abbreviation_similarity
             else:
                 continue
@@ -272,6 +273,8 @@ def feature_joined(a: Alignment, cfg: MatchConfig) -> tuple[float | None, str]:
     rq, rc, left, s = found
     if s < cfg.joined_min_similarity:
         return None, ""
+    if a.syllabic and left[0] != a.c[rc[0]][0]:  # syllables read from Chinese characters or
+        return None, ""  # Hangul begin where a word does: 'pak yong' is not 'ra kyong' joined
     got_q = sum(a.wq[i] for i in exact) + s * sum(a.wq[i] for i in rq)
     got_c = sum(a.wc[j] for j in exact.values()) + s * sum(a.wc[j] for j in rc)
     score = (0.5 * got_q / sum(a.wq) + 0.5 * got_c / sum(a.wc)) * cfg.joined_factor

@@ -37,6 +37,7 @@ from .features import (
     feature_syllables,
 )
 from .forms import Form, make_form
+from .given import feature_distinct_names, feature_skipped_given
 from .index import Index
 from .listed import Listed, kept, listed
 from .types import Prepared
@@ -53,6 +54,8 @@ NAME_CHECKS: tuple[tuple[str, tuple[str, ...], NameCheck, str], ...] = (
     ("common_names", ("person",), lambda a, *_: feature_common(a), "common_name_factor"),
     ("one_word", ("organization",), lambda a, *_: feature_one_word(a), "one_common_word_factor"),
     ("syllables", ("person",), lambda a, *_: feature_syllables(a), "missing_syllable_factor"),
+    ("skipped_given", ("person",), feature_skipped_given, "skipped_given_factor"),
+    ("distinct_names", ("person",), feature_distinct_names, "distinct_name_factor"),
 )
 
 
