@@ -95,6 +95,34 @@ def test_vessel_prefix_and_number_mismatch() -> None:
         0.0, "query ['6'] vs listed ['8']")
 
 
+def test_a_linked_record_s_imo_counts_against_another_ship_of_the_same_name() -> None:
+    """The UK lists XIN GUANG HAI without an IMO; its record is linked to OFAC's, which gives
+    9004700. A query for the same name with another IMO is another ship: the UK record does
+    not answer it at 1.0 (the name alone) any more. The right IMO still finds both; an
+    unlinked record without an IMO has no evidence against it."""
+    entities = [
+        Entity("ofac_sdn:23776", "ofac_sdn", "23776", "vessel", "XIN GUANG HAI", ("DPRK4",),
+               cluster="c", identifiers=frozenset({"9004700"})),
+        Entity("uk_sanctions:DPR0112", "uk_sanctions", "DPR0112", "vessel", "XIN GUANG HAI",
+               ("DPRK",), cluster="c"),
+        Entity("uk_sanctions:RUS2861", "uk_sanctions", "RUS2861", "vessel", "BLACKSEA EAGLE",
+               ("Russia",)),
+    ]
+    idx = Index.build(entities, [NameRow(i, e.name, "primary") for i, e in enumerate(entities)])
+    other = {m.entity.id: m for m in match(idx, Query("XIN GUANG HAI", imo="9453028"),
+                                           floor=0.0)}
+    uk = other["uk_sanctions:DPR0112"]
+    assert uk.score < DEFAULT_CONFIG.threshold
+    assert uk.explanation["identifier"] == {
+        "score": 0.0,
+        "detail": "query IMO 9453028; none listed here, a linked record gives 9004700"}
+    assert other["ofac_sdn:23776"].score < DEFAULT_CONFIG.threshold
+    same = {m.entity.id: m.score for m in match(idx, Query("XIN GUANG HAI IMO 9004700"))}
+    assert same == {"ofac_sdn:23776": 1.0, "uk_sanctions:DPR0112": 1.0}
+    [alone] = match(idx, Query("BLACKSEA EAGLE", imo="9453028"))
+    assert (alone.entity.id, alone.score) == ("uk_sanctions:RUS2861", 1.0)
+
+
 def test_legal_forms_weigh_little() -> None:
     eid, score, _ = top(Query("Anglo Caribbean Company Limited"))
     assert eid == "ofac_sdn:173" and score == 1.0

@@ -7,6 +7,7 @@ line of explanation. `sanctions.matching.score` declares which features count an
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
@@ -349,15 +350,28 @@ def feature_numbers(q: list[str], c: list[str]) -> tuple[float, str]:
     return 1.0, ""
 
 
-def feature_identifier(p: Prepared, e: Entity) -> tuple[float | None, str]:
-    """An IMO, MMSI or ID number in the query that the entity carries (or contradicts)."""
+def imos_of(e: Entity) -> set[str]:
+    """The IMO numbers among an entity's identifiers."""
+    return {i for i in e.identifiers if len(i) == 7 and i.isdigit()}
+
+
+def feature_identifier(p: Prepared, e: Entity, linked: Collection[str] = ()
+                       ) -> tuple[float | None, str]:
+    """An IMO, MMSI or ID number in the query that the entity carries (or contradicts).
+    `linked`: the IMOs of the records linked to a vessel that carries none itself (the same
+    ship on another list): they contradict the query's IMO as its own would ('XIN GUANG HAI
+    IMO 9453028' is not the UK's XIN GUANG HAI, listed without an IMO, whose OFAC record
+    gives 9004700), and never settle a match (the link, not the list, says they are one)."""
     shared = p.identifiers & e.identifiers
     if shared:
         return 1.0, f"{', '.join(sorted(shared))} listed for this entity"
-    listed_imos = {i for i in e.identifiers if len(i) == 7 and i.isdigit()}
+    listed_imos = imos_of(e)
     if p.imos and e.type == "vessel" and listed_imos:
         asked, listed = ", ".join(sorted(p.imos)), ", ".join(sorted(listed_imos))
         return 0.0, f"query IMO {asked}, listed {listed}"
+    if p.imos and e.type == "vessel" and linked and p.imos.isdisjoint(linked):
+        asked, listed = ", ".join(sorted(p.imos)), ", ".join(sorted(linked))
+        return 0.0, f"query IMO {asked}; none listed here, a linked record gives {listed}"
     return None, ""
 
 

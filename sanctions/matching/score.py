@@ -38,6 +38,7 @@ from .features import (
     feature_country,
     feature_identifier,
     feature_numbers,
+    imos_of,
 )
 from .index import Index
 from .listed import listed
@@ -95,7 +96,12 @@ def legal_form(c: Candidate, score: float) -> tuple[float, Explained]:
 
 def identifier(c: Candidate, score: float) -> tuple[float, Explained]:
     """An identifier the entity carries settles it; a vessel's other IMO counts against."""
-    s, detail = feature_identifier(c.p, c.entity)
+    e = c.entity
+    linked: set[str] = set()
+    if c.p.imos and e.type == "vessel" and not imos_of(e):  # the same ship's other records
+        for k in c.idx.cluster_members.get(e.cluster or e.id, ()):
+            linked |= imos_of(c.idx.entities[k])
+    s, detail = feature_identifier(c.p, e, linked)
     if s is None:
         return score, None
     score = 1.0 if s == 1.0 else score * c.cfg.identifier_mismatch_factor
