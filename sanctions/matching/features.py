@@ -114,7 +114,7 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
                 del used_q[i]
                 used_c.discard(j)
     syllables = f.syllables
-    _abbreviations(q, c, used_q, used_c, cfg, 4 if person else 3, syllables,
+    _abbreviations(q, c, used_q, used_c, cfg, person, syllables,
                    f.abbr4 if person else f.abbr3)
     # a matched surname counts more; a left-out one (second surname) no more than a name
     wc = ln.w.copy()
@@ -139,17 +139,19 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
 
 
 def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, float]],
-                   used_c: set[int], cfg: MatchConfig, shortest: int,
+                   used_c: set[int], cfg: MatchConfig, person: bool,
                    syllables: frozenset[str] = frozenset(),
                    eligible: list[int] | None = None) -> None:
     """Pair a query word left over with a listed word it abbreviates: its start ('diosd' for
     'diosdado') or its letters in order from the first ('trdg' for 'trading'). Only when the
     rest of the name agrees: a word paired at 0.9 or better that is no legal form nor initial.
-    Words of `shortest` letters at least ('imp' for 'import'; four in persons' names):
+    Words of three letters at least ('imp' for 'import'), four in a `person`'s name, where a
+    common name is no abbreviation by letters in order ('alan' is not 'aleksandr'):
     `eligible`, those query positions, when the caller knows them (`forms.Form`)."""
     # 'mad' is no sure start of 'mohamad', 'long' no cut 'longbao'; a word paired as well as a
     # cut word could be has nothing to replace (only the word looked at changes its pair)
     sure = max(cfg.prefix_similarity, cfg.abbreviation_similarity)
+    shortest = 4 if person else 3  # a person's words: 'abd' is a name, not a cut word
     if eligible is None:
         eligible = [i for i, a in enumerate(q) if len(a) >= shortest and a.isalpha()
                     and a not in syllables]
@@ -173,8 +175,7 @@ def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, floa
                 continue
             if b.startswith(a):
                 s = cfg.prefix_similarity
-            elif in_order(a, b) and not (shortest == 4 and a in common_names()):
-                # a person's name of its own is no abbreviation: 'alan' is not 'aleksandr'
+            elif in_order(a, b) and not (person and a in common_names()):
                 s = cfg.abbreviation_similarity
             else:
                 continue
