@@ -106,7 +106,7 @@ def _align_pairwise(idx: Index, q: list[str], n_i: int, etype: str,
             if left and len(c[j]) == 1 and len(q[i]) > 1:
                 del used_q[i]
                 used_c.discard(j)
-    _abbreviations(q, c, used_q, used_c, cfg, 4 if person else 3, syllables)
+    _abbreviations(q, c, used_q, used_c, cfg, person, syllables)
     wq = [idx.weight(t, cfg) for t in q]
     # a listed title keeps its weight; a query's weighs little (`slips`)
     wc = [(idx.idf.get(t, idx.max_idf) if t in TITLES else idx.weight(t, cfg))
