@@ -19,7 +19,6 @@ Two name checks (`names.NAME_CHECKS`), both only lowering a person's name score:
   romanisations (Ebrahim / Ibrahim, Mostafa / Mustafa), so no rule of letters decides it.
 
     >>> from .features import Alignment
-    >>> from .listed import Listed
     >>> a = Alignment(["antonio", "moraes"], ["morales", "guerrero", "juan", "antonio"],
     ...               {0: (3, 1.0), 1: (0, 0.86)}, [1.0, 1.0], [1.0] * 4, 0.3)
     >>> skipped_given(a, [0, 1])
@@ -41,10 +40,9 @@ from .index import Index
 from .listed import listed
 
 _PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovna|evna|ivna|ogly|oglu|ogli|kyzy|qizi)$")
-# forms of Muhammad, often left out before the name a person goes by (VARIANTS folds the rest)
-_MUHAMMADS = ("muhammad mohammad mohammed muhammed mohamed mohamad muhamad mohd md mhd "
-              "mohamud mahomed")
-_MUHAMMAD = frozenset(_MUHAMMADS.split())
+# forms of Muhammad, often left out before the name a person goes by: a listed word arrives
+# folded by VARIANTS ('mohammed', 'mohd', 'md'... are 'muhammad'), so only forms it lacks
+_MUHAMMAD = frozenset(("muhammad", "mhd", "mahomed"))
 # words that begin a compound given name or are no given name ('abd al rahman', 'abu')
 _PARTICLE_WORDS = ("al el ad ar as ash at az abu abd abdul abdel bin ben ibn bint de da del dos "
                    "van von")
@@ -126,9 +124,8 @@ def distinct(q: str, c: str) -> bool:
 def feature_distinct_names(a: Alignment, idx: Index, n_i: int,
                            cfg: MatchConfig) -> tuple[float | None, str]:
     """A query name paired with a listed name that is another name, not its spelling."""
-    pairs = distinct_pairs()
     found = [f"{a.q[i]} / {a.c[j]}" for i, (j, s) in a.pairs.items()
-             if s < 1 and (_key(a.q[i]), _key(a.c[j])) in pairs]
+             if s < 1 and distinct(a.q[i], a.c[j])]
     if not found:
         return None, ""
     return 0.0, "distinct names, not spellings of one: " + ", ".join(found)
