@@ -14,7 +14,7 @@ from datasette.utils.asgi import Base400, Request, Response
 
 from ..answer import json_bytes as json_bytes  # the plugin's views encode as the workers do
 from .limits import limits
-from .live import log
+from .log import log
 
 MAX_BODY_BYTES = 4_000_000  # 1,000 queries of long names fit with room to spare
 INTERNAL = "internal error: the server could not answer this request (it has been logged)"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import sys
 import threading
 import time
 import weakref
@@ -27,6 +26,7 @@ from .. import screening
 from ..answer import hold, served
 from .lane import LANE, Busy
 from .limits import limits
+from .log import log
 from .pinned import FileKey, file_key, open_version
 from .preload import take_index, take_read
 from .state import RECENT_NAMES, State
@@ -48,10 +48,6 @@ class Live:
 _lives: WeakKeyDictionary[Any, Live | None] = WeakKeyDictionary()
 _starting: WeakKeyDictionary[Any, asyncio.Future[Live | None]] = WeakKeyDictionary()
 _UNSTARTED: Any = object()
-
-
-def log(message: str) -> None:
-    print(f"sanctions: {message}", file=sys.stderr, flush=True)
 
 
 async def get_live(datasette: Any) -> Live | None:

@@ -22,7 +22,7 @@ from ..errors import SanctionsError
 from ..store.audit import AuditWriter, audit_enabled
 from ..store.decisions import Decisions, customer_key, decisions_path
 from .guard import json_bytes
-from .live import log
+from .log import log
 from .state import State
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import select
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from ..answer import serve_worker
+from .log import log
 
 START_SECONDS = 120.0  # a worker not ready by then is not used (the lane screens here)
 CALL_SECONDS = 60.0  # a worker silent this long on one query is replaced
@@ -104,8 +104,7 @@ class Worker:
         except OSError as exc:  # no fork (out of processes or memory): the lane screens here
             parent.close()
             child.close()
-            print(f"sanctions: could not start a worker process ({exc}); screening in the "
-                  "server process", file=sys.stderr, flush=True)
+            log(f"could not start a worker process ({exc}); screening in the server process")
             return False
         child.close()
         self.process, self.conn = process, parent
