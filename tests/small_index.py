@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sanctions.matching import Entity, Index, NameRow
+from sanctions.matching import Entity, Index, NameRow, Query, match
 
 
 def index_of(rows: Sequence[tuple[str, str, str]], akas: Sequence[tuple[int, str]] = ()
@@ -14,3 +14,9 @@ def index_of(rows: Sequence[tuple[str, str, str]], akas: Sequence[tuple[int, str
     names = [NameRow(k, e.name, "primary") for k, e in enumerate(entities)]
     names += [NameRow(k, name, "aka") for k, name in akas]
     return Index.build(entities, names)
+
+
+def best_of(idx: Index, query: str) -> tuple[str, float, dict[str, dict[str, object]]]:
+    """The first match of a query against `idx`: its entity, score and explanation."""
+    m = match(idx, Query(query), limit=1)[0]
+    return m.entity.id, m.score, m.explanation

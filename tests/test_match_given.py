@@ -7,11 +7,12 @@ false alarms, issue 11)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from sanctions.matching import Query, match
 from sanctions.matching.given import distinct, distinct_pairs
-from tests.small_index import index_of
+from tests.small_index import best_of, index_of
 
 IDX = index_of([
     ("ofac_sdn:9341", "person", "MORALES GUERRERO, Juan Antonio"),
@@ -31,9 +32,7 @@ IDX = index_of([
 ])
 
 
-def best(query: str) -> tuple[str, float, dict[str, dict[str, object]]]:
-    m = match(IDX, Query(query), limit=1)[0]
-    return m.entity.id, m.score, m.explanation
+best = partial(best_of, IDX)
 
 
 @pytest.mark.parametrize(("query", "said"), [

@@ -4,11 +4,13 @@ of the bundled OFAC list, queries made here."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from sanctions.matching import Query, match
 from sanctions.matching.reach import reaching
-from tests.small_index import index_of
+from tests.small_index import best_of, index_of
 
 IDX = index_of([
     ("ofac_sdn:20420", "person", "NUMBI, John"),
@@ -20,9 +22,7 @@ IDX = index_of([
 ])
 
 
-def best(query: str) -> tuple[str, float, dict[str, dict[str, object]]]:
-    m = match(IDX, Query(query), limit=1)[0]
-    return m.entity.id, m.score, m.explanation
+best = partial(best_of, IDX)
 
 
 @pytest.mark.parametrize("query", ["John Peter Numbi", "NUMBI Peter John",
