@@ -142,6 +142,22 @@ def test_a_locked_or_unwritable_store_is_gone_without(
     assert store.prepared_path(db2).is_dir()
 
 
+def test_a_file_of_another_kind_at_the_store_path_is_left_as_it_is(
+        history: History, rows: list[dict[str, str]], without: list[Any],  # noqa: F811
+        tmp_path: Path) -> None:
+    # someone's own file by a clash of names: the cache neither reads nor replaces it
+    db = fresh(history, tmp_path)
+    path = store.prepared_path(db)
+    mine = b"customer notes, 2026\nnot a cache\n"
+    path.write_bytes(mine)
+    assert answers(rows, history[2], db) == without
+    assert path.read_bytes() == mine
+    # an empty file there is taken (nothing to lose), as a damaged store is
+    path.write_bytes(b"")
+    assert answers(rows, history[2], db) == without
+    assert store.load(path).names
+
+
 def test_the_store_is_rebuilt_past_its_bound(
         history: History, rows: list[dict[str, str]], tmp_path: Path,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:

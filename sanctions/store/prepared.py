@@ -20,6 +20,8 @@ re-screen of the same or a slightly changed file reads them back instead of work
   corrupt, made by other code or changed by anything but `save` (its checksum, checked on
   every read) is read as empty, and the re-screen works everything out, as with none; a write
   that cannot be made is skipped (the next re-screen tries again).
+- Never a reason to lose a file: a damaged store is made anew, but a file at its path that is
+  no SQLite file at all (a user's own, by a clash of names) is neither read nor replaced.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ TIMEOUT = 0.2  # seconds to wait for another process's write, then go without
 # a line (no clean text nor value holds a line break), read back in milliseconds. (A row an
 # entry cost some 190 M instructions to read for 20,000 customers: a tenth of a pass.)
 _SCHEMA = "CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite file
 _COLUMNS = ("names", "name_values", "words", "word_values", "readings", "reading_values")
 
 
@@ -115,8 +118,9 @@ def save(path: Path | str, prep: Prepared, used: Iterable[str]) -> bool:
     """Write what `prep` holds (what it read and what it worked out anew, if anything is new);
     `used`: the clean texts of the file in hand, all that is kept when the store has grown
     past its bound (see the module's docstring). Whether it was written (not: nothing new, or
-    the store could not be written). A file that is no SQLite database, or a damaged one, is
-    made anew: it is only ever this cache."""
+    the store could not be written). A damaged store (a SQLite file SQLite cannot read) is
+    made anew: it is only ever this cache; a file of another kind at its path is left as it
+    is, unwritten (`_ours_to_remake`)."""
     if not any(prep.new):
         return False
     texts = set(used)
@@ -139,6 +143,8 @@ def save(path: Path | str, prep: Prepared, used: Iterable[str]) -> bool:
     except sqlite3.OperationalError:
         return False  # locked, read-only, no such folder...: the next re-screen tries again
     except sqlite3.DatabaseError:
+        if not _ours_to_remake(path):
+            return False  # someone's file of another kind at the store's name: left as it is
         try:
             os.unlink(path)
             _write(path, rows)
@@ -148,6 +154,19 @@ def save(path: Path | str, prep: Prepared, used: Iterable[str]) -> bool:
         return False
     prep.new_names, prep.new_words, prep.new_readings = {}, {}, {}
     return True
+
+
+def _ours_to_remake(path: Path | str) -> bool:
+    """Whether a file SQLite cannot read at the store's path may be replaced: only a damaged
+    SQLite file (its header says so: a store, damaged) or an empty one. Anything else there is
+    not this cache's, and a cache never costs anyone a file: it is left, and the re-screen goes
+    without a store."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_SQLITE_HEADER))
+    except OSError:
+        return False
+    return head in (b"", _SQLITE_HEADER)
 
 
 def _write(path: Path | str, rows: list[tuple[str, str]]) -> None:
