@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ruff check sanctions tests scripts
 mypy sanctions
+# the tests too: a test calling a changed signature wrongly shows here, not only in a run
+mypy --explicit-package-bases tests

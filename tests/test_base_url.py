@@ -108,7 +108,7 @@ async def test_plugin_pages_link_the_same_whether_the_prefix_is_stripped(
     ds = Datasette(immutables=[str(db_path)], metadata=load_metadata(db_path, BASE),
                    settings={"base_url": BASE})
     await ds.invoke_startup()
-    pages = {p: set() for p in PAGES[1:3]}
+    pages: dict[str, set[str]] = {p: set() for p in PAGES[1:3]}
     for page in pages:
         # ds.client puts base_url in front itself; avoid_path_rewrites: the path as given
         path = BASE.rstrip("/") + page if prefixed else page

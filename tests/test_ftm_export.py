@@ -99,7 +99,7 @@ def ftm_problems(entities: list[dict[str, Any]]) -> list[str]:
         if set(e) - {"id", "schema", "properties"} - CONTEXT_KEYS:
             problems.append(f"{where}: unknown keys {sorted(set(e) - CONTEXT_KEYS)}")
         try:
-            schema_.validate(e)
+            schema_.validate(e)  # type: ignore[arg-type]
         except InvalidData as exc:
             problems.append(f"{where}: {exc.errors}")
         for name, values in e["properties"].items():
@@ -114,7 +114,7 @@ def ftm_problems(entities: list[dict[str, Any]]) -> list[str]:
                 if len(value) > prop.max_length:
                     problems.append(f"{where}: {name} longer than {prop.max_length}")
                 if prop.type == registry.entity and (
-                        value not in schemata or not model.get(schemata[value]).is_a(prop.range)):
+                        value not in schemata or not model[schemata[value]].is_a(prop.range)):
                     problems.append(f"{where}: {name} -> {value} ({schemata.get(value)})")
         if "referents" not in e:
             continue

@@ -227,8 +227,8 @@ def test_a_prefetch_past_the_cache_bound_holds_every_row_it_read(
     assert set(names) == set(pool) and set(entities) == owners and len(owners) > 10
     f, statements = stored.entities.f, []  # type: ignore[attr-defined]
     real_all, real_one = f.all, f.one
-    monkeypatch.setattr(f, "all", lambda *a: statements.append(a) or real_all(*a))
-    monkeypatch.setattr(f, "one", lambda *a: statements.append(a) or real_one(*a))
+    monkeypatch.setattr(f, "all", lambda *a: statements.append(a) or real_all(*a))  # type: ignore[func-returns-value]
+    monkeypatch.setattr(f, "one", lambda *a: statements.append(a) or real_one(*a))  # type: ignore[func-returns-value]
     for i in pool:
         assert (stored.names[i], stored.tokens[i], stored.surnames[i]) == (
             memory.names[i], memory.tokens[i], memory.surnames[i])

@@ -35,7 +35,7 @@ def cluster_of(db: Path, eid: str) -> str:
 
 def ent(eid: str, etype: str = "person", names: tuple[str, ...] = (), **kw: object) -> Ent:
     """A record as the linker loads it: its names as primary, then aliases."""
-    e = Ent(eid, eid.split(":")[0], etype, list(kw.pop("programs", [])))  # type: ignore[arg-type]
+    e = Ent(eid, eid.split(":")[0], etype, list(kw.pop("programs", [])))  # type: ignore[call-overload]
     for i, name in enumerate(names):
         for key, rank in name_forms(name, etype, PRIMARY if i == 0 else 1):
             e.names.setdefault(key, rank)

@@ -15,6 +15,7 @@ import typer
 from datasette_fixtures import make_db
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.types import TextContent
 from typer.testing import CliRunner
 
 from sanctions.cli import app as cli_app
@@ -59,6 +60,7 @@ async def call(client: Client, tool: str, arguments: dict[str, Any]) -> tuple[st
         result = await client.call_tool(tool, arguments)
     assert not result.is_error, result.content
     (content,) = result.content
+    assert isinstance(content, TextContent)
     return content.text, result.structured_content
 
 
@@ -115,6 +117,7 @@ async def test_errors_are_tool_errors_with_the_cli_message(client: Client, db: P
             result = await client.call_tool(tool, arguments)
         assert result.is_error
         (content,) = result.content
+        assert isinstance(content, TextContent)
         cli = CliRunner().invoke(cli_app, [*cli_args, "--db", str(db)])
         assert (cli.exit_code, cli.stderr) == (2, f"error: {content.text}\n")
 

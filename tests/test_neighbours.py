@@ -86,7 +86,7 @@ def test_a_query_reads_the_table_for_listed_words_only(small: tuple[Index, Index
     asked: list[list[str]] = []
     monkeypatch.setattr(retrieval, "look_up",
                         lambda index, todo, cfg, workers=1: (index is opened and asked.append(
-                            list(todo))) or look_up(index, todo, cfg, workers))
+                            list(todo))) or look_up(index, todo, cfg, workers))  # type: ignore[func-returns-value]
     words = ["maduro", "madura", "hezbollah", "nikolaj", "aragua"]
     assert {t: opened.sims(t, DEFAULT_CONFIG) for t in words} == {
         t: memory.sims(t, DEFAULT_CONFIG) for t in words}
@@ -101,7 +101,7 @@ def test_another_config_computes_as_without_a_table(small: tuple[Index, Index],
     opened.clear_cache()
     calls: list[int] = []
     monkeypatch.setattr(retrieval, "look_up",
-                        lambda index, *a, **k: (index is opened and calls.append(1))
+                        lambda index, *a, **k: (index is opened and calls.append(1))  # type: ignore[func-returns-value]
                         or look_up(index, *a, **k))
     for cfg in (MatchConfig(token_floor=0.6), MatchConfig(equivalent_similarity=0.9),
                 MatchConfig(phonetic_similarity=0.8)):

@@ -44,8 +44,8 @@ OPTION = {"type": "--type", "country": "--country", "birth_date": "--birth-date"
 
 
 def library_error(db: Path, fields: dict[str, Any]) -> str:
-    kwargs = {k: (float(v) if k == "threshold" else int(v) if k == "limit" else v)
-              for k, v in fields.items()}
+    kwargs: dict[str, Any] = {k: (float(v) if k == "threshold" else int(v) if k == "limit"
+                                  else v) for k, v in fields.items()}
     with pytest.raises(QueryError) as exc:
         screen(db=db, **kwargs)
     return str(exc.value)
@@ -86,8 +86,8 @@ async def test_same_bad_input_same_error(ds: Datasette, db_path: Path, fields: d
 ])
 async def test_same_query_same_answer(ds: Datasette, db_path: Path,
                                       fields: dict[str, Any]) -> None:
-    kwargs = {k: (float(v) if k == "threshold" else int(v) if k == "limit" else v)
-              for k, v in fields.items()}
+    kwargs: dict[str, Any] = {k: (float(v) if k == "threshold" else int(v) if k == "limit"
+                                  else v) for k, v in fields.items()}
     library = screen(db=db_path, **kwargs)
     response = await ds.client.get("/-/screen.json?" + urlencode(fields))
     assert response.status_code == 200

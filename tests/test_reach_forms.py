@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import functools
 from pathlib import Path
+from typing import Any
 
 from sanctions.matching import Index
 from sanctions.matching.reach_forms import _FORM_STARTS, _near_starts, may_respell
@@ -224,7 +225,8 @@ def test_a_failed_helper_has_its_share_done_again() -> None:
     from sanctions.rescreen_filter import _Helper
 
     # (exit code, what it writes, whether the caller swaps): (what the swap gives, the share)
-    cases = [((1, [], False), (None, "done again")),
+    cases: list[tuple[tuple[int, list[tuple[str, Any]], bool], tuple[Any, Any]]] = [
+             ((1, [], False), (None, "done again")),
              ((0, [("done", ["sent"])], False), (None, ["sent"])),
              ((0, [("done", ["sent"])], True), (None, ["sent"])),
              ((0, [("swap", "theirs"), ("done", ["sent"])], False), (None, ["sent"])),

@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -270,7 +271,8 @@ def test_the_prefilter_keeps_every_hit_of_names_read_from_another_script(
     a full screen finds for them, as a change: the same hits."""
     root = Path(__file__).resolve().parent.parent / "eval"
     other = re.compile("[\u0590-\u06ff\u3400-\u9fff\uac00-\ud7a3]")
-    queries = [{"id": f"{name}:{i}", "name": r["query"], "type": r["type"] or None}
+    queries: list[dict[str, Any]] = [
+        {"id": f"{name}:{i}", "name": r["query"], "type": r["type"] or None}
                for name in ("dev_2.csv", "holdout_2.csv")
                for i, r in enumerate(csv.DictReader((root / name).open(encoding="utf-8")))
                if other.search(r["query"])]
@@ -326,7 +328,8 @@ def test_an_identifier_or_a_digit_is_always_screened(history: tuple[Path, Path, 
     from sanctions.store.index_part import load_entities_index
 
     index = load_entities_index(history[0], {f"un_sc:{d}" for d in ADDED})
-    rows = [{"name": "John Smith"}, {"name": "John Smith", "identifier": "A 10472263"},
+    rows: list[dict[str, Any]] = [
+        {"name": "John Smith"}, {"name": "John Smith", "identifier": "A 10472263"},
             {"name": "John Smith", "imo": "9323596"}, {"name": "John Smith 2"},
             {"name": "John Smith", "_error": "bad row"}, {"name": None},
             {"name": ADDED["110441"]}]
@@ -395,7 +398,8 @@ def test_a_part_is_weighed_as_the_whole(history: tuple[Path, Path, str, str],
     assert [w in part.vocab for w in sample] == [w in counted.vocab for w in sample] == [
         w in whole.vocab for w in sample]
     again = load_entities_index(db, ids)  # the statistics held from the call before
-    assert [again.idf.get(t) for t in words] == weights and again.vocab.whole is part.vocab.whole
+    assert [again.idf.get(t) for t in words] == weights and (again.vocab.whole  # type: ignore[attr-defined]
+                                                  is part.vocab.whole)  # type: ignore[attr-defined]
 
 
 def test_the_collector_is_paused_by_the_outermost_block() -> None:
@@ -409,7 +413,8 @@ def test_the_collector_is_paused_by_the_outermost_block() -> None:
     with collector_paused():
         assert not gc.isenabled()
         held = gc.get_freeze_count()
-        made = [[] for _ in range(1000)]  # tracked: a freeze inside would move them in
+        # tracked: a freeze inside would move them in
+        made: list[list[int]] = [[] for _ in range(1000)]
         with collector_paused():
             assert not gc.isenabled()
         # frozen objects another thread frees meanwhile (pytest-xdist's) leave the count, so it

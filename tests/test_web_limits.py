@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from datasette import hookimpl
 from datasette.app import Datasette
+from datasette.hookspecs import hookimpl
 from datasette.plugins import pm
 from datasette.utils.asgi import Response
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing.process
 import sqlite3
 import threading
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -52,7 +53,8 @@ def test_a_worker_that_cannot_start_leaves_nothing_half_set(
 
 def test_the_runner_answers_in_this_process_when_its_worker_cannot_start(
         state: Any, no_fork: None, capfd: pytest.CaptureFixture[str]) -> None:
-    items = [partial(answer, state, {"name": n}) for n in ("Tren de Aragua", "Hizballah")]
+    items: list[Callable[[], str]] = [partial(answer, state, {"name": n})
+                                      for n in ("Tren de Aragua", "Hizballah")]
     assert all(remote_call(item) for item in items)  # a worker's items, were it up
     expected = [answer(state, {"name": n}) for n in ("Tren de Aragua", "Hizballah")]
     worker = Worker()

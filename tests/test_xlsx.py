@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -145,7 +146,7 @@ def test_results_as_xlsx_keep_every_input_column(tmp_path: Path) -> None:
              "type": "person", "score": 1.0, "band": "exact", "matched_name": "ERIC BADEGE",
              "programs": ["DRC"], "listed_on": "2012-12-31", "related": [], "reward_usd": None,
              "change": "new_hit"}
-    results = [
+    results: list[dict[str, Any]] = [
         {"query": {"id": "c1", "name": "Eric Badege", "score": "high"}, "matches": [match],
          "data_version": {"build": "2026-11-30T09:00:55+00:00"}},
         {"query": {"id": "c2", "name": "=1+2", "score": ""}, "matches": []},
