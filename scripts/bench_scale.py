@@ -13,9 +13,9 @@ headline cases (Tren de Aragua, Nicolás Maduro, IMO 9323596) must still come fi
 
 Per size, printed on one line:
 - db: seconds to write the multiplied database (a stand-in for parsing: not `sanctions build`);
-- index: seconds to build the index and write its file (what `build` adds for it), and of
-  them the file write alone, with the CPU seconds of both (of this process and any helper it
-  forks);
+- index: seconds to build the index and write its file as `build` does, neighbour table
+  included (what `build` adds for it), and of them the file write alone, with the CPU
+  seconds of both (of this process and any helper it forks);
 - open: seconds to open the index file in a fresh process, imports done (median of 3);
 - rss: resident memory of that process after opening it and after the single queries;
 - single p50/p95: `screen_query` latency over 300 queries (listed names, half with a swap of
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import sqlite3
@@ -194,7 +195,8 @@ def index_once(db: Path) -> str:
     t, c = time.perf_counter(), _cpu()
     index = build_index(db)
     t2, c2 = time.perf_counter(), _cpu()
-    remove_other_index_files(db, keep=_write(index, db, build_id))
+    # as `build` writes it: with the neighbour table, made on every core
+    remove_other_index_files(db, keep=_write(index, db, build_id, os.cpu_count() or 1))
     t3, c3 = time.perf_counter(), _cpu()
     return (f" | index {t3 - t:6.1f} s (file {t3 - t2:.1f} s; CPU {c3 - c:.0f} s, file "
             f"{c3 - c2:.0f} s)")

@@ -5,6 +5,7 @@ zeroed between queries."""
 from __future__ import annotations
 
 import csv
+import math
 import random
 import sqlite3
 from pathlib import Path
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 import sanctions.matching.coarse as coarse
+import sanctions.matching.grams as grams
 from sanctions.matching import DEFAULT_CONFIG, Index, prepare
 from sanctions.matching.tables import pair_grams
 from sanctions.screening import make_query
@@ -118,3 +120,36 @@ def test_best_similarity_per_name(words: int) -> None:
     assert names.tolist() == sorted(want)
     assert vals.tolist() == [want[i] for i in sorted(want)]
     assert not best.any()
+
+
+def test_gram_near_keeps_every_word_sharing_the_grams_its_length_needs(stored: Index) -> None:
+    """`gram_near` against a scan of its slice: exactly the words of each bounded length
+    sharing at least that length's need of the word's distinct grams (counted from the
+    words themselves, not from the postings), and every word of a length with no bound. A
+    faster candidate generator must give the same ids (or a superset: `look_up` keeps what
+    the OSA similarity then accepts); this pins what the count over postings stands for."""
+    c = DEFAULT_CONFIG.token_floor
+    vocab = stored.vocab_list
+    held = [set(pair_grams(v)) for v in vocab]
+    rng = random.Random(14)
+    listed = [v for v in vocab if v.isalpha() and len(v) >= 3]
+    words = rng.sample(listed, 150)  # listed words, and the same with 1 to 3 edits
+    words += [edited(w, [(rng.randrange(4), rng.randrange(20), rng.choice("aeiknrsy"))
+                         for _ in range(rng.randrange(1, 4))]) for w in rng.sample(listed, 250)]
+    top = len(stored.len_start) - 1
+    checked = 0
+    for t in dict.fromkeys(w for w in words if len(w) >= 3):
+        n = len(t)
+        lo = stored.len_start[min(math.ceil(n * c - 1e-9), top)]
+        hi = stored.len_start[min(math.floor(n / c + 1e-9) + 1, top)]
+        got = np.sort(grams.gram_near(stored, t, lo, hi, c))
+        distinct = set(pair_grams(t))
+        plan = grams.lengths_of(stored.len_starts, n, len(pair_grams(t)) - len(distinct),
+                                lo, hi, c)
+        want = set(plan.whole.tolist())
+        if plan.need_at is not None:
+            want.update(j for j in range(plan.lo, plan.hi)
+                        if len(held[j] & distinct) >= plan.need_at[j - plan.lo])
+        assert got.tolist() == sorted(want), t
+        checked += 1
+    assert checked > 350
