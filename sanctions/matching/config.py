@@ -44,6 +44,8 @@ class MatchConfig:
     missing_syllable_factor: float = 0.85  # 'chen huan' for 'CHEN, Shih Huan'
     distinctive_factor: float = 0.85  # the listed name's most telling word replaced by another
     skipped_given_factor: float = 0.9  # 'Antonio Moraes' for 'MORALES GUERRERO, Juan Antonio'
+    bare_name_factor: float = 0.84  # one query word for a person of several ('Vargas': bare)
+    one_word_slip_factor: float = 0.9  # 'Moura' for the ship OURA: one word, another (bare)
     distinct_name_factor: float = 0.9  # 'Saood' paired with 'SAID': two names (distinct.tsv)
     weak_alias_factor: float = 0.92  # a match on a low-quality alias
     type_mismatch_factor: float = 0.7

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from ..normalize import LEGAL_CLASSES
+from . import bare
 from .bound import below
 from .config import DEFAULT_CONFIG, MatchConfig, per_config
 from .features import (
@@ -94,6 +95,13 @@ def legal_form(c: Candidate, score: float) -> tuple[float, Explained]:
     return score, None
 
 
+def bare_word(c: Candidate, score: float) -> tuple[float, Explained]:
+    """A query of one word says less than it seems (`bare`: 'Vargas' for 'VARGAS, Jorge',
+    'Moura' for the ship OURA), unless a birth date or identifier corroborates it."""
+    factor, seen = bare.qualify(c.alignment, c.entity, c.query, c.p, c.cfg)
+    return score * factor, seen
+
+
 def identifier(c: Candidate, score: float) -> tuple[float, Explained]:
     """An identifier the entity carries settles it; a vessel's other IMO counts against."""
     e = c.entity
@@ -140,6 +148,7 @@ QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
     ("numbers", numbers),
     ("alias_quality", alias_quality),
     ("legal_form", legal_form),
+    ("bare_word", bare_word),
     ("identifier", identifier),
     ("type", entity_type),
     ("birth_date", birth_date),
