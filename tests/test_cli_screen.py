@@ -86,6 +86,22 @@ def test_threshold_limit_and_source_filter(full_db: Path) -> None:
     assert {m["source"] for m in only_un["matches"]} == {"un_sc"}
 
 
+def test_a_lookup_by_one_word_shows_the_closest_under_the_threshold(full_db: Path) -> None:
+    # a bare surname is no alarm (matching.bare), but "no match" alone would read as "not
+    # listed": the table names the closest under the threshold; JSON and the exit status
+    # stay the screening's own
+    code, out, _ = run(full_db, "Maduro")
+    assert code == 0
+    assert "no match at or above the threshold" in out
+    closest = [line for line in out.splitlines() if "closest under it:" in line]
+    assert closest and "ofac_sdn:22790" in closest[0] and "one word only" in out
+    data = screen_json(full_db, "Maduro")
+    assert data["matches"] == [] and "closest" not in data
+    # nothing like it at all: nothing under it either
+    code, out, _ = run(full_db, "Zzyzx Qwxjvk")
+    assert code == 0 and "closest" not in out
+
+
 def test_exit_codes(full_db: Path) -> None:
     assert run(full_db, "Tren de Aragua")[0] == 1
     assert run(full_db, "Maria Fernanda Lopez Gutierrez")[0] == 0
@@ -336,8 +352,10 @@ def test_table_prints_names_literally(full_db: Path, name: str, threshold: str) 
     if as_json["matches"]:
         assert first.strip() == repr(name)
         assert as_json["matches"][0]["entity_id"] in out
-    else:
-        assert out == f"{name!r}: no match at or above the threshold\n"
+    else:  # then the closest under the threshold, if any (names literal there too)
+        assert first == f"{name!r}: no match at or above the threshold"
+        rest = out.splitlines()[1:]
+        assert all(line.startswith("  closest under it: ") for line in rest), out
 
 
 def test_markup_name_matches_with_a_lower_threshold(full_db: Path) -> None:

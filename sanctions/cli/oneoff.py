@@ -32,6 +32,8 @@ _TEXT_FORMATS = ("table", "json", "jsonl", "csv")  # xlsx has its own terminal c
 _INT = re.compile(r"[0-9]{1,4}")
 _FLOAT = re.compile(r"[0-9]{0,3}(\.[0-9]{1,9})?")
 _FIELDS = ("type", "country", "birth_date", "imo", "identifier", "id")
+CLOSEST = 3  # matches under the threshold a table shows when none reached it
+CLOSEST_FLOOR = 0.5  # and none scoring under this (unlike in every way that counts)
 
 
 def parse(argv: list[str]) -> dict[str, Any] | None:
@@ -116,12 +118,28 @@ def run_single(name: str | None, fields: dict[str, Any], options: dict[str, Any]
 
     try:
         result = screen(name, db=db, surface="cli", **fields, **options)
+        if fmt == "table" and name and not result["matches"] and not result.get("error"):
+            result = {**result, "closest": _closest(name, fields, options, db)}
         with writing(Output(output, data=fmt != "table"), fmt, True, []) as writer:
             writer.write(result)
     except SanctionsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 1 if alarms(result) else 0  # a decided false positive does not count
+
+
+def _closest(name: str, fields: dict[str, Any], options: dict[str, Any], db: Path
+             ) -> list[dict[str, Any]]:
+    """The best matches under the threshold, down to CLOSEST_FLOOR, for a table that found
+    none: a lookup by one word ('Maduro') scores under the threshold on purpose (a bare
+    surname is no alarm, matching.bare), and "no match" alone would read as "not listed".
+    Shown to a reader only: JSON, CSV and the exit status stay the screening's own, and this
+    second look writes no audit record."""
+    from ..screening import screen
+
+    near = screen(name, db=db, surface="cli", **fields,
+                  **{**options, "threshold": 0.0, "limit": CLOSEST, "audit": False})
+    return [m for m in near["matches"] if m["score"] >= CLOSEST_FLOOR]
 
 
 def run(argv: list[str]) -> int | None:

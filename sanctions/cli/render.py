@@ -157,6 +157,10 @@ class ScreenPrinter:
             return
         if not r["matches"]:
             console.print(f"{title}: no match at or above the threshold")
+            for m in r.get("closest", ()):  # one-off tables only (cli.oneoff._closest)
+                console.print(escape(f"  closest under it: {format_score(m['score'])} "
+                                     f"{m['entity_id']} {m['name']} ({_why(m)})"),
+                              soft_wrap=True)  # a line each, whatever the terminal's width
             return
         table = Table(title=title, title_justify="left")
         for column in ("score", "band", "entity"):  # what a reader acts on is never cut short
@@ -179,8 +183,7 @@ class ScreenPrinter:
             table.add_row(score, band, entity, name, etype, programs, also)
         console.print(table)
         best = r["matches"][0]
-        console.print("why: " + escape("; ".join(f"{k} {v['score']}: {v['detail']}".rstrip(": ")
-                                                 for k, v in best["explanation"].items())))
+        console.print("why: " + escape(_why(best)))
         for m in r["matches"]:  # a recorded decision, and whether it still holds
             if d := m.get("decision"):
                 console.print(escape(
@@ -189,6 +192,12 @@ class ScreenPrinter:
         for m in r["matches"]:  # as the entity pages say it: check the publisher
             if m.get("stale"):
                 console.print(escape(f"older file: {m['entity_id']} is {m['stale']}"))
+
+
+def _why(m: dict[str, Any]) -> str:
+    """A match's explanation on one line, as the table's `why:` line gives its first."""
+    return "; ".join(f"{k} {v['score']}: {v['detail']}".rstrip(": ")
+                     for k, v in m["explanation"].items())
 
 
 def print_screen(results: list[dict[str, Any]], out: TextIO) -> None:
