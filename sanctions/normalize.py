@@ -44,7 +44,10 @@ from .romanise import respell
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # anyascii writes the Cyrillic soft/hard sign and Arabic ayn as ' or `: part of the word
 _APOSTROPHES = re.compile(r"['`]")
-_EL_ARTICLE = re.compile(r"\bel-(?=[a-z])")  # Arabic article 'el-Assad': AL-ASSAD; no Spanish 'el'
+# The Arabic article as Egyptian and Maghrebi names write it, 'el-Assad', 'EL SIDDEEQ': AL;
+# before a word of 3+ letters only, so a Spanish nickname's 'EL M' keeps its 'el' (folded,
+# any 'AL M...' would pair with it) and a lone 'el' at a name's end stays a word
+_EL_ARTICLE = re.compile(r"\bel(?:-(?=[a-z])|[ \t]+(?=[a-z]{3,}))")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_NAME_LENGTH = 300  # longer input is cut: no listed name is longer than ~250 characters
 
@@ -64,6 +67,9 @@ VARIANTS: dict[str, str] = {
         "reza": "rida ridha reda redha",
         "qasim": "kasim qassem kassem qasem kasem ghasem ghassem",
         "abu": "abou",
+        # عمر، عثمان: ALA-LC 'Umar, 'Uthman; the common English, French and Turkish forms
+        "umar": "omar",
+        "uthman": "osman othman",
         "aleksandr": "alexander aleksander alexandr",
         "aleksei": "alexey aleksey alexei alexeyevich",
         "sergei": "sergey sergej",
@@ -128,12 +134,15 @@ def _legal_forms() -> dict[tuple[str, ...], str]:
                 "obshchestvo s ogranichennoy otvetstvennostyu", "fz llc", "fzllc",
                 "o o o", "t o v",
                 "doo", "d o o"],  # d.o.o.: the Croatian, Serbian, Bosnian, Slovene LLC
-        "ltd": ["ltd", "l t d", "limited", "pvt ltd", "private limited", "pty ltd"],
+        # "Pty", "Pvt" alone: how Australian and Indian companies shorten "Pty Ltd", "Pvt Ltd"
+        "ltd": ["ltd", "l t d", "limited", "pvt ltd", "private limited", "pty ltd", "pty",
+                "pvt"],
         "co": ["co", "company"],
         "corp": ["corp", "corporation"],
         "inc": ["inc", "i n c", "incorporated"],
         "sa": ["sa", "s a", "sociedad anonima", "societe anonyme"],
         "sarl": ["sarl", "s a r l"],
+        "sas": ["sas", "s a s"],  # societe par actions simplifiee (France, Colombia)
         "srl": ["srl", "s r l"],
         # "joint stock" without "company" is how people shorten it
         "jsc": ["jsc", "j s c", "ao", "joint stock company", "joint stock co", "joint stock",
@@ -156,7 +165,13 @@ def _legal_forms() -> dict[tuple[str, ...], str]:
         "cv": ["de cv", "de c v", "c v"],
         "spa": ["spa", "s p a"],
     }
-    return {tuple(f.split()): cls for cls, forms in table.items() for f in forms}
+    out = {tuple(f.split()): cls for cls, forms in table.items() for f in forms}
+    for form, cls in list(out.items()):  # a short word of a longer form dotted ('FZ L.L.C.')
+        if len(form) > 1:
+            for k, w in enumerate(form):
+                if 2 <= len(w) <= 4 and w.isalpha():
+                    out.setdefault((*form[:k], *w, *form[k + 1:]), cls)
+    return out
 
 
 LEGAL_FORMS = _legal_forms()
@@ -366,7 +381,11 @@ def fold_legal_forms(tokens: list[str], typos: bool = True) -> list[str]:
             i += 1
             continue
         for n in range(min(_MAX_FORM, len(tokens) - i), 0, -1):
-            cls = LEGAL_FORMS.get(tuple(tokens[i:i + n])) or LEGAL_FORMS.get(tuple(fixed[i:i + n]))
+            cls = LEGAL_FORMS.get(tuple(tokens[i:i + n])) or (
+                # a form of one word read from a word two letters off is as often another
+                # word ('corporativo', 'cooperation' are no 'corporation'): one letter at most
+                LEGAL_FORMS.get(tuple(fixed[i:i + n]))
+                if n > 1 or OSA.distance(tokens[i], fixed[i]) <= 1 else None)
             # single letters ("s", "a") are legal forms only as part of a sequence
             if cls and (n > 1 or len(tokens[i]) > 1):
                 out.append(cls)
@@ -383,9 +402,23 @@ def variant(token: str) -> str:
     return VARIANTS.get(token, token)
 
 
+# a dotted legal form glued to the word before it by its first letter ('CIMAS.A.S.' for
+# 'CIMA S.A.S.', 'FOOS.A.'): the word, its last letter, the form's other letters dotted
+_GLUED_DOTTED = re.compile(r"\b([a-z]{3,})([a-z])((?:\.[a-z])+)(?=\.?(?![a-z0-9]))")
+
+
+def _unglue_dotted(m: re.Match[str]) -> str:
+    """'cimas.a.s' -> 'cima s.a.s' where s, a, s are a legal form's letters; else as it is."""
+    letters = (m.group(2), *m.group(3)[1::2])
+    return (f"{m.group(1)} {m.group(2)}{m.group(3)}" if letters in LEGAL_FORMS
+            else m.group())
+
+
 def name_tokens(name: str) -> list[str]:
     """Normalised tokens with spelling variants and legal forms folded. Never drops digits."""
     text = _read(unicodedata.normalize("NFKC", clean_text(name))).casefold()
+    if "." in text:
+        text = _GLUED_DOTTED.sub(_unglue_dotted, text)
     words = _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", _EL_ARTICLE.sub("al ", text))).split()
     return fold_legal_forms([VARIANTS.get(t, t) for t in words])
 

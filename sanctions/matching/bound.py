@@ -44,6 +44,7 @@ from .features import joined_words
 from .forms import Form
 from .listed import Listed
 from .middle import may_apply
+from .spelled import spelled
 
 EPS = 1e-9  # sums taken in another order than the scorer's may differ in the last bits
 ROUNDING = 5e-5  # `feature_joined` rounds its similarity to 4 decimals
@@ -68,9 +69,9 @@ def boundable(cfg: MatchConfig) -> bool:
 
 def shape(f: Form) -> Shape:
     """What the bound reads of a form besides the form itself."""
-    q = f.q
-    return ([(i, q[i][0], len(q[i]) + 2) for i in f.abbr3],
-            [(i, q[i][0], len(q[i]) + 2) for i in f.abbr4],
+    q = f.q  # each spelling a word stands for may be cut short (`spelled.cut_short`)
+    return ([(i, x[0], len(x) + 2) for i in f.abbr3 for x in spelled(q[i]) if len(x) >= 3],
+            [(i, x[0], len(x) + 2) for i in f.abbr4 for x in spelled(q[i]) if len(x) >= 4],
             len(f.words), sum(len(q[i]) for i in f.words))
 
 

@@ -20,6 +20,7 @@ from .index import Index
 from .listed import Listed, listed, listed_of
 from .middle import middle_names, weight_off
 from .slips import honorific, swapped
+from .spelled import cut_short
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 from .types import Entity, Prepared
 
@@ -167,13 +168,19 @@ def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, floa
                      for j, b in enumerate(c))
     for i in todo:
         a = q[i]
+        folded = a in SPELLINGS
         # a pair made on spelling alone ('nandu' 0.71 of 'nandutu') may be a cut word too
         best = (used_q[i][1], used_q[i][0]) if i in used_q else None
         for j, b in enumerate(c):
-            if (j in used_c and (best is None or j != best[1])) or len(b) < len(a) + 2 \
-                    or b[0] != a[0] or (_PATRONYMIC.search(b) and given_left):
+            if (j in used_c and (best is None or j != best[1])) or (
+                    _PATRONYMIC.search(b) and given_left):
                 continue
-            if b.startswith(a):
+            if len(b) < len(a) + 2 or b[0] != a[0]:
+                # 'petr' of 'petroleum', folded 'pyotr' (`spelled`): only where one is a fold
+                if not ((folded or b in SPELLINGS) and cut_short(a, b, shortest)):
+                    continue
+                s = cfg.prefix_similarity
+            elif b.startswith(a) or ((folded or b in SPELLINGS) and cut_short(a, b, shortest)):
                 s = cfg.prefix_similarity
             elif in_order(a, b) and not (person and a in common_names()):
                 s = cfg.abbreviation_similarity

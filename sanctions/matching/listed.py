@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from ..normalize import HONORIFICS, LEGAL_CLASSES
 from .config import MatchConfig
 from .index import Index
+from .tokens import SPELLINGS
 
 CACHE_NAMES = 200_000  # names kept per index (cleared past it), as the index file keeps rows
 
@@ -91,6 +92,9 @@ def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConf
             if not t.isdigit():
                 plain.append(t)
         longest[t[:1]] = max(longest.get(t[:1], 0), len(t))
+        if t in SPELLINGS:  # a word cut short may start another spelling of it (`spelled`)
+            for x in SPELLINGS[t]:
+                longest[x[:1]] = max(longest.get(x[:1], 0), len(x))
     key = None
     if len(plain) >= 2:
         key = ([t for t in plain if t in surnames and t not in HONORIFICS]  # not its "al"

@@ -53,6 +53,7 @@ from .reach_prepared import Prepared
 from .reach_share import Swap, shared
 from .reach_words import Found, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
+from .spelled import spelled
 
 _DIGIT = re.compile(r"\d")
 MAX_CHOICES = 16  # an abjad name's readings bounded one by one, at most (else all at once)
@@ -198,8 +199,9 @@ class _Words:
         # a name holding none of these reaches nothing
         self.hot = self.near | self.joined | set(self.splits) | {a for a, _ in self.loose}
         self.by_first: dict[str, list[str]] = {}
-        for w in index.vocab_list:
-            self.by_first.setdefault(w[:1], []).append(w)
+        for w in index.vocab_list:  # and the spellings a fold stands for (`spelled`)
+            for x in spelled(w):
+                self.by_first.setdefault(x[:1], []).append(x)
         # the longest listed word by first letter: a word abbreviates one only if 2+ letters
         # shorter (`_paired`), so most words need not go through the list at all
         self.longest = {c: max(map(len, ws)) for c, ws in self.by_first.items()}
@@ -219,8 +221,8 @@ class _Words:
         # those words by first letter, as `_by_initials` reads them (and the longest of each)
         self.initialled_by_first: dict[str, list[str]] = {}
         for w in self.initialled:
-            if w:
-                self.initialled_by_first.setdefault(w[0], []).append(w)
+            for x in spelled(w) if w else ():
+                self.initialled_by_first.setdefault(x[0], []).append(x)
         self.initialled_longest = {c: max(map(len, ws))
                                    for c, ws in self.initialled_by_first.items()}
         # each word's answers, worked out once: a file's names share most of their words
@@ -350,10 +352,10 @@ class _Words:
                 return True  # else it may still be inside one, or abbreviate one
         if t in self._initialled_text:
             return True
-        return (len(t) >= 3 and t.isalpha()
-                and self.initialled_longest.get(t[0], 0) >= len(t) + 2
-                and any(len(b) >= len(t) + 2 and in_order(t, b)
-                        for b in self.initialled_by_first[t[0]]))
+        return any(len(x) >= 3 and x.isalpha()
+                   and self.initialled_longest.get(x[0], 0) >= len(x) + 2
+                   and any(len(b) >= len(x) + 2 and in_order(x, b)
+                           for b in self.initialled_by_first[x[0]]) for x in spelled(t))
 
     def _weigh(self, t: str) -> tuple[float, float]:
         """A word's weight, and the same if the scorer may pair it (`_paired`) else 0.0."""
@@ -367,9 +369,10 @@ class _Words:
         letters: features._abbreviations)."""
         found = self.paired.get(t)
         if found is None:
-            found = self.paired[t] = t in self.near or t in self.inside or (
-                len(t) >= 3 and t.isalpha() and self.longest.get(t[0], 0) >= len(t) + 2
-                and any(len(b) >= len(t) + 2 and in_order(t, b) for b in self.by_first[t[0]]))
+            found = self.paired[t] = t in self.near or t in self.inside or any(
+                len(x) >= 3 and x.isalpha() and self.longest.get(x[0], 0) >= len(x) + 2
+                and any(len(b) >= len(x) + 2 and in_order(x, b) for b in self.by_first[x[0]])
+                for x in spelled(t))  # each spelling a fold stands for (`spelled`)
         return found
 
 

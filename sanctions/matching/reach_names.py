@@ -33,6 +33,7 @@ from .index import Index
 from .listed import Listed, listed
 from .middle import may_apply
 from .score import CUT_MARGIN, lowers_only
+from .spelled import spelled
 
 Pairs = dict[str, float]  # listed word -> the best similarity a query word may pair with it
 
@@ -55,6 +56,12 @@ class NameBound:
         self.by_first: dict[str, list[str]] = {}
         for w in self.places:
             self.by_first.setdefault(w[:1], []).append(w)
+        # the other spellings a listed word's fold stands for ('husayn': hossein...), with
+        # the word, by first letter: a query word may be cut short of one (`spelled`)
+        self.spelled_first: dict[str, list[tuple[str, str]]] = {}
+        for w in self.places:
+            for x in spelled(w)[1:]:
+                self.spelled_first.setdefault(x[:1], []).append((x, w))
         self.memo: dict[str, tuple[Pairs, Pairs]] = {}
         # the bound holds where no similarity tops 1, no weight is negative and every factor
         # only lowers a score (bound.boundable, score.lowers_only); else none is given
@@ -72,10 +79,15 @@ class NameBound:
             some.update(self.index.sims(t, cfg))
         if t in self.places:
             some[t] = 1.0
-        if len(t) >= 3 and t.isalpha():  # a word it abbreviates or cuts short
-            cut = max(cfg.prefix_similarity, cfg.abbreviation_similarity)
-            for b in self.by_first.get(t[0], ()):
-                if len(b) >= len(t) + 2 and some.get(b, 0.0) < cut and in_order(t, b):
+        cut = max(cfg.prefix_similarity, cfg.abbreviation_similarity)
+        for x in spelled(t):  # a word it abbreviates or cuts short, in any of its spellings
+            if len(x) < 3 or not x.isalpha():
+                continue
+            for b in self.by_first.get(x[0], ()):
+                if len(b) >= len(x) + 2 and some.get(b, 0.0) < cut and in_order(x, b):
+                    some[b] = cut
+            for y, b in self.spelled_first.get(x[0], ()):
+                if len(y) >= len(x) + 2 and some.get(b, 0.0) < cut and in_order(x, y):
                     some[b] = cut
         initials: Pairs = {}
         if t.isalpha():

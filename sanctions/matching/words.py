@@ -4,6 +4,8 @@
     ['golden', 'dragon', 'shipping']
     >>> segment("trendearagua", {"tren": 0, "trend": 1, "de": 2, "aragua": 3})
     ['tren', 'de', 'aragua']
+    >>> segment("lumbermarinesa", {"lumber", "marine", "mari", "nesa", "sa"})
+    ['lumber', 'marine', 'sa']
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Container, Sequence
 
-from ..normalize import variant
+from ..normalize import LEGAL_CLASSES, variant
 
 # Short words a glued query may hide ("TrendeAragua"): found in a split only when listed.
 PARTICLES = frozenset({"al", "el", "ul", "ud", "de", "da", "do", "di", "du", "la", "le", "of",
@@ -42,7 +44,9 @@ def segment(token: str, vocab: Container[str], shortest: int = 3) -> list[str] |
     """The token as listed words written together, in as few parts as can be, the longer the
     shortest part the better ('borisovichkibis' -> ['borisovich', 'kibis']); parts shorter
     than `shortest` letters only where they are particles ('de', 'al'). None if it cannot be
-    cut so."""
+    cut so. A legal form's class word ('sa', 'llc') may end it after two listed words at least
+    ('lumbermarinesa': LUMBER MARINE SA), short as it is, without counting as the shortest
+    part: a company's whole name written as one word keeps its legal form at the end."""
     n = len(token)
     # best[i]: (parts, -shortest part, start of the last part) for token[:i]
     best: list[tuple[int, int, int] | None] = [None] * (n + 1)
@@ -58,6 +62,14 @@ def segment(token: str, vocab: Container[str], shortest: int = 3) -> list[str] |
             cur = best[i]
             if cur is None or cand[:2] < cur[:2]:
                 best[i] = cand
+    for k in range(max(0, n - 5), n - 1):  # the last part a legal form, after 2+ words
+        prev = best[k]
+        if prev is not None and prev[0] >= 2 and token[k:] in LEGAL_CLASSES and (
+                token[k:] in vocab):
+            cand = (prev[0] + 1, prev[1], k)
+            cur = best[n]
+            if cur is None or cand[:2] < cur[:2]:
+                best[n] = cand
     last = best[n]
     if last is None or last[0] < 2:
         return None
