@@ -35,11 +35,11 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .romanise import respell
+from .scripts import read_as_latin, scripts_of
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # anyascii writes the Cyrillic soft/hard sign and Arabic ayn as ' or `: part of the word
@@ -196,67 +196,6 @@ _TITLES = (
     "adm cmdr eng engineer ing mme mlle herr frau sr sra srta dona don senor senora jr snr "
     "jnr ii iii the of and de del la le el al da do dos das di du van von der den ben")
 HONORIFICS = frozenset(_TITLES.split())
-_HANGUL_LEAD = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch",
-                "k", "t", "p", "h"]
-_HANGUL_VOWEL = ["a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo",
-                 "u", "wo", "we", "wi", "yu", "u", "ui", "i"]
-_HANGUL_TAIL = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l",
-                "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
-_SCRIPTS = ((0x0370, 0x03FF, "Greek"), (0x0400, 0x052F, "Cyrillic"), (0x0530, 0x058F, "Armenian"),
-            (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"), (0x0750, 0x077F, "Arabic"),
-            (0x10A0, 0x10FF, "Georgian"), (0x3040, 0x30FF, "Japanese kana"),
-            (0x3400, 0x9FFF, "Chinese characters"), (0xAC00, 0xD7A3, "Hangul"),
-            (0xFB50, 0xFDFF, "Arabic"), (0xFE70, 0xFEFF, "Arabic"))
-
-
-def _hangul(ch: str) -> str:
-    """One Hangul syllable, romanised as DPRK names are listed ('김' -> 'kim', '정' -> 'jong')."""
-    code = ord(ch) - 0xAC00
-    lead, rest = divmod(code, 588)
-    vowel, tail = divmod(rest, 28)
-    return f" {_HANGUL_LEAD[lead]}{_HANGUL_VOWEL[vowel]}{_HANGUL_TAIL[tail]} "
-
-
-# Greek letter pairs that write one sound in names taken from other languages ('Λουκασένκο',
-# 'Αλεξάντερ': Lukashenko, Alexander), where anyascii writes the letters one by one.
-_GREEK = re.compile("[\u0370-\u03ff]")
-_GREEK_PAIRS = [(re.compile(a, re.I), b) for a, b in (
-    (r"ου", "u"), (r"\bμπ", "b"), (r"μπ", "mb"), (r"(?<=[αεηιοωυάέήίόύώ])ντ", "nd"),
-    (r"ντ", "d"), (r"γκ", "g"), (r"γγ", "ng"))]
-
-
-def _read(text: str) -> str:
-    """Hangul syllables and Chinese characters one by one, Greek letter pairs as one sound,
-    the rest through anyascii."""
-    if _GREEK.search(text):
-        text = unicodedata.normalize("NFC", "".join(
-            ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)))
-        for rx, rep in _GREEK_PAIRS:
-            text = rx.sub(rep, text)
-    if not any(ch >= "\u3400" for ch in text):
-        return anyascii(text)
-    out = []
-    for ch in text:
-        if "\uac00" <= ch <= "\ud7a3":
-            out.append(_hangul(ch))
-        elif "\u3400" <= ch <= "\u9fff":
-            out.append(f" {anyascii(ch)} ")
-        else:
-            out.append(anyascii(ch))
-    return "".join(out)
-
-
-def scripts_of(text: str) -> list[str]:
-    """The non-Latin scripts a text is written in, in order of first use."""
-    found: list[str] = []
-    for ch in text:
-        if ch.isalpha() and ord(ch) >= 0x0370:
-            name = next((n for lo, hi, n in _SCRIPTS if lo <= ord(ch) <= hi), "non-Latin")
-            if name not in found:
-                found.append(name)
-    return found
-
-
 def reading(text: str) -> str:
     """How a query in another script was read, for the explanation ('' for Latin text)."""
     found = scripts_of(text)
@@ -354,7 +293,7 @@ def clean_text(text: str) -> str:
 
 def normalize_name(name: str) -> str:
     """Casefold, transliterate to ASCII, drop punctuation, squeeze spaces."""
-    text = _read(unicodedata.normalize("NFKC", clean_text(name))).casefold()
+    text = read_as_latin(unicodedata.normalize("NFKC", clean_text(name))).casefold()
     return _NON_ALNUM.sub(" ", text).strip()
 
 
@@ -416,7 +355,7 @@ def _unglue_dotted(m: re.Match[str]) -> str:
 
 def name_tokens(name: str) -> list[str]:
     """Normalised tokens with spelling variants and legal forms folded. Never drops digits."""
-    text = _read(unicodedata.normalize("NFKC", clean_text(name))).casefold()
+    text = read_as_latin(unicodedata.normalize("NFKC", clean_text(name))).casefold()
     if "." in text:
         text = _GLUED_DOTTED.sub(_unglue_dotted, text)
     words = _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", _EL_ARTICLE.sub("al ", text))).split()

@@ -31,7 +31,8 @@ from rapidfuzz.distance import OSA
 
 from ..normalize import HONORIFICS, LEGAL_CLASSES
 from .config import MatchConfig
-from .features import Alignment, feature_birth_date
+from .facts import feature_birth_date
+from .features import Alignment
 from .types import Entity, Prepared, Query
 
 # A word this short (letters) paired with another by its romanisation key alone is no

@@ -32,13 +32,13 @@ from ..normalize import (
     LEGAL_CLASSES,
     LEGAL_FORMS,
     VARIANTS,
-    _read,
     clean_text,
     fold_legal_forms,
     legal_word,
     name_tokens,
     spelling_variants,
 )
+from ..scripts import read_as_latin
 from .classed import class_respellable
 from .consonants import _ABJAD, Written, _by_key, _keys, abjad_words, consonant_readings, joined
 from .hangul import _WORD as _HANGUL
@@ -207,7 +207,8 @@ def query_tokens(names: Sequence[str], cleaned: bool = False) -> list[list[str]]
     for group in (plain, [i for i, t in other.items() if not _GREEK.search(t)]):
         text = "\n".join(other.get(i, texts[i]) for i in group)
         if not text.isascii():
-            text = text.translate({ord(ch): _read(ch) for ch in set(text) if not ch.isascii()})
+            text = text.translate({ord(ch): read_as_latin(ch) for ch in set(text)
+                                   if not ch.isascii()})
         lines = _NON_ALNUM_LINES.sub(
             " ", _APOSTROPHES.sub("", _EL_ARTICLE.sub("al ", text.casefold()))).split("\n")
         if len(lines) == len(group):  # else a character was read as a line break

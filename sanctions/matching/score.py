@@ -33,14 +33,8 @@ from ..normalize import LEGAL_CLASSES
 from . import bare
 from .bound import below
 from .config import DEFAULT_CONFIG, MatchConfig, per_config
-from .features import (
-    Alignment,
-    feature_birth_date,
-    feature_country,
-    feature_identifier,
-    feature_numbers,
-    imos_of,
-)
+from .facts import feature_birth_date, feature_country, feature_identifier, imos_of
+from .features import Alignment, feature_numbers
 from .index import Index
 from .listed import listed
 from .names import (  # noqa: F401 (NAME_CHECKS: it was here)

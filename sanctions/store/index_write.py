@@ -51,9 +51,9 @@ SEP = "\n"  # between tokens of the vocabulary and of a name: never inside a tok
 # The code and data an index's content is made by: a file written by other versions of them may
 # tokenise or weigh differently, so it is never opened (the index is rebuilt instead).
 _PACKAGE = Path(__file__).resolve().parent.parent
-MADE_BY = ("normalize.py", "identifiers.py", "countries.py", "dates.py", "matching/tables.py",
-           "matching/config.py", "matching/types.py", "matching/consonants.py", "store/index.py",
-           "store/index_write.py",
+MADE_BY = ("normalize.py", "scripts.py", "identifiers.py", "countries.py", "dates.py",
+           "matching/tables.py", "matching/config.py", "matching/types.py",
+           "matching/consonants.py", "store/index.py", "store/index_write.py",
            "data/names/equivalents.tsv", "data/names/east_slavic.tsv", "data/names/common.tsv")
 
 

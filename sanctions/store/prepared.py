@@ -43,7 +43,7 @@ from .decisions import decisions_path
 # The modules whose functions make the stored values (query_tokens, may_respell,
 # spelling_variants, clean_text, romanise's respellings, abjad_words), and the libraries they
 # call.
-MADE_BY = ("normalize.py", "romanise.py", "matching/reach_forms.py",
+MADE_BY = ("normalize.py", "scripts.py", "romanise.py", "matching/reach_forms.py",
            "matching/reach_prepared.py", "matching/consonants.py")
 SLACK = 50_000  # entries a store may hold beyond twice a file's before it is trimmed
 TIMEOUT = 0.2  # seconds to wait for another process's write, then go without
