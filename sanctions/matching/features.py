@@ -172,14 +172,12 @@ def _abbreviations(q: list[str], c: list[str], used_q: dict[int, tuple[int, floa
             if (j in used_c and (best is None or j != best[1])) or (
                     _PATRONYMIC.search(b) and given_left):
                 continue
-            if len(b) < len(a) + 2 or b[0] != a[0]:
-                # 'petr' of 'petroleum', folded 'pyotr' (`spelled`): only where one is a fold
-                if not ((folded or b in SPELLINGS) and cut_short(a, b, shortest)):
-                    continue
+            fits = len(b) >= len(a) + 2 and b[0] == a[0]
+            # or a cut of another spelling: 'petr' of 'petroleum', folded 'pyotr' (`spelled`)
+            if (fits and b.startswith(a)) or (
+                    (folded or b in SPELLINGS) and cut_short(a, b, shortest)):
                 s = cfg.prefix_similarity
-            elif b.startswith(a) or ((folded or b in SPELLINGS) and cut_short(a, b, shortest)):
-                s = cfg.prefix_similarity
-            elif in_order(a, b) and not (person and a in common_names()):
+            elif fits and in_order(a, b) and not (person and a in common_names()):
                 s = cfg.abbreviation_similarity
             else:
                 continue

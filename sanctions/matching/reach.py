@@ -43,7 +43,6 @@ from collections.abc import Sequence
 from ..normalize import VESSEL_PREFIXES, clean_text, fold_legal_forms, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .consonants import abjad_words
-from .features import in_order
 from .index import Index
 from .query import FORM_WORDS, folded
 from .reach_forms import Options, class_forms, other_forms, respellings
@@ -51,7 +50,7 @@ from .reach_forms import query_tokens as query_tokens  # the tests read it here
 from .reach_names import NameBound
 from .reach_prepared import Prepared
 from .reach_share import Swap, shared
-from .reach_words import Found, complete
+from .reach_words import Found, abbreviates, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
 from .spelled import spelled
 
@@ -352,10 +351,7 @@ class _Words:
                 return True  # else it may still be inside one, or abbreviate one
         if t in self._initialled_text:
             return True
-        return any(len(x) >= 3 and x.isalpha()
-                   and self.initialled_longest.get(x[0], 0) >= len(x) + 2
-                   and any(len(b) >= len(x) + 2 and in_order(x, b)
-                           for b in self.initialled_by_first[x[0]]) for x in spelled(t))
+        return abbreviates(t, self.initialled_by_first, self.initialled_longest)
 
     def _weigh(self, t: str) -> tuple[float, float]:
         """A word's weight, and the same if the scorer may pair it (`_paired`) else 0.0."""
@@ -369,11 +365,10 @@ class _Words:
         letters: features._abbreviations)."""
         found = self.paired.get(t)
         if found is None:
-            found = self.paired[t] = t in self.near or t in self.inside or any(
-                len(x) >= 3 and x.isalpha() and self.longest.get(x[0], 0) >= len(x) + 2
-                and any(len(b) >= len(x) + 2 and in_order(x, b) for b in self.by_first[x[0]])
-                for x in spelled(t))  # each spelling a fold stands for (`spelled`)
+            found = self.paired[t] = t in self.near or t in self.inside or abbreviates(
+                t, self.by_first, self.longest)
         return found
+
 
 
 def _bare(forms: list[list[str]]) -> list[list[str]]:

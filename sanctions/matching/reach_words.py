@@ -23,8 +23,10 @@ from rapidfuzz.distance import OSA
 
 from ..normalize import _PHONETIC, VARIANTS, equivalents, phonetic_key, vowel_fold
 from .config import DEFAULT_CONFIG, MatchConfig
+from .features import in_order
 from .index import Index
 from .query import FORM_WORDS
+from .spelled import spelled
 
 # normalize.phonetic_key's rules, each word a line: '^' and '$' at each line's start and end
 _PHONETIC_LINES = [(re.compile(rx.pattern, re.M), rep) for rx, rep in _PHONETIC]
@@ -255,3 +257,13 @@ def _any_of(words: Iterable[str]) -> re.Pattern[str]:
         return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
 
     return re.compile(emit(trie))
+
+
+def abbreviates(t: str, by_first: dict[str, list[str]], longest: dict[str, int]) -> bool:
+    """Whether a spelling of word t (each its fold stands for, `spelled`), of 3+ letters,
+    is the start of or has its letters in order in one of the words `by_first` holds under
+    its first letter, 2+ letters longer (`longest`: the longest word of each first letter, so
+    most words need not go through the list)."""
+    return any(len(x) >= 3 and x.isalpha() and longest.get(x[0], 0) >= len(x) + 2
+               and any(len(b) >= len(x) + 2 and in_order(x, b) for b in by_first[x[0]])
+               for x in spelled(t))
