@@ -40,6 +40,24 @@ from .queries import (  # noqa: F401 (the service's validation, re-exported)
 )
 from .store import DEFAULT_DB
 
+# A reader who found nothing at the threshold is shown the closest records under it (the CLI's
+# one-off table, the web page): a lookup by one word ('Maduro') scores under the threshold on
+# purpose (a bare surname is no alarm, matching.bare), and "no match" alone reads as "not
+# listed". Shown to a reader only: JSON, CSV and exit statuses stay the screening's own.
+CLOSEST = 3  # at most this many
+CLOSEST_FLOOR = 0.5  # and none scoring under this (unlike in every way that counts)
+
+
+def closest_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """A query's options for the second look: every record, best first, CLOSEST of them."""
+    return {**options, "threshold": 0.0, "limit": CLOSEST}
+
+
+def closest_of(matches: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The second look's matches a reader is shown."""
+    return [m for m in matches if m["score"] >= CLOSEST_FLOOR]
+
+
 # --- the index ---------------------------------------------------------------------------------
 
 

@@ -290,6 +290,22 @@ async def test_screen_page_form_and_results(ds: Datasette) -> None:
     assert "explanation" in first
 
 
+async def test_screen_page_shows_the_closest_under_the_threshold(ds: Datasette) -> None:
+    # one word alone scores under the threshold on purpose (matching.bare): the page says no
+    # match and names the closest records under it, with their why; the JSON stays the
+    # screening's own
+    page = await ds.client.get("/-/screen?name=Maduro")
+    assert page.status_code == 200
+    assert "No listed name scores above the threshold" in page.text
+    closest = page.text.split('<div id="closest">')[1].split("</div>")[0]
+    assert "MADURO MOROS" in closest and "one word only" in closest
+    assert '<a class="profile" href="/-/profile/' in closest
+    data = await get_json(ds, "/-/screen.json?name=Maduro")
+    assert data["matches"] == [] and "closest" not in data
+    found = await ds.client.get("/-/screen?name=Tren+de+Aragua")
+    assert '<div id="closest">' not in found.text
+
+
 async def test_screen_page_bad_input_is_400_with_message(ds: Datasette) -> None:
     page = await ds.client.get("/-/screen?name=Tren&threshold=7")
     assert page.status_code == 400

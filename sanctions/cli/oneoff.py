@@ -32,8 +32,6 @@ _TEXT_FORMATS = ("table", "json", "jsonl", "csv")  # xlsx has its own terminal c
 _INT = re.compile(r"[0-9]{1,4}")
 _FLOAT = re.compile(r"[0-9]{0,3}(\.[0-9]{1,9})?")
 _FIELDS = ("type", "country", "birth_date", "imo", "identifier", "id")
-CLOSEST = 3  # matches under the threshold a table shows when none reached it
-CLOSEST_FLOOR = 0.5  # and none scoring under this (unlike in every way that counts)
 
 
 def parse(argv: list[str]) -> dict[str, Any] | None:
@@ -129,17 +127,14 @@ def run_single(name: str | None, fields: dict[str, Any], options: dict[str, Any]
 
 
 def _closest(name: str, fields: dict[str, Any], options: dict[str, Any], db: Path
-             ) -> list[dict[str, Any]]:
-    """The best matches under the threshold, down to CLOSEST_FLOOR, for a table that found
-    none: a lookup by one word ('Maduro') scores under the threshold on purpose (a bare
-    surname is no alarm, matching.bare), and "no match" alone would read as "not listed".
-    Shown to a reader only: JSON, CSV and the exit status stay the screening's own, and this
-    second look writes no audit record."""
-    from ..screening import screen
+             ) -> list[Mapping[str, Any]]:
+    """The closest records under the threshold for a table that found none
+    (screening.closest_of); this second look writes no audit record."""
+    from ..screening import closest_of, closest_options, screen
 
     near = screen(name, db=db, surface="cli", **fields,
-                  **{**options, "threshold": 0.0, "limit": CLOSEST, "audit": False})
-    return [m for m in near["matches"] if m["score"] >= CLOSEST_FLOOR]
+                  **{**closest_options(options), "audit": False})
+    return closest_of(near["matches"])
 
 
 def run(argv: list[str]) -> int | None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Request, Response
 
+from .. import screening
+from ..answer import answer as answer_text
 from ..display import format_score
 from ..models import ENTITY_TYPES
 from ..store.profile import match_facts
 from .api import BadRequest, check, error, query_fields, screen
-from .lane import Busy
+from .lane import LANE, Busy
+from .limits import limits
 from .live import get_state, indexed_state
 from .state import State, entity_url
 from .upload import UPLOAD_LIMITS
@@ -29,7 +33,7 @@ async def screen_page(request: Request, datasette: Any) -> Response:
     context: dict[str, Any] = {
         "form": form, "types": ENTITY_TYPES, "result": None, "error": None,
         "sources": state.sources if state else [], "database": state.database if state else None,
-        "format_score": format_score, "upload": UPLOAD_LIMITS,
+        "format_score": format_score, "upload": UPLOAD_LIMITS, "closest": [],
     }
     status = 200
     if state is None:
@@ -42,6 +46,8 @@ async def screen_page(request: Request, datasette: Any) -> Response:
             [answer] = await screen(datasette, state, [fields], False)
             result = json.loads(answer)
             await _describe(datasette, state, result.get("matches", []))
+            if form["name"] and not result.get("matches") and not result.get("error"):
+                context["closest"] = await _closest(datasette, state, fields)
             context.update(result=result, sources=state.sources, database=state.database)
         except BadRequest as exc:
             context["error"], status = str(exc), exc.status
@@ -49,6 +55,16 @@ async def screen_page(request: Request, datasette: Any) -> Response:
             context["error"], status = str(exc), 503
     html = await datasette.render_template("sanctions_screen.html", context, request=request)
     return Response.html(html, status=status)
+
+
+async def _closest(datasette: Any, state: State, fields: dict[str, Any]) -> list[dict[str, Any]]:
+    """The closest records under the threshold when none reached it (screening.closest_of),
+    described as matches are: straight from the matcher, so neither decided nor audited."""
+    [text] = await LANE.run([partial(answer_text, state, screening.closest_options(fields))],
+                            seconds=limits(datasette).single_wait_seconds)
+    matches = [dict(m) for m in screening.closest_of(json.loads(text).get("matches", []))]
+    await _describe(datasette, state, matches)
+    return matches
 
 
 async def _describe(datasette: Any, state: State, matches: list[dict[str, Any]]) -> None:
