@@ -325,8 +325,11 @@ def fold_legal_forms(tokens: list[str], typos: bool = True) -> list[str]:
                 # word ('corporativo', 'cooperation' are no 'corporation'): one letter at most
                 LEGAL_FORMS.get(tuple(fixed[i:i + n]))
                 if n > 1 or OSA.distance(tokens[i], fixed[i]) <= 1 else None)
-            # single letters ("s", "a") are legal forms only as part of a sequence
-            if cls and (n > 1 or len(tokens[i]) > 1):
+            # single letters ("s", "a") are legal forms only as part of a sequence, and two
+            # at a name's start before more words are initials ('N. V. Solozhentseva', 'S.A.
+            # Lavochkin'): such a form follows a company's name (a Russian 'O.O.O.' leads)
+            if cls and (n > 1 or len(tokens[i]) > 1) and not (
+                    i == 0 and n == 2 < len(tokens) and len(tokens[0]) == len(tokens[1]) == 1):
                 out.append(cls)
                 i += n
                 break
@@ -355,11 +358,16 @@ def _unglue_dotted(m: re.Match[str]) -> str:
 
 def name_tokens(name: str) -> list[str]:
     """Normalised tokens with spelling variants and legal forms folded. Never drops digits."""
+    return fold_legal_forms([VARIANTS.get(t, t) for t in written_words(name)])
+
+
+def written_words(name: str) -> list[str]:
+    """The words of `name_tokens` before spelling variants and legal forms are folded: as
+    written ('dev', not 'development'), for rules that must see them so."""
     text = read_as_latin(unicodedata.normalize("NFKC", clean_text(name))).casefold()
     if "." in text:
         text = _GLUED_DOTTED.sub(_unglue_dotted, text)
-    words = _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", _EL_ARTICLE.sub("al ", text))).split()
-    return fold_legal_forms([VARIANTS.get(t, t) for t in words])
+    return _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", _EL_ARTICLE.sub("al ", text))).split()
 
 
 def strip_vessel_prefix(tokens: list[str]) -> list[str]:

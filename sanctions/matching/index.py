@@ -36,7 +36,7 @@ from .slips import TITLES, is_title
 from .tables import Tables, build_tables
 from .topk import pruned_pool
 from .types import Entity, NameRow, Query, admits, filters
-from .words import segment, starts
+from .words import segment, starts, written_joins
 
 MAX_JOIN_TOKENS = 12  # longer queries are not tried with split words re-joined
 MAX_JOINED_NAMES = 50  # names added per query word that they write as several
@@ -239,10 +239,11 @@ class Index:
         found = self._similar.get(token)
         return found is not None and len(found[0]) > 0
 
-    def alternatives(self, tokens: Sequence[str], cfg: MatchConfig) -> list[list[str]]:
+    def alternatives(self, tokens: Sequence[str], cfg: MatchConfig,
+                     written: Sequence[str] | None = None) -> list[list[str]]:
         """The query's tokens, and the same with a split word re-joined where the joined word
         is a listed one ("black sea" -> "blacksea"), or like one when a part is a fragment or
-        a particle ("isla miya" -> "islamiya")."""
+        a particle ("isla miya" -> "islamiya"), or the words as `written` are ("dev rez")."""
         alts = [list(tokens)]
         if len(tokens) > MAX_JOIN_TOKENS:
             return alts
@@ -255,6 +256,9 @@ class Index:
             if joined in self.vocab or (i in fuzzy and self.is_listed_like(joined)):
                 alts.append(fold_legal_forms(
                     [*tokens[:i], tokens[i] + tokens[i + 1], *tokens[i + 2:]]))
+            for w in written_joins(tokens[i], tokens[i + 1], self.vocab,  # 'dev rez'
+                                   written[i:i + 2] if written else None):
+                alts.append(fold_legal_forms([*tokens[:i], w, *tokens[i + 2:]]))
         if len(alts) > 2:  # several words split: all of them re-joined at once
             merged: list[str] = []
             i = 0

@@ -166,7 +166,8 @@ class NameScorer:
         q = p.vessel_tokens if vessel else p.tokens
         tokens = (p.vessel_alternatives if vessel else p.alternatives)[k]
         return ("" if not k else f" (read by its consonants as {' '.join(tokens)!r})"
-                if 0 < p.read_from <= k else " (split words joined)" if len(tokens) < len(q)
+                if 0 < p.read_from <= k else " (as written, not respelled)"
+                if 0 < p.written_at <= k else " (split words joined)" if len(tokens) < len(q)
                 else " (joined words split)")
 
     def _name_score(self, n_i: int, c: list[str],

@@ -17,6 +17,7 @@ from ..identifiers import identifier_key, imo_is_valid
 from ..normalize import (
     LEGAL_CLASSES,
     LEGAL_FORMS,
+    VARIANTS,
     VESSEL_PREFIXES,
     clean_text,
     fold_legal_forms,
@@ -25,6 +26,7 @@ from ..normalize import (
     reading,
     spelling_variants,
     strip_vessel_prefix,
+    written_words,
 )
 from .classed import class_form
 from .config import DEFAULT_CONFIG, MatchConfig
@@ -84,9 +86,11 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
     if listed and all(t in identifiers for t in tokens):
         tokens, vessel_tokens = [], []  # "IMO 9323596": an identifier query, no name
     p = Prepared(tokens, vessel_tokens, identifiers, imos, implied, reading=read_as)
-    p.alternatives = _folded(idx.alternatives(tokens, cfg)) if idx else [tokens]
+    words = _written(text, tokens)
+    p.alternatives = _folded(idx.alternatives(tokens, cfg, words)) if idx else [tokens]
     p.vessel_alternatives = (p.alternatives if vessel_tokens == tokens
-                             else _folded(idx.alternatives(vessel_tokens, cfg)) if idx
+                             else _folded(idx.alternatives(vessel_tokens, cfg, words and words[
+                                 len(words) - len(vessel_tokens):])) if idx
                              else [vessel_tokens])
     if idx is not None and _HANZI.search(text) and (hanzi := hanzi_joined(text)) != tokens:
         same = p.vessel_alternatives is p.alternatives
@@ -103,6 +107,13 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
         p.alternatives = [*p.alternatives, foreign]  # 'ルカシェンコ' RU KA SHE N KO: LUKASHENKO
         p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
         p.reading += f"; also read as a foreign name in katakana: {' '.join(foreign)!r}"
+    if (idx is not None and respelled and p.vessel_alternatives is p.alternatives
+            and (as_written := list(front.tokens)) not in p.alternatives):
+        # the words as written too ('Rochan' is like ROCHMAN, its respelling 'roshan' less
+        # so): a respelling replaces no reading of the words. As written only: no word of
+        # them split or joined ('romanovic' cut into 'roman o vic' would read ROMAN)
+        p.written_at = len(p.alternatives)
+        p.alternatives = p.vessel_alternatives = [*p.alternatives, as_written]
     read: list[tuple[list[str], int]] = []
     vowelled = True  # read from a script that writes its vowels (`vowelled_reading_factor`)
     if idx is not None and tokens and has_hangul_word(text):  # '람잔 카디로프' RAMZAN KADYROV
@@ -137,6 +148,14 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
             repr(" ".join(r)) for r, _ in read))))
     return p
 
+
+
+def _written(text: str, tokens: list[str]) -> list[str] | None:
+    """The query's words as written, one a token (`normalize.written_words`), where no legal
+    form folded several into one; else None."""
+    words = written_words(text)
+    return words if len(words) == len(tokens) and all(
+        VARIANTS.get(w, w) == t for w, t in zip(words, tokens, strict=True)) else None
 
 
 def _folded(alternatives: list[list[str]]) -> list[list[str]]:

@@ -53,6 +53,7 @@ from .reach_share import Swap, shared
 from .reach_words import Found, abbreviates, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
 from .spelled import spelled
+from .words import may_join_as_written
 
 _DIGIT = re.compile(r"\d")
 MAX_CHOICES = 16  # an abjad name's readings bounded one by one, at most (else all at once)
@@ -193,10 +194,14 @@ class _Words:
         self.loose |= {(j[:i], j[i:]) for j in joins.intersection(FORM_WORDS)
                        for i in range(1, len(j)) if j[:i] in words and j[i:] in words}
         self.looked = found.wanted | found.tried  # a word of a form not among them may be like
-        self.unbounded = self.joined | self.form_split
+        # two words that joined as written are a listed word ('dev rez', folded 'development
+        # rez': DEVREZ, Index.alternatives by `words.written_joins`): no bound (a few pairs)
+        self.written = {w for toks in tokens for a, b in zip(toks, toks[1:], strict=False)
+                        if may_join_as_written(a, b, listed_words) for w in (a, b)}
+        self.unbounded = self.joined | self.form_split | self.written
         self.bound = NameBound(index, cfg, self.near, self.looked)
         # a name holding none of these reaches nothing
-        self.hot = self.near | self.joined | set(self.splits) | {a for a, _ in self.loose}
+        self.hot = self.near | self.unbounded | set(self.splits) | {a for a, _ in self.loose}
         self.by_first: dict[str, list[str]] = {}
         for w in index.vocab_list:  # and the spellings a fold stands for (`spelled`)
             for x in spelled(w):
@@ -298,8 +303,8 @@ class _Words:
         if any(t in self.splits for f in forms for t in f):
             # as `prepare` tries them (query.folded: a legal form's words folded)
             forms += [folded(s) for f in list(forms) for s in self._split(f)]
-        if any(t in self.joined for f in forms for t in f):
-            return True  # a word a listed name writes as several: no bound
+        if any(t in self.joined or t in self.written for f in forms for t in f):
+            return True  # a word a listed name writes as several, or joined as written
         for form in list(forms):
             at = [i for i, p in enumerate(zip(form, form[1:], strict=False)) if p in self.loose]
             if len(at) > MAX_JOINS:

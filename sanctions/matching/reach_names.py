@@ -34,6 +34,7 @@ from .listed import Listed, listed
 from .middle import may_apply
 from .score import CUT_MARGIN, lowers_only
 from .spelled import spelled
+from .tokens import INITIAL_OF_ARTICLE
 
 Pairs = dict[str, float]  # listed word -> the best similarity a query word may pair with it
 
@@ -94,6 +95,8 @@ class NameBound:
             s = cfg.initial_similarity
             if len(t) == 1:
                 initials = {b: s for b in self.by_first.get(t, ()) if b != t}
+                if (t, a := INITIAL_OF_ARTICLE[1]) == INITIAL_OF_ARTICLE and a in self.places:
+                    initials[a] = s  # 'e' for an 'el' read 'al' (tokens.token_similarity)
             elif t[0] in self.places and len(t) > 1:
                 initials = {t[0]: s}
         found = self.memo[t] = (some, initials)

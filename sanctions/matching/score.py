@@ -44,6 +44,7 @@ from .names import (  # noqa: F401 (NAME_CHECKS: it was here)
     NameScorer,
     Said,
 )
+from .nearest import nearest_names
 from .query import prepare
 from .types import Entity, Match, NameRow, Prepared, Query, admits, filters
 
@@ -280,6 +281,7 @@ def candidates(p: Prepared, query: Query, idx: Index, cfg: MatchConfig) -> set[i
         found |= set(idx.retrieve(alts, cfg, mask).tolist())
         found |= idx.joined_names(alts[0])
         found |= idx.initialled_names(alts[0])
+        found |= nearest_names(idx, alts[0], cfg)
     for ident in p.identifiers:
         for e_i in idx.by_identifier.get(ident, ()):
             found.update(idx.names_of.get(e_i, ()))

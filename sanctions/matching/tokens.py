@@ -7,6 +7,8 @@
     0.95
     >>> token_similarity("hezbollah", "hizballah", C, False)  # one romanisation key
     0.85
+    >>> token_similarity("e", "al", C, True)  # 'Abd E. Samie' for 'ABD EL SAMIE'
+    0.85
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ from rapidfuzz.distance import OSA
 
 from ..normalize import VARIANTS, equivalents, phonetic_key, vowel_fold
 from .config import MatchConfig
+
+# A query's initial 'E.' and a listed 'al': the article as Egyptian names write it ('Abd El
+# Samie'), which normalisation reads 'al' (`normalize._EL_ARTICLE`); the initial is of the
+# word as written. (A query's 'el' is read 'al' too: it pairs with a listed 'al' as a word.)
+INITIAL_OF_ARTICLE = ("e", "al")
 
 # Every spelling of the names with variants, and for each canonical form its spellings.
 SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -61,7 +68,8 @@ def token_similarity(q: str, c: str, cfg: MatchConfig, initials: bool) -> float:
     if not (q.isalpha() and c.isalpha()):  # tokens are [a-z0-9]+: numbers match only exactly
         return 0.0
     if len(q) == 1 or len(c) == 1:  # initials stand for names of people, not of companies
-        return cfg.initial_similarity if initials and (c.startswith(q) or q.startswith(c)) else 0.0
+        return cfg.initial_similarity if initials and (
+            c.startswith(q) or q.startswith(c) or (q, c) == INITIAL_OF_ARTICLE) else 0.0
     # OSA: a typo or a swapped pair of letters is one edit; unlike fuzz.ratio, letters added
     # to a short name cost their full share ('carter' is not 'carretero'). A name with
     # spelling variants is as near as its nearest spelling ('ahemd' to 'ahmad' via 'ahmed').

@@ -67,6 +67,7 @@ class Prepared:
     vessel_alternatives: list[list[str]] = field(default_factory=list)
     reading: str = ""  # how a query in another script was read ("" for Latin text)
     read_from: int = 0  # alternatives from here on are consonant readings (`consonants`)
+    written_at: int = 0  # ...from here (to read_from) the words as written, not respelled
     read_factors: list[float] = field(default_factory=list)  # each reading's factor
 
 

@@ -14,6 +14,7 @@ import bisect
 from collections.abc import Container, Sequence
 
 from ..normalize import LEGAL_CLASSES, variant
+from .tokens import SPELLINGS
 
 # Short words a glued query may hide ("TrendeAragua"): found in a split only when listed.
 PARTICLES = frozenset({"al", "el", "ul", "ud", "de", "da", "do", "di", "du", "la", "le", "of",
@@ -21,6 +22,32 @@ PARTICLES = frozenset({"al", "el", "ul", "ud", "de", "da", "do", "di", "du", "la
                        "the", "and", "y", "e", "i", "o"})
 MAX_PART = 25  # letters of one listed word, at most, in a glued query word
 MAX_PREFIXED = 30  # listed words a query word may be the cut start of, at most
+
+
+def written_joins(a: str, b: str, vocab: Container[str], written: Sequence[str] | None
+                  ) -> list[str]:
+    """The listed word two adjacent query words make joined as they were `written`, where
+    normalisation folded one to another spelling before the re-join saw them ('DEV REZ' reads
+    'development rez': DEVREZ); a + b itself is the caller's. None written: none. The
+    re-screen's bound (`reach`) asks with every spelling of the words for written: a superset.
+
+    >>> written_joins("development", "rez", {"devrez"}, ["dev", "rez"])
+    ['devrez']
+    >>> written_joins("development", "rez", {"devrez"}, ["development", "rez"])
+    []
+    """
+    if written is None or (a not in SPELLINGS and b not in SPELLINGS):
+        return []
+    return [x + y for x in written[:1] for y in written[1:2]
+            if (x, y) != (a, b) and x + y in vocab]
+
+
+def may_join_as_written(a: str, b: str, vocab: Container[str]) -> bool:
+    """Whether `written_joins` finds a listed word for a and b written in some spelling of
+    theirs (the re-screen's bound does not know how a customer's words were written)."""
+    return (a in SPELLINGS or b in SPELLINGS) and any(
+        written_joins(a, b, vocab, [x, y]) for x in (a, *SPELLINGS.get(a, ()))
+        for y in (b, *SPELLINGS.get(b, ())))
 
 
 def starts(token: str, words: Sequence[str], ids: Sequence[int]) -> list[int]:
