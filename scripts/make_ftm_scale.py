@@ -7,10 +7,14 @@
 SYNTHETIC DATA, NOT A LIST: every entity is derived from the bundled build's own FtM export
 (`sanctions export --format ftm`) and none is a real listing except copy 0, which is the export
 itself with its ids kept. Copies 1..k get ids `synthetic-<k>-<id>`, the dataset `synthetic`,
-names whose tokens after the first are recombined from other names of the same schema (so the
-vocabulary and the number of distinct names grow as OpenSanctions' do), and identifiers with new
-digits (IMO numbers with a valid check digit). Sanction entities are copied with their entity.
-Other schemata (addresses, documents, links) are left out. Deterministic for a given seed.
+names whose tokens after the first are recombined from other names of the same schema and then
+each word of 4+ letters has one letter changed as `scripts/bench_scale.py` changes it (the same
+change for the same word and copy: without it the file's 1.5M names held the bundled lists'
+32,000 words and no more, and a build of it timed none of the work a larger vocabulary costs,
+the neighbour table's above all), so the vocabulary and the number of distinct names grow as
+OpenSanctions' do, and identifiers with new digits (IMO numbers with a valid check digit).
+Sanction entities are copied with their entity. Other schemata (addresses, documents, links)
+are left out. Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scale import variant  # noqa: E402 (a script beside this one)
 
 LISTED = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
@@ -65,8 +72,9 @@ def perturb(entity: dict[str, Any], k: int, tokens: dict[str, list[str]],
         names = []
         for name in props.get(prop, []):
             words = name.split()
-            names.append(" ".join([words[0], *(rng.choice(pool) for _ in words[1:])])
-                         if len(words) > 1 else f"{words[0]} {rng.choice(pool)}")
+            mixed = (" ".join([words[0], *(rng.choice(pool) for _ in words[1:])])
+                     if len(words) > 1 else f"{words[0]} {rng.choice(pool)}")
+            names.append(variant(mixed, k))  # new words, as a real collection has
         if names:
             props[prop] = names
     for prop in ID_PROPS:
