@@ -46,6 +46,7 @@ from .hangul import misread as hangul_misread
 from .hanzi import hanzi_written, has_foreign_hanzi
 from .kana import has_katakana, kana_joined, kana_written
 from .letters import script_pattern
+from .tokens import SPELLINGS
 from .types import Prepared, Query
 from .words import segment
 
@@ -152,7 +153,11 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
 
 def _written(text: str, tokens: list[str]) -> list[str] | None:
     """The query's words as written, one a token (`normalize.written_words`), where no legal
-    form folded several into one; else None."""
+    form folded several into one; else None. None too where no token is a spelling a fold
+    gave (`words.written_joins` reads the words as written only beside such a token), so
+    most queries are not normalised a second time."""
+    if not any(t in SPELLINGS for t in tokens):
+        return None
     words = written_words(text)
     return words if len(words) == len(tokens) and all(
         VARIANTS.get(w, w) == t for w, t in zip(words, tokens, strict=True)) else None

@@ -95,8 +95,9 @@ class NameBound:
             s = cfg.initial_similarity
             if len(t) == 1:
                 initials = {b: s for b in self.by_first.get(t, ()) if b != t}
-                if (t, a := INITIAL_OF_ARTICLE[1]) == INITIAL_OF_ARTICLE and a in self.places:
-                    initials[a] = s  # 'e' for an 'el' read 'al' (tokens.token_similarity)
+                initial, article = INITIAL_OF_ARTICLE  # 'e' for an 'el' read 'al'
+                if t == initial and article in self.places:  # (tokens.token_similarity)
+                    initials[article] = s
             elif t[0] in self.places and len(t) > 1:
                 initials = {t[0]: s}
         found = self.memo[t] = (some, initials)
