@@ -9,6 +9,7 @@ from __future__ import annotations
 from sanctions.matching import Query, match, prepare
 from sanctions.matching.config import DEFAULT_CONFIG
 from sanctions.matching.nearest import nearest_names
+from sanctions.matching.reach import reaching
 from sanctions.normalize import fold_legal_forms, name_tokens
 from tests.small_index import index_of
 
@@ -39,6 +40,17 @@ def test_split_words_rejoin_as_written_before_an_abbreviation_fold() -> None:
     assert got == "ofac_sdn:25378" and score >= 0.95
     # as written only: 'Development Rez' is no DEVREZ
     assert ["devrez"] not in prepare(Query("Development Rez", type="vessel"), IDX).alternatives
+
+
+def test_only_the_pair_joined_as_written_goes_unbounded_in_a_rescreen() -> None:
+    # the re-screen's bound (reach) leaves unbounded the two adjacent words that join as
+    # written, not every name holding one of them: a customer file with one 'DEV REZ' once
+    # had every name holding 'development' or 'rez' screened again (they score 0.32-0.44 here)
+    names = ["DEV REZ", "Rez Kowalski", "Dev Kowalski", "John Rez", "Mary Dev"]
+    assert reaching(IDX, names, [0.0] * len(names), DEFAULT_CONFIG.threshold) == [
+        True, False, False, False, False]
+    assert all(not match(IDX, Query(n), limit=1, floor=DEFAULT_CONFIG.threshold)
+               for n in names[1:])
 
 
 def test_an_initial_pairs_with_the_article_el_as_written() -> None:

@@ -194,14 +194,18 @@ class _Words:
         self.loose |= {(j[:i], j[i:]) for j in joins.intersection(FORM_WORDS)
                        for i in range(1, len(j)) if j[:i] in words and j[i:] in words}
         self.looked = found.wanted | found.tried  # a word of a form not among them may be like
-        # two words that joined as written are a listed word ('dev rez', folded 'development
-        # rez': DEVREZ, Index.alternatives by `words.written_joins`): no bound (a few pairs)
-        self.written = {w for toks in tokens for a, b in zip(toks, toks[1:], strict=False)
-                        if may_join_as_written(a, b, listed_words) for w in (a, b)}
-        self.unbounded = self.joined | self.form_split | self.written
+        # two adjacent words that joined as written are a listed word ('dev rez', folded
+        # 'development rez': DEVREZ, Index.alternatives by `words.written_joins`, which joins
+        # only a name's adjacent words): no bound for a form holding such a pair (a few pairs;
+        # not their words, or every name holding 'al' would be screened once one customer's
+        # 'abdul al...' joined so)
+        self.written = {(a, b) for toks in tokens for a, b in zip(toks, toks[1:], strict=False)
+                        if may_join_as_written(a, b, listed_words)}
+        self.unbounded = self.joined | self.form_split
         self.bound = NameBound(index, cfg, self.near, self.looked)
         # a name holding none of these reaches nothing
-        self.hot = self.near | self.unbounded | set(self.splits) | {a for a, _ in self.loose}
+        self.hot = (self.near | self.unbounded | set(self.splits) | {a for a, _ in self.loose}
+                    | {a for a, _ in self.written})
         self.by_first: dict[str, list[str]] = {}
         for w in index.vocab_list:  # and the spellings a fold stands for (`spelled`)
             for x in spelled(w):
@@ -258,8 +262,10 @@ class _Words:
             if any(self._reaches_any(f, floor) for f in read if isinstance(f, Options)):
                 return True
         for form in forms:
-            if not self.loose.isdisjoint(zip(form, form[1:], strict=False)):
-                return True  # words joined: no bound
+            if not self.loose.isdisjoint(zip(form, form[1:], strict=False)) or (
+                    self.written and not self.written.isdisjoint(zip(form, form[1:],
+                                                                     strict=False))):
+                return True  # words joined, or joined as written: no bound
             if self.near.isdisjoint(form):
                 continue
             if floor <= 0:
@@ -303,8 +309,9 @@ class _Words:
         if any(t in self.splits for f in forms for t in f):
             # as `prepare` tries them (query.folded: a legal form's words folded)
             forms += [folded(s) for f in list(forms) for s in self._split(f)]
-        if any(t in self.joined or t in self.written for f in forms for t in f):
-            return True  # a word a listed name writes as several, or joined as written
+        if any(t in self.joined for f in forms for t in f) or (self.written and any(
+                p in self.written for f in forms for p in zip(f, f[1:], strict=False))):
+            return True  # a word a listed name writes as several, or two joined as written
         for form in list(forms):
             at = [i for i, p in enumerate(zip(form, form[1:], strict=False)) if p in self.loose]
             if len(at) > MAX_JOINS:
