@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from anyascii import anyascii
+from .scripts import anyascii  # imported when first needed
 
 TABLE_PATH = Path(__file__).parent / "data" / "countries.json"
 

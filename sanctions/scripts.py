@@ -7,8 +7,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import cache
 
-from anyascii import anyascii
+
+def anyascii(text: str) -> str:
+    """anyascii's transliteration, its package imported on first non-ASCII text: anyascii
+    returns ASCII text as it is, and importing it brings importlib.resources (with tempfile,
+    shutil, random...), about 8 ms of a one-off query's start that an ASCII name never needs."""
+    return text if text.isascii() else _anyascii()(text)
+
+
+@cache
+def _anyascii() -> Callable[[str], str]:
+    from anyascii import anyascii as transliterate
+
+    return transliterate  # type: ignore[no-any-return]
+
 
 _HANGUL_LEAD = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch",
                 "k", "t", "p", "h"]

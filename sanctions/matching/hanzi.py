@@ -23,9 +23,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from anyascii import anyascii
-
 from ..normalize import name_tokens
+from ..scripts import anyascii  # imported when first needed
 from .consonants import Written, consonant_key, keys_of
 from .letters import script_pattern
 

@@ -2,7 +2,8 @@
 
 metadata.yml describes tables, columns and canned queries; the per-source parts (the `source`
 line naming each list with its as-of date, and the licences) are the placeholders "@sources"
-and "@licences", filled here from `sanctions.sources`, so adding a source edits nothing else.
+and "@licences", filled here from `sanctions.sources` (sanctions.sources.lines; a server
+reads them ahead, sanctions.web.declared), so adding a source edits nothing else.
 Its links are site paths ("/-/screen"), which Datasette writes as they are: behind a
 `base_url` they are moved under it here (`rebase`), as the plugin's own links are by
 Datasette's urls helpers.
@@ -20,29 +21,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..sources import all_sources
-from ..sources.base import Source
+from ..sources.lines import licence_line, source_line
+from .declared import declarations
+
+__all__ = ["DATABASE", "METADATA", "licence_line", "load_metadata", "rebase", "source_line"]
 
 METADATA = Path(str(resources.files("sanctions") / "metadata.yml"))
 # The database name metadata.yml describes; Datasette names a database after its file's stem.
 DATABASE = "sanctions"
-
-
-def source_line() -> str:
-    """Each source with its main file's date, and the other dates its records come from: the
-    declarations' view, which a build refines with record counts (sources.dates)."""
-    return "; ".join(f"{s.short or s.key} (as of {_dates(s)})" for s in all_sources())
-
-
-def _dates(s: Source) -> str:
-    main = s.main_file
-    others = sorted({f"an {f.kind} of {f.as_of}" if f.kind != main.kind else f.as_of
-                     for f in s.snapshot if f.records and f is not main and f.as_of != main.as_of})
-    return main.as_of + (f", some records from {', '.join(others)}" if others else "")
-
-
-def licence_line() -> str:
-    return "; ".join(dict.fromkeys(s.licence for s in all_sources()))
 
 
 def _fill(node: Any, values: dict[str, str]) -> Any:
@@ -95,8 +81,10 @@ def load_metadata(db_path: Path | str | None = None, base_url: str = "/") -> dic
         text = text.replace(f"/{DATABASE}/", f"/{name}/").replace(f"/{DATABASE}#", f"/{name}#")
     # libyaml's loader where it is built (a seventh of the time): the same safe subset
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    declared = declarations()  # source_line() and licence_line(), read ahead by a server
     meta: dict[str, Any] = _fill(yaml.load(text, Loader=loader),  # noqa: S506
-                                 {"@sources": source_line(), "@licences": licence_line()})
+                                 {"@sources": declared["sources"],
+                                  "@licences": declared["licences"]})
     databases = meta.get("databases", {})
     if name != DATABASE and DATABASE in databases:
         databases[name] = databases.pop(DATABASE)

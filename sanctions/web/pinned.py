@@ -24,9 +24,9 @@ from typing import Any, TypeVar
 from datasette.database import Database
 
 from ..errors import SanctionsError
-from ..sources import all_sources
 from ..store import FileKey, file_key
 from ..store.catalog import dates_line, source_files
+from .declared import declarations
 
 T = TypeVar("T")
 
@@ -159,6 +159,6 @@ def open_version(ds: Any, path: str, read: Read | None = None) -> Version:
     db = PinnedDatabase(ds, path, conns)
     db.cached_hash, db.cached_size = read.sha256, read.key[3]
     db._cached_table_counts = read.counts
-    short = {s.key: s.short for s in all_sources()}  # labels come from the declarations
+    short = declarations()["short"]  # labels come from the declarations (read ahead)
     sources = [s | {"short": short.get(s["key"]) or s["key"]} for s in read.sources]
     return Version(db, read.key, sources, read.build, read.sha256, read.counts["entities"])

@@ -165,6 +165,7 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
           config: dict[str, Any] | None = None, decisions: Path | None = None,
           options: Sequence[str] = (), metadata: dict[str, Any] | None = None,
           access_log: bool = False) -> None:
+    from .declared import read_ahead as read_declarations
     from .lane import LANE
     from .preload import read_ahead
 
@@ -177,6 +178,8 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     collecting = gc.isenabled()
     gc.freeze()
     gc.enable()
+    # the declarations' lines for the metadata, in a process of their own (sanctions.web.declared)
+    read_declarations()
     LANE.start_workers(preload=str(db_path), fork=True)
     if not collecting:
         gc.disable()
