@@ -185,6 +185,10 @@ _FORM_STARTS = frozenset(form[0] for form in LEGAL_FORMS)
 VESSEL_PREFIXES: tuple[tuple[str, ...], ...] = (
     ("m", "t"), ("m", "v"), ("mt",), ("mv",), ("ss",), ("motor", "tanker"),
     ("motor", "vessel"), ("oil", "tanker"), ("tanker",), ("vessel",), ("ship",),
+    # as the press writes them: "the tanker Dune", "the cargo ship Kum Song 7"
+    ("the", "oil", "tanker"), ("the", "tanker"), ("the", "vessel"), ("the", "ship"),
+    ("the", "cargo", "ship"), ("cargo", "ship"), ("the", "freighter"), ("freighter",),
+    ("the", "bulk", "carrier"), ("bulk", "carrier"),
 )
 
 

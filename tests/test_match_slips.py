@@ -20,6 +20,8 @@ IDX = index_of([
     ("ofac_sdn:54750", "organization", "PRINCE HOLDING GROUP"),
     ("ofac_sdn:42279", "organization", "ISMAIL GENERAL TRADING"),
     ("ofac_sdn:20420", "person", "NUMBI, John"),
+    ("ofac_sdn:22790", "person", "MADURO MOROS, Nicolas"),
+    ("ofac_sdn:12735", "person", "AL-ASSAD, Bashar"),
 ])
 
 
@@ -37,6 +39,18 @@ def test_slips_and_titles_do_not_sink_the_listed_name(query: str, entity: str) -
     got, score, why = best(query)
     assert got == entity and score >= 0.80, why
     assert "distinctive" not in why
+
+
+@pytest.mark.parametrize(("query", "entity"), [
+    ("President Bashar al-Assad", "ofac_sdn:12735"),
+    ("President Nicolas Maduro", "ofac_sdn:22790"),
+])
+def test_an_office_before_the_name_is_a_title(query: str, entity: str) -> None:
+    """The press puts an office before a name (issue 11, press set): it weighs as a title
+    and replaces no listed word ('President' for MORO's second surname is no other name)."""
+    got, _, why = best(query)
+    assert got == entity and "distinctive" not in why
+    assert is_title("president") and is_title("chairman") and is_title("ayatollah")
 
 
 def test_a_surname_particle_is_no_key_word() -> None:

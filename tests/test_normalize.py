@@ -74,6 +74,9 @@ def test_single_letters_are_not_legal_forms_alone() -> None:
         (["tanker", "avax"], ["avax"]),
         (["tanker"], ["tanker"]),  # a name that is only the prefix stays
         (["ss", "ss"], ["ss"]),
+        (["the", "tanker", "dune"], ["dune"]),  # as the press writes a ship (issue 11)
+        (["the", "cargo", "ship", "kum", "song", "7"], ["kum", "song", "7"]),
+        (["the", "dune"], ["the", "dune"]),  # 'the' alone is no kind of vessel
     ],
 )
 def test_strip_vessel_prefix(tokens: list[str], expected: list[str]) -> None:

@@ -17,7 +17,7 @@ from .forms import Form, make_form
 from .index import Index
 from .listed import Listed, listed, listed_of
 from .middle import middle_names, weight_off
-from .slips import honorific, swapped
+from .slips import TITLES, honorific, swapped
 from .spelled import cut_short
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 
@@ -313,8 +313,8 @@ def feature_distinctive(a: Alignment, idx: Index, n_i: int,
     if not missing:
         return None, ""
     paired = {i for i, (_, s) in a.pairs.items() if s >= 0.8}  # 'diosd' for 'diosdado' too
-    others = [q for i, (q, m) in enumerate(zip(a.q, near, strict=True))
-              if q not in LEGAL_CLASSES and i not in paired
+    others = [q for i, (q, m) in enumerate(zip(a.q, near, strict=True))  # a title replaces
+              if q not in LEGAL_CLASSES and q not in TITLES and i not in paired  # nothing
               and max((m.get(t, 0.0) for t in a.c), default=0.0) < 0.8]
     if not others:  # left out, not replaced: the name feature already weighs that
         return None, ""

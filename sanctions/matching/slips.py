@@ -39,7 +39,11 @@ _WORDS = (
     "mr mrs miss dr doctor prof professor sir dame sheikh shaykh shaikh sheik haji hajji "
     "hadji mullah mulla maulana mawlawi maulvi mawlana sayyid sayed syed qari colonel "
     "capt captain lieutenant brig brigadier admiral cmdr commander eng engineer "
-    "mlle herr frau srta senor senora")
+    "mlle herr frau srta senor senora "
+    # offices the press puts before a person's name: "President Bashar al-Assad", "Ayatollah
+    # Ali Khamenei", "Chairman Kim Jong Un" (a listed alias that is one keeps its weight). Not
+    # 'premier', 'minister', 'governor': company words too ('Intellekt Premier LLC' alarmed)
+    "president chairman ayatollah")
 TITLES = frozenset(_WORDS.split())
 _LONG = tuple(t for t in TITLES if len(t) >= 5)
 # spelled like a title but names in their own right: never read as a mistyped title
