@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from sanctions.matching import DEFAULT_CONFIG, Index, MatchConfig
+from sanctions.matching import neighbours as nb
 from sanctions.matching.neighbours import look_up
 from sanctions.store.index import build_index
 from sanctions.store.index_file import open_index_file
@@ -163,3 +164,21 @@ def test_a_capped_table_covers_the_most_held_words(small: tuple[Index, Index],
         t: memory.sims(t, DEFAULT_CONFIG) for t in vocab}
     path = write_index_file(memory, tmp_path / "none.index", "b4", neighbours=0)
     assert open_index_file(path, "b4").neighbours is None
+
+
+def test_the_table_made_by_workers_is_the_one_made_here(small: tuple[Index, Index],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers making the table while the writer writes (`neighbours.Table`) give the
+    same arrays as one process; a table closed before its result stops its workers."""
+    memory, _ = small
+    monkeypatch.setattr(nb, "CHUNK", 3)  # several chunks, so the workers share them
+    here = nb.table(memory, DEFAULT_CONFIG, 1)
+    there = nb.Table(memory, DEFAULT_CONFIG, 2)
+    assert there.pool is not None
+    made = there.result()
+    assert there.pool is None and nb._BUILDING is None
+    for a, b in zip(here, made, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    stopped = nb.Table(memory, DEFAULT_CONFIG, 2)
+    stopped.close()  # e.g. the file's writing failed: nothing left running
+    assert stopped.pool is None and nb._BUILDING is None

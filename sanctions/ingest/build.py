@@ -12,6 +12,7 @@ database run one at a time (`housekeeping.locked`).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -244,6 +245,40 @@ def build_locked(
     accept_drop: Collection[str] = (),
 ) -> BuildResult:
     """`build` for a caller that holds the database's lock (update)."""
+    with _collector_paused():
+        return _build_locked(db_path, sources=sources, files=files, progress=progress,
+                             inputs=inputs, accept_drop=accept_drop)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the build, one pass of it after. The build makes
+    millions of objects that live to its end (the index's token lists and maps, a record's
+    parts), and Python's collector walks every live one again each time the heap has grown by
+    a quarter: 19% of the in-memory index's CPU at the bundled lists' size, 25% at 300,000
+    names (`gc.callbacks`), more as the heap grows; in the neighbour table's forked workers a
+    full pass would also touch every page they share with the parent (copied on write).
+    Reference counting frees what the build drops; the few cycles it makes wait for the one
+    pass at the end (the build's peak memory is the same as with the collector on)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
+
+
+def _build_locked(
+    db_path: Path,
+    *,
+    sources: Sequence[Source] | None = None,
+    files: Mapping[str, Mapping[str, Path]] | None = None,
+    progress: Progress | None = None,
+    inputs: Mapping[str, Input] | None = None,
+    accept_drop: Collection[str] = (),
+) -> BuildResult:
     started = time.perf_counter()
     say = progress or (lambda _m: None)
     imported_at = _build_time(db_path)

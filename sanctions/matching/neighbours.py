@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -145,31 +145,70 @@ def table(index: Index, cfg: MatchConfig, workers: int = 1, most: int = MAX_WORD
     ascending, indptr int64 over them, ids int32, similarities float32). Words of one length
     are looked up together (one `cdist` each); `workers` processes share the words (forked:
     they read the index this one built)."""
-    vocab = index.vocab_list
-    if len(vocab) <= most:
-        covered = np.arange(len(vocab), dtype=np.int64)
-    else:  # the most names' words (ties: the shorter), back in vocabulary (length) order
-        covered = np.sort(np.argsort(-np.asarray(index.tables.df), kind="stable")[:max(most, 0)])
-    words = [vocab[j] for j in covered.tolist()]
-    chunks = [words[k:k + CHUNK] for k in range(0, len(words), CHUNK)]
-    if workers > 1 and len(chunks) > 1:
-        import multiprocessing  # noqa: PLC0415 (only a build forks)
+    with Table(index, cfg, workers, most) as made:
+        return made.result()
 
+
+class Table:
+    """`table`, started now and collected by `result`: with `workers` > 1 the forked workers
+    make it while this process does other work (the index writer writes the rest of its file
+    meanwhile, so the build's last step uses every core). `close` (or leaving the `with`)
+    stops workers still running, e.g. when that other work failed."""
+
+    def __init__(self, index: Index, cfg: MatchConfig, workers: int = 1,
+                 most: int = MAX_WORDS) -> None:
+        vocab = index.vocab_list
+        if len(vocab) <= most:
+            covered = np.arange(len(vocab), dtype=np.int64)
+        else:  # the most names' words (ties: the shorter), back in vocabulary (length) order
+            covered = np.sort(np.argsort(-np.asarray(index.tables.df),
+                                         kind="stable")[:max(most, 0)])
+        self.covered = covered
+        self.words = [vocab[j] for j in covered.tolist()]
+        self.chunks = [self.words[k:k + CHUNK] for k in range(0, len(self.words), CHUNK)]
+        self.index, self.cfg = index, cfg
+        self.pool: Any = None
+        self.pending: Any = None
+        if workers > 1 and len(self.chunks) > 1:
+            import multiprocessing  # noqa: PLC0415 (only a build forks)
+
+            global _BUILDING
+            _BUILDING = (index, cfg)  # read by the workers, forked here (until `close`)
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(workers)
+                self.pending = self.pool.map_async(_chunk, self.chunks, chunksize=1)
+            except BaseException:
+                self.close()
+                raise
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if self.pending is not None:
+            parts = self.pending.get()
+            self.close()
+        else:
+            parts = [_pack(chunk, look_up(self.index, chunk, self.cfg)) for chunk in self.chunks]
+        counts = (np.concatenate([p[0] for p in parts]) if parts
+                  else np.zeros(0, dtype=np.int64))
+        indptr = np.zeros(len(self.words) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        ids = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
+        sims = (np.concatenate([p[2] for p in parts]) if parts
+                else np.zeros(0, dtype=np.float32))
+        return self.covered, indptr, ids, sims
+
+    def close(self) -> None:
         global _BUILDING
-        _BUILDING = (index, cfg)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_chunk, chunks, chunksize=1)
-        finally:
-            _BUILDING = None
-    else:
-        parts = [_pack(chunk, look_up(index, chunk, cfg)) for chunk in chunks]
-    counts = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    indptr = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    ids = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
-    sims = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.float32)
-    return covered, indptr, ids, sims
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        _BUILDING = None
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 _BUILDING: tuple[Index, MatchConfig] | None = None  # the index a forked table worker reads
