@@ -239,3 +239,38 @@ def test_a_prefetch_past_the_cache_bound_holds_every_row_it_read(
     assert len(statements) == 1
     assert set(names) == set(small)
     assert set(entities) == {memory.names[i].entity for i in small}
+
+
+def test_keys_read_many_at_once_are_the_keys_read_one_by_one(full_db: Path) -> None:
+    """`Lists.many` (a batch chunk's keys in one statement) holds what `get` reads a key at a
+    time: the lists of present keys and None for absent ones, and a key of another type than
+    the table's is left to `get`."""
+    path = index_path(full_db, build_id(full_db))
+    one, many = open_index_file(path), open_index_file(path)
+    keys = [k for k, _ in zip(one.tables.by_key, range(300), strict=False)]
+    keys += ["=zzqx", "nosuchkey", *keys[:5]]
+    many.by_key.many(keys)  # type: ignore[attr-defined]
+    statements: list[str] = []
+    many.by_key.f.conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    assert [many.by_key.get(k) for k in keys] == [one.by_key.get(k) for k in keys]
+    assert statements == []  # every one held, absent keys too
+    groups = [g for g, _ in zip(one.tables.by_group, range(50), strict=False)]
+    many.by_group.many([*groups, -1])  # type: ignore[attr-defined]
+    assert [many.by_group.get(g) for g in [*groups, -1]] == [one.by_group.get(g)
+                                                            for g in [*groups, -1]]
+    many.by_group.many(["1"])  # type: ignore[attr-defined]  # text for an integer key
+    assert "1" not in many.by_group.cache  # type: ignore[attr-defined]
+
+
+def test_a_warmed_chunk_screens_as_each_query_alone(full_db: Path) -> None:
+    """A batch chunk's look-ups at once (`Index.warm`: the key tables read many keys a
+    statement) leave every answer as screening each query in a fresh index."""
+    path = index_path(full_db, build_id(full_db))
+    warmed, alone = open_index_file(path), open_index_file(path)
+    with (Path(__file__).parent.parent / "eval" / "customers.csv").open(encoding="utf-8") as fh:
+        rows = [r for i, r in enumerate(csv.DictReader(fh)) if i % 97 == 0][:150]
+    queries = [make_query({"name": r["name"]}) for r in rows]
+    warmed.warm(queries)
+    for q in queries:
+        assert [(m["entity_id"], m["score"]) for m in screen_query(warmed, q, threshold=0.5)] \
+            == [(m["entity_id"], m["score"]) for m in screen_query(alone, q, threshold=0.5)]

@@ -115,6 +115,23 @@ def _read_as(token: str, idx: Index) -> str:
     return "" if found == token else found
 
 
+def hold(tokens: Iterable[str], idx: Index) -> None:
+    """`_read_as` of many tokens at once (a batch's chunk, `chunk.warm`): their forms read
+    from the index file in one statement instead of one a token; the same answers, kept in
+    the same memo (nothing is added past MEMO_KEPT)."""
+    stored = _stored.get(idx)
+    memo = _memos.get(idx)
+    if memo is None:
+        memo = _memos[idx] = {}
+    some = [t for t in dict.fromkeys(tokens) if len(t) >= MIN_RESPELLED and t not in memo]
+    if stored is None or not some or len(memo) + len(some) >= MEMO_KEPT:
+        return
+    forms = [class_spelling(t) for t in some]
+    classes = stored.many(set(forms))
+    for t, form in zip(some, forms, strict=True):
+        memo[t] = _listed_as(t, form, classes)
+
+
 def _listed_as(token: str, form: str, classes: Mapping[str, str] | Stored) -> str:
     """The listed word of a token's form, or the token: not where the two differ only by a
     doubled letter ('russell', RUSSEL), which the scorer's similarity already pairs."""

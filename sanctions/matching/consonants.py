@@ -242,7 +242,8 @@ def misread_words(words: list[Written], reading: list[str], listed: list[Written
     return sum(1 for w, r in read if not alike(w, r)) + short
 
 
-def _likeness(words: list[Written], listed: Sequence[str], spell: list[set[str]]) -> float:
+def _likeness(words: list[Written], listed: Sequence[str], spell: list[frozenset[str]]
+              ) -> float:
     """How like the words their best spellings in a listed name are, summed."""
     return sum(max((likeness(w, t) for t in listed if t in sp), default=0.0)
                for w, sp in zip(words, spell, strict=True))
@@ -279,6 +280,42 @@ def _agreeing(w: Written, spellings: Sequence[str]) -> Sequence[str]:
     return sorted(spellings, key=lambda s: not alike(w, s))[:_MAX_SPELLINGS]
 
 
+Word = tuple[frozenset[str], "np.ndarray | None"]  # a word's spellings, their names or None
+# per index: each query word's `_word` (a batch's names share most of their words: 'محمد')
+_memos: weakref.WeakKeyDictionary[Index, dict[tuple[Written, bool, bool], Word]] = (
+    weakref.WeakKeyDictionary())
+WORDS_KEPT = 20_000
+
+
+def _memo(idx: Index) -> dict[tuple[Written, bool, bool], Word]:
+    found = _memos.get(idx)
+    if found is None:
+        found = _memos[idx] = {}
+    return found
+
+
+def _word(w: Written, idx: Index, by_key: Mapping[str, Sequence[str]], loose: bool,
+          vowelled: bool) -> Word:
+    """A query word's listed spellings (of its keys), and the names holding one (None: none,
+    or a key so common it only confirms), the same for every query the word is in."""
+    keys = [*_keys(w.key, loose, w.last_vowel is None, w.script != "hebrew"), *w.alts]
+    if vowelled:
+        every = {s for k in keys for s in by_key.get(k, ())}
+        if len(every) > _MAX_SPELLINGS:  # OSA only where there is a choice to make
+            every = set(sorted(every, key=lambda s: (-likeness(w, s), s))[:_MAX_SPELLINGS])
+        spelt = frozenset(every)
+    else:  # a Hebrew word's: those whose vowels agree with its letters first ('שויגו',
+        # 'sk': SHOIGU, not the 60 shorter words of that key)
+        spelt = frozenset(s for k in keys for s in _agreeing(w, by_key.get(k, ())))
+    ids = [idx.vocab[s] for s in spelt]
+    # the likest spellings of a vowelled word are evidence however common its key
+    if not ids or not vowelled and int(idx.tables.df[ids].sum()) > _MAX_NAMES:
+        return spelt, None
+    names = np.unique(np.concatenate([idx.tables.postings(j) for j in ids]))
+    names.flags.writeable = False  # shared by every query with this word
+    return spelt, names
+
+
 def consonant_readings(words: list[Written], idx: Index, loose: bool = True, unread: bool = False
                        ) -> list[tuple[list[str], list[Written] | None]]:
     """The query's words as up to MAX_READINGS listed names spell them, each with that name's
@@ -289,29 +326,25 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True, unr
     the words as written are no form of the query's ('卡德罗夫' is 'kadlof' only here), so a
     name that spells them so is a reading too."""
     by_key = _by_key(idx)
-    spell: list[set[str]] = []  # per query word: the listed spellings of its key
+    spell: list[frozenset[str]] = []  # per query word: the listed spellings of its key
     voters: list[np.ndarray] = []
-    common: list[set[str]] = []
+    common: list[frozenset[str]] = []
     strong: list[np.ndarray] = []
     # Hangul, katakana and Chinese readings write their vowels: among many listed words of one
     # key, the likest to the reading are the ones to look at ('shoig': SHOIGU, not SAKO)
     vowelled = all(w.script == "" for w in words)
+    memo = _memo(idx)
     for w in words:
-        keys = [*_keys(w.key, loose, w.last_vowel is None, w.script != "hebrew"), *w.alts]
-        if vowelled:
-            every = {s for k in keys for s in by_key.get(k, ())}
-            if len(every) > _MAX_SPELLINGS:  # OSA only where there is a choice to make
-                every = set(sorted(every, key=lambda s: (-likeness(w, s), s))[:_MAX_SPELLINGS])
-            spell.append(every)
-        else:  # a Hebrew word's: those whose vowels agree with its letters first ('שויגו',
-            # 'sk': SHOIGU, not the 60 shorter words of that key)
-            spell.append({s for k in keys for s in _agreeing(w, by_key.get(k, ()))})
-        ids = [idx.vocab[s] for s in spell[-1]]
-        # the likest spellings of a vowelled word are evidence however common its key
-        if not ids or not vowelled and int(idx.tables.df[ids].sum()) > _MAX_NAMES:
-            common.append(spell[-1])  # a key so common ('l': ali, al, ly...) it only confirms
+        got = memo.get((w, loose, vowelled))
+        if got is None:
+            if len(memo) >= WORDS_KEPT:
+                memo.clear()  # (`got` and the lists below hold what this query reads)
+            got = memo[w, loose, vowelled] = _word(w, idx, by_key, loose, vowelled)
+        spelt, names = got
+        spell.append(spelt)
+        if names is None:
+            common.append(spelt)  # a key so common ('l': ali, al, ly...) it only confirms
             continue
-        names = np.unique(np.concatenate([idx.tables.postings(j) for j in ids]))
         voters.append(names)
         if len(w.key) >= 3:
             strong.append(names)
@@ -324,6 +357,7 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True, unr
     order = np.lexsort((names, idx.name_len[names], -votes))[:_MAX_RANKED]
     ranked = names[order].tolist()
     if common or vowelled:  # the names that also spell the common words first
+        idx.tables.prefetch(ranked)  # (every one's words are read: at once, not a name each)
         found = {n: int(v) + sum(1 for c in common if not c.isdisjoint(idx.tokens[n]))
                  for n, v in zip(ranked, votes[order].tolist(), strict=True)}
         like = {n: _likeness(words, idx.tokens[n], spell) if vowelled else 0.0 for n in ranked}
@@ -336,8 +370,22 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True, unr
         reading = [next((t for t in listed if t in spell[i]), w) for i, w in enumerate(plain)]
         if (unread or reading != plain) and all(reading != r for r, _ in readings):
             name = idx.names[n].name
-            readings.append((reading, abjad_words(name) if arabic and _ARABIC.search(name)
+            readings.append((reading, _listed_words(name) if arabic and _ARABIC.search(name)
                              else None))
         if len(readings) >= MAX_READINGS:
             break
     return readings
+
+
+def _listed_words(name: str) -> list[Written]:
+    """`abjad_words` of a name listed in Arabic script, kept: the same few names are the
+    readings of many queries (the list is shared: read, never changed)."""
+    found = _LISTED.get(name)
+    if found is None:
+        if len(_LISTED) >= WORDS_KEPT:
+            _LISTED.clear()
+        found = _LISTED[name] = abjad_words(name)
+    return found
+
+
+_LISTED: dict[str, list[Written]] = {}

@@ -20,18 +20,16 @@ import numpy as np
 
 from ..normalize import (
     LEGAL_CLASSES,
-    equivalents,
     fold_legal_forms,
     name_tokens,
-    phonetic_key,
     strip_vessel_prefix,
-    vowel_fold,
 )
+from .chunk import equivalent_keys, warm
 from .coarse import LengthGaps, Scratch, best_per_name, coarse_scores, merge, pool_of
 from .config import DEFAULT_CONFIG, MatchConfig
 from .grams import GramRows, Idf
 from .neighbours import Stored, config_key, look_up
-from .query import prepare
+from .query import prepare  # noqa: F401 (what callers and tests read here)
 from .slips import TITLES, is_title
 from .tables import Tables, build_tables
 from .topk import pruned_pool
@@ -175,12 +173,10 @@ class Index:
     def equivalent_ids(self, t: str) -> set[int]:
         """Vocabulary ids of the spellings of the same name, and of the same romanisation key
         (candidates for `token_equivalence`)."""
-        ids = {j for g in (equivalents().get(t, ()) if len(t) >= 5 else ())
-               for j in self.by_group.get(g, ())}
-        if len(t) >= 5 and t.isalpha():
-            ids.update(self.by_key.get(phonetic_key(t), ()))
-        if len(t) >= 4 and t.isalpha():
-            ids.update(self.by_key.get("=" + vowel_fold(t), ()))
+        groups, keys = equivalent_keys(t)
+        ids = {j for g in groups for j in self.by_group.get(g, ())}
+        for k in keys:
+            ids.update(self.by_key.get(k, ()))
         ids.discard(self.vocab.get(t, -1))
         return ids
 
@@ -210,16 +206,8 @@ class Index:
 
     def warm(self, queries: Iterable[Query], cfg: MatchConfig = DEFAULT_CONFIG,
              workers: int = 1) -> None:
-        """Look up the tokens of many queries in one `cdist` call (batch mode)."""
-        tokens: list[str] = []
-        for q in queries:
-            p = prepare(q)
-            for toks in (p.tokens, p.vessel_tokens):  # and every word `alternatives` may try
-                tokens += toks
-                tokens += [a + b for a, b in zip(toks, toks[1:], strict=False)
-                           if a + b in self.vocab or self.joinable(a, b)]
-                tokens += [part for t in toks for part in self.split(t) or ()]
-        self.similar(tokens, cfg, workers=workers)
+        """Look up the words of many queries at once (batch mode: `chunk.warm`)."""
+        warm(self, queries, cfg, workers)
 
     def joinable(self, a: str, b: str) -> bool:
         """Two query words that may be one listed word split: a fragment or a particle."""

@@ -7,7 +7,7 @@ small: they share the file's connection (`Reader`) and nothing else."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 CACHE_ROWS = 200_000  # rows kept per process and table, here and in index_file (cleared past it)
@@ -39,6 +39,27 @@ class Lists(Mapping[K, Sequence[int]]):
                 self.cache.clear()
             self.cache[key] = found
         return default if found is None else found
+
+    def many(self, keys: Iterable[Any]) -> None:
+        """Hold these keys' lists (and that a key has none) in one statement per 500 keys not
+        held yet, so that `get` then reads them with no statement: a batch's chunk asks for
+        thousands of keys a statement each otherwise, most of them absent (6 us a statement,
+        0.5 us a key so). Room is made before they are added, never while a caller reads."""
+        todo = [k for k in dict.fromkeys(keys) if k not in self.cache]
+        if not todo:
+            return
+        if len(self.cache) + len(todo) > CACHE_ROWS:
+            self.cache.clear()
+        for at in range(0, len(todo), 500):
+            part = todo[at:at + 500]
+            found: dict[Any, list[int] | None] = dict.fromkeys(part)
+            read = {k: array("i", rows).tolist() for k, rows in self.f.all(
+                f"SELECT k, rows FROM {self.table} WHERE k IN ({','.join('?' * len(part))})",
+                part)}
+            if not read.keys() <= found.keys():  # a key of another type than the table's:
+                continue  # which were absent is not known, so none is held (`get` reads them)
+            found.update(read)
+            self.cache.update(found)
 
     def __getitem__(self, key: Any) -> Sequence[int]:
         found = self.get(key)
