@@ -40,12 +40,20 @@ import operator
 import re
 from collections.abc import Sequence
 
-from ..normalize import VESSEL_PREFIXES, clean_text, fold_legal_forms, strip_vessel_prefix
+from ..normalize import clean_text, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .consonants import abjad_words
 from .index import Index
 from .query import FORM_WORDS, folded
-from .reach_forms import Options, class_forms, other_forms, respellings
+from .reach_forms import (
+    VESSEL_STARTS,
+    Options,
+    bare_forms,
+    class_forms,
+    joined_form,
+    other_forms,
+    respellings,
+)
 from .reach_forms import query_tokens as query_tokens  # the tests read it here
 from .reach_names import NameBound
 from .reach_prepared import Prepared
@@ -58,7 +66,6 @@ from .words import may_join_as_written
 _DIGIT = re.compile(r"\d")
 MAX_CHOICES = 16  # an abjad name's readings bounded one by one, at most (else all at once)
 MAX_JOINS = 4  # pairs of a form that may be joined, at most, for a bound
-_VESSEL_STARTS = frozenset(prefix[0] for prefix in VESSEL_PREFIXES)
 
 
 def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float],
@@ -252,13 +259,13 @@ class _Words:
         if not self.unbounded.isdisjoint(toks):
             return True  # a word a listed name writes as several, or a form's: no bound
         forms = [list(toks)]
-        if toks and toks[0] in _VESSEL_STARTS and (bare := strip_vessel_prefix(forms[0])
+        if toks and toks[0] in VESSEL_STARTS and (bare := strip_vessel_prefix(forms[0])
                                                    ) != forms[0]:
             forms.append(bare)  # a vessel's name is scored without it
         if not self.splits.keys().isdisjoint(toks):
             forms += [s for f in list(forms) for s in self._split(f)]
         if read:
-            forms += _bare([f for f in read if not isinstance(f, Options)])
+            forms += bare_forms([f for f in read if not isinstance(f, Options)])
             if any(self._reaches_any(f, floor) for f in read if isinstance(f, Options)):
                 return True
         for form in forms:
@@ -305,7 +312,7 @@ class _Words:
                 forms += [list(choice) for choice in itertools.product(*f)]
             elif self._reaches_any(f, floor):
                 return True  # too many forms to bound one by one
-        forms = _bare(forms)
+        forms = bare_forms(forms)
         if any(t in self.splits for f in forms for t in f):
             # as `prepare` tries them (query.folded: a legal form's words folded)
             forms += [folded(s) for f in list(forms) for s in self._split(f)]
@@ -316,7 +323,7 @@ class _Words:
             at = [i for i, p in enumerate(zip(form, form[1:], strict=False)) if p in self.loose]
             if len(at) > MAX_JOINS:
                 return True
-            forms += [_joined(form, some) for k in range(1, len(at) + 1)
+            forms += [joined_form(form, some) for k in range(1, len(at) + 1)
                       for some in itertools.combinations(at, k)]
         looked = self.looked
         if not any(t in self.near or t not in looked for f in forms for t in f):
@@ -380,28 +387,3 @@ class _Words:
             found = self.paired[t] = t in self.near or t in self.inside or abbreviates(
                 t, self.by_first, self.longest)
         return found
-
-
-
-def _bare(forms: list[list[str]]) -> list[list[str]]:
-    """The forms, and each without a vessel prefix: a vessel's name is scored without it (the
-    name as written or respelled: `prepare`'s vessel tokens)."""
-    return forms + [bare for f in forms if f and f[0] in _VESSEL_STARTS
-                    and (bare := strip_vessel_prefix(f)) != f]
-
-
-def _joined(form: list[str], at: tuple[int, ...]) -> list[str]:
-    """The form with the pairs starting at `at` joined, as Index.alternatives writes a form of
-    one pair joined, or of several ('merged': a pair whose start is the previous one's end is
-    left), then folded as `prepare` folds it: a superset of the matcher's joined forms is
-    every set of the pairs that may be joined."""
-    out: list[str] = []
-    i = 0
-    while i < len(form):
-        if i in at and i + 1 < len(form):
-            out.append(form[i] + form[i + 1])
-            i += 2
-        else:
-            out.append(form[i])
-            i += 1
-    return folded(fold_legal_forms(out))

@@ -32,11 +32,13 @@ from ..normalize import (
     LEGAL_CLASSES,
     LEGAL_FORMS,
     VARIANTS,
+    VESSEL_PREFIXES,
     clean_text,
     fold_legal_forms,
     legal_word,
     name_tokens,
     spelling_variants,
+    strip_vessel_prefix,
 )
 from ..scripts import read_as_latin
 from .classed import class_respellable
@@ -46,11 +48,13 @@ from .hangul import hangul_joined, hangul_written, has_hangul_word
 from .hanzi import _HAN
 from .index import Index
 from .kana import _KATAKANA
-from .query import _HANZI, hanzi_joined, listed_spellings, transliteration_forms
+from .query import _HANZI, folded, hanzi_joined, listed_spellings, transliteration_forms
 
 # What a plain (ASCII) word must hold for spelling_variants to give it another spelling: its
 # own gates (a legal form glued at the start or after the name, a romanisation system's
 # letters), each word a line. tests/test_reach_forms.py checks that no word it respells fails.
+# the first words of the vessel prefixes: a form starting otherwise has none to strip
+VESSEL_STARTS = frozenset(prefix[0] for prefix in VESSEL_PREFIXES)
 _NON_ALNUM_LINES = re.compile(r"[^0-9a-z\n]+")
 _GREEK = re.compile("[\u0370-\u03ff]")
 _SPELLED = frozenset(VARIANTS)
@@ -347,3 +351,27 @@ def _spelled(written: Sequence[Any], index: Index,
         if found:
             return True
     return False
+
+
+def bare_forms(forms: list[list[str]]) -> list[list[str]]:
+    """The forms, and each without a vessel prefix: a vessel's name is scored without it (the
+    name as written or respelled: `prepare`'s vessel tokens)."""
+    return forms + [bare for f in forms if f and f[0] in VESSEL_STARTS
+                    and (bare := strip_vessel_prefix(f)) != f]
+
+
+def joined_form(form: list[str], at: tuple[int, ...]) -> list[str]:
+    """The form with the pairs starting at `at` joined, as Index.alternatives writes a form of
+    one pair joined, or of several ('merged': a pair whose start is the previous one's end is
+    left), then folded as `prepare` folds it: a superset of the matcher's joined forms is
+    every set of the pairs that may be joined."""
+    out: list[str] = []
+    i = 0
+    while i < len(form):
+        if i in at and i + 1 < len(form):
+            out.append(form[i] + form[i + 1])
+            i += 2
+        else:
+            out.append(form[i])
+            i += 1
+    return folded(fold_legal_forms(out))
