@@ -235,21 +235,6 @@ def _build_time(db_path: Path) -> str:
     return now
 
 
-def build_locked(
-    db_path: Path,
-    *,
-    sources: Sequence[Source] | None = None,
-    files: Mapping[str, Mapping[str, Path]] | None = None,
-    progress: Progress | None = None,
-    inputs: Mapping[str, Input] | None = None,
-    accept_drop: Collection[str] = (),
-) -> BuildResult:
-    """`build` for a caller that holds the database's lock (update)."""
-    with _collector_paused():
-        return _build_locked(db_path, sources=sources, files=files, progress=progress,
-                             inputs=inputs, accept_drop=accept_drop)
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the build, one pass of it after. The build makes
@@ -270,7 +255,8 @@ def _collector_paused() -> Iterator[None]:
             gc.collect()
 
 
-def _build_locked(
+@_collector_paused()
+def build_locked(
     db_path: Path,
     *,
     sources: Sequence[Source] | None = None,
@@ -279,6 +265,7 @@ def _build_locked(
     inputs: Mapping[str, Input] | None = None,
     accept_drop: Collection[str] = (),
 ) -> BuildResult:
+    """`build` for a caller that holds the database's lock (update), the collector paused."""
     started = time.perf_counter()
     say = progress or (lambda _m: None)
     imported_at = _build_time(db_path)
