@@ -68,22 +68,10 @@ def main() -> None:
                     help="remove the file's stored preparation before each re-screen")
     args = ap.parse_args()
 
-    with args.customers.open(encoding="utf-8", newline="") as fh:
-        rows = [dict(r) for _, r in zip(range(args.n), csv.DictReader(fh), strict=False)]
-    conn = sqlite3.connect(f"{args.db.resolve().as_uri()}?mode=ro", uri=True)
-    ids = sorted(r[0] for r in conn.execute("SELECT id FROM entities ORDER BY id"))
-    # a change as a day of list updates looks: a few records, mostly persons, from any list
-    rng = random.Random(args.seed)
-    changed = set(rng.sample(ids, args.changed))
-    change = ChangeSet("bench", changed=changed)
-    listed = [r[0] for r in conn.execute(
-        f"SELECT name FROM names WHERE entity_id IN ({','.join('?' * len(changed))}) "
-        "ORDER BY entity_id, name", sorted(changed))]
-    conn.close()
-    planted = min(args.plant, len(rows)) if listed else 0
-    for k in range(planted):
-        rows[k * len(rows) // planted]["name"] = rng.choice(variants(rng.choice(listed), rng))
-    print(f"{len(rows):,} customers ({planted} named as a changed entity), {len(ids):,} "
+    rows, change, entities, planted = scenario(args.db, args.customers, args.n, args.changed,
+                                               args.seed, args.plant)
+    changed = change.changed
+    print(f"{len(rows):,} customers ({planted} named as a changed entity), {entities:,} "
           f"entities, {len(changed)} changed: {', '.join(sorted(changed))}")
 
     get_index(args.db)  # loaded once, outside the timings
@@ -174,6 +162,28 @@ def main() -> None:
           f"{sum(len(r['matches']) for r in reported)}; {differ} differ, {len(missed)} missed")
     print(f"load average at the end (1, 5, 15 min): "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+
+
+def scenario(db: Path, customers: Path, n: int, changed: int, seed: int, plant: int
+             ) -> tuple[list[dict[str, str]], ChangeSet, int, int]:
+    """The benchmark's file and change (scripts/prof_rescreen.py times the same): the first
+    `n` customers, a seeded sample of `changed` entities as the change (a day of list updates:
+    a few records from any list), and `plant` customers renamed as a misspelt name of one of
+    them. Also the number of entities drawn from, and of customers planted."""
+    with customers.open(encoding="utf-8", newline="") as fh:
+        rows = [dict(r) for _, r in zip(range(n), csv.DictReader(fh), strict=False)]
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    ids = sorted(r[0] for r in conn.execute("SELECT id FROM entities ORDER BY id"))
+    rng = random.Random(seed)
+    drawn = set(rng.sample(ids, changed))
+    listed = [r[0] for r in conn.execute(
+        f"SELECT name FROM names WHERE entity_id IN ({','.join('?' * len(drawn))}) "
+        "ORDER BY entity_id, name", sorted(drawn))]
+    conn.close()
+    planted = min(plant, len(rows)) if listed else 0
+    for k in range(planted):
+        rows[k * len(rows) // planted]["name"] = rng.choice(variants(rng.choice(listed), rng))
+    return rows, ChangeSet("bench", changed=drawn), len(ids), planted
 
 
 def _cpu(before: os.times_result, after: os.times_result) -> float:

@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import argparse
 import collections
-import csv
 import functools
-import random
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -30,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from check_reach import variants  # noqa: E402
+from bench_rescreen import scenario  # noqa: E402
 
 import sanctions.batch  # noqa: E402
 import sanctions.matching.reach as reach  # noqa: E402
@@ -42,7 +39,7 @@ import sanctions.store.prepared  # noqa: E402
 import sanctions.store.version  # noqa: E402
 from sanctions.matching.index import Index  # noqa: E402
 from sanctions.matching.reach_prepared import Prepared  # noqa: E402
-from sanctions.rescreen import ChangeSet, rescreen  # noqa: E402
+from sanctions.rescreen import rescreen  # noqa: E402
 from sanctions.store import DEFAULT_DB  # noqa: E402
 
 # (owner, attribute): the parts timed, in the order a re-screen meets them
@@ -68,20 +65,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
 
-    with args.customers.open(encoding="utf-8", newline="") as fh:
-        rows = [dict(r) for _, r in zip(range(args.n), csv.DictReader(fh), strict=False)]
-    conn = sqlite3.connect(f"{args.db.resolve().as_uri()}?mode=ro", uri=True)
-    ids = sorted(r[0] for r in conn.execute("SELECT id FROM entities ORDER BY id"))
-    rng = random.Random(args.seed)  # as scripts/bench_rescreen.py draws them
-    changed = set(rng.sample(ids, args.changed))
-    listed = [r[0] for r in conn.execute(
-        f"SELECT name FROM names WHERE entity_id IN ({','.join('?' * len(changed))}) "
-        "ORDER BY entity_id, name", sorted(changed))]
-    conn.close()
-    planted = min(args.plant, len(rows)) if listed else 0
-    for k in range(planted):
-        rows[k * len(rows) // planted]["name"] = rng.choice(variants(rng.choice(listed), rng))
-    change = ChangeSet("bench", changed=changed)
+    rows, change, _, _ = scenario(args.db, args.customers, args.n, args.changed, args.seed,
+                                  args.plant)  # as scripts/bench_rescreen.py draws them
+    changed = change.changed
 
     spent: collections.defaultdict[str, float] = collections.defaultdict(float)
     calls: collections.defaultdict[str, int] = collections.defaultdict(int)
