@@ -13,7 +13,7 @@ import pytest
 
 import sanctions.matching.index as index_module
 import sanctions.matching.topk as topk
-from sanctions.matching import DEFAULT_CONFIG
+from sanctions.matching import DEFAULT_CONFIG, prepare
 from sanctions.screening import get_index, make_query
 
 EVAL = Path(__file__).parent.parent / "eval"
@@ -27,7 +27,7 @@ def test_pruned_pools_are_the_pools_of_every_name(full_db: Path,
         names += [row["query"] for i, row in enumerate(csv.DictReader(fh)) if i % 4 == 0]
     with (EVAL / "customers.csv").open(encoding="utf-8") as fh:
         names += [row["name"] for _, row in zip(range(100), csv.DictReader(fh), strict=False)]
-    queries = [index_module.prepare(make_query({"name": n}), index, DEFAULT_CONFIG)
+    queries = [prepare(make_query({"name": n}), index, DEFAULT_CONFIG)
                for n in names]
     monkeypatch.setattr(topk, "PRUNE_MIN", 0)
     real_pruned, real_pool = topk.pruned_pool, topk._pool

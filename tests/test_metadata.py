@@ -13,8 +13,9 @@ from datasette.app import Datasette
 from datasette_fixtures import sqlite_connect
 
 from sanctions.sources import all_sources
+from sanctions.sources.lines import licence_line, source_line
 from sanctions.store import schema
-from sanctions.web.metadata import METADATA, licence_line, load_metadata, source_line
+from sanctions.web.metadata import METADATA, load_metadata
 
 pytest_plugins = ["datasette_fixtures"]  # the ds and db_path fixtures
 

@@ -287,13 +287,6 @@ _memos: weakref.WeakKeyDictionary[Index, dict[tuple[Written, bool, bool], Word]]
 WORDS_KEPT = 20_000
 
 
-def _memo(idx: Index) -> dict[tuple[Written, bool, bool], Word]:
-    found = _memos.get(idx)
-    if found is None:
-        found = _memos[idx] = {}
-    return found
-
-
 def _word(w: Written, idx: Index, by_key: Mapping[str, Sequence[str]], loose: bool,
           vowelled: bool) -> Word:
     """A query word's listed spellings (of its keys), and the names holding one (None: none,
@@ -333,7 +326,7 @@ def consonant_readings(words: list[Written], idx: Index, loose: bool = True, unr
     # Hangul, katakana and Chinese readings write their vowels: among many listed words of one
     # key, the likest to the reading are the ones to look at ('shoig': SHOIGU, not SAKO)
     vowelled = all(w.script == "" for w in words)
-    memo = _memo(idx)
+    memo = _memos.setdefault(idx, {})
     for w in words:
         got = memo.get((w, loose, vowelled))
         if got is None:

@@ -29,7 +29,6 @@ from .coarse import LengthGaps, Scratch, best_per_name, coarse_scores, merge, po
 from .config import DEFAULT_CONFIG, MatchConfig
 from .grams import GramRows, Idf
 from .neighbours import Stored, config_key, look_up
-from .query import prepare  # noqa: F401 (what callers and tests read here)
 from .slips import TITLES, is_title
 from .tables import Tables, build_tables
 from .topk import pruned_pool

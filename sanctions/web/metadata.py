@@ -21,10 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..sources.lines import licence_line, source_line
 from .declared import declarations
-
-__all__ = ["DATABASE", "METADATA", "licence_line", "load_metadata", "rebase", "source_line"]
 
 METADATA = Path(str(resources.files("sanctions") / "metadata.yml"))
 # The database name metadata.yml describes; Datasette names a database after its file's stem.
