@@ -238,6 +238,11 @@ def test_judgements_are_applied_and_link_changes_are_not_entity_changes(
         ("ofac_sdn:12206", "state_fto:tehrik-e-taliban-pakistan"),  # '... (TTP)'
         ("ofac_sdn:35430", "uk_sanctions:RUS0295"),  # MATVEYEV / MATVEEV Mikhail Nikolayevich
         ("ofac_sdn:13109", "un_sc:110327"),  # Pouya Air = Yas Air, by a reviewer's judgement
+        # reward offers: the organisation named stands for a regime (al-Shabaab: terrorism)
+        ("ofac_sdn:39298", "state_rewards:hassan-afgooye"),
+        ("ofac_sdn:15241", "state_rewards:talal-hamiyah"),  # Hizballah (External Security ...)
+        ("state_rewards:jimmy-cherizier", "uk_sanctions:HAI0001"),  # Viv Ansanm (Haiti)
+        ("ofac_sdn:15945", "state_rewards:abu-mohammad-al-jolani"),  # by a judgement
         # UK ships (no IMO on its summary list) and the only listed ship of their name
         ("eu_vessels:9236640", "uk_sanctions:RUS2793"),  # ONYX
         ("ofac_sdn:37095", "uk_sanctions:RUS2185"),  # LADY R, also the EU's, IMO 9161003

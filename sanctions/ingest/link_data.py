@@ -38,7 +38,9 @@ _MMSI = re.compile(r"^\d{9}$")
 
 _NO: frozenset[str] = frozenset()
 # Sanctions regimes by the words their programs are named with, so that OFAC's RUSSIA-EO14024,
-# the UK's "Russia" and the EU's EU-RUS are one regime. A word not here is not a regime.
+# the UK's "Russia" and the EU's EU-RUS are one regime. A word not here is not a regime. A
+# reward offer has no sanctions program: the organisation it names stands for one (Rewards for
+# Justice's "Hizballah (financier)" is terrorism, a Narcotics Rewards Program offer narcotics).
 REGIME_WORDS = {
     "russia": "russia", "ukraine": "russia", "rus": "russia", "peesa": "russia",
     "sdgt": "terrorism", "fto": "terrorism", "qaida": "terrorism", "isil": "terrorism",
@@ -53,6 +55,10 @@ REGIME_WORDS = {
     "sudan": "sudan", "darfur": "sudan", "yemen": "yemen", "venezuela": "venezuela",
     "burma": "myanmar", "myanmar": "myanmar", "nicaragua": "nicaragua", "haiti": "haiti",
     "mali": "mali", "balkans": "balkans", "bosnia": "balkans", "lebanon": "lebanon",
+    "hizballah": "terrorism", "hamas": "terrorism", "isis": "terrorism", "shabaab": "terrorism",
+    "ansarallah": "terrorism", "tahrir": "terrorism",
+    "sdntk": "narcotics", "sdnt": "narcotics", "drugs": "narcotics", "nrp": "narcotics",
+    "tco": "organised crime", "tocrp": "organised crime",
 }
 _PROGRAM_WORD = re.compile(r"[a-z0-9]+")
 
@@ -63,9 +69,12 @@ def regimes(programs: tuple[str, ...]) -> frozenset[str]:
 
     >>> sorted(regimes(("RUSSIA-EO14024", "CYBER2"))), sorted(regimes(("Iran (Nuclear)",)))
     (['cyber', 'russia'], ['iran', 'wmd'])
+    >>> sorted(regimes(("RFJ", "al-Qa'ida"))), sorted(regimes(("NRP", "ILLICIT-DRUGS-EO14059")))
+    (['terrorism'], ['narcotics'])
     """
     return frozenset(REGIME_WORDS[w] for p in programs
-                     for w in _PROGRAM_WORD.findall(p.lower()) if w in REGIME_WORDS)
+                     for w in _PROGRAM_WORD.findall(p.lower().replace("'", ""))
+                     if w in REGIME_WORDS)
 
 
 class Ent:
@@ -224,6 +233,12 @@ def load(conn: sqlite3.Connection) -> tuple[dict[str, Ent], Lists]:
     ):
         if _DAY.match(day):
             listed[eid].add(day[:10])
+    offers: dict[str, list[str]] = defaultdict(list)  # the organisations a reward names
+    for eid, org in conn.execute("SELECT entity_id, organization FROM rewards"
+                                 " WHERE organization IS NOT NULL"):
+        offers[eid].append(org)
+    for eid, orgs in offers.items():
+        ents[eid].regimes |= regimes(tuple(orgs))
     for attr, found in (("countries", countries), ("ids", ids), ("imos", imos),
                         ("mmsis", mmsis), ("listed", listed)):
         for eid, value in found.items():
