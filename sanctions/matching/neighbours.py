@@ -27,6 +27,7 @@ from rapidfuzz.distance import OSA
 from ..normalize import VARIANTS
 from .config import MatchConfig
 from .grams import gram_near, osa_of
+from .letter_bound import Letters
 from .tokens import token_equivalence
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ FIELDS = ("token_floor", "equivalent_similarity", "phonetic_similarity")
 # The code an entry is made by, beside normalisation and the names data, which the index
 # file's own fingerprint covers (`index_write.MADE_BY`): a change to any of them, or another
 # rapidfuzz, may change entries, so the table is not read then (`index_write.table_made_by`).
-MADE_BY = ("matching/neighbours.py", "matching/grams.py", "matching/tokens.py")
+MADE_BY = ("matching/neighbours.py", "matching/grams.py", "matching/tokens.py",
+           "matching/letter_bound.py")
 CHUNK = 4_000  # listed words looked up per call at build time (by length: one cdist a length)
 # Listed words the build makes entries for, at most (the ones most names hold). CPU a word:
 # 0.15 ms at 1x the bundled lists' size (32,000 words, all in), 0.32 ms at 5x (120,000, all
@@ -66,10 +68,11 @@ def config_key(cfg: MatchConfig) -> tuple[float, ...]:
     return tuple(getattr(cfg, f) for f in FIELDS)
 
 
-def look_up(index: Index, todo: Sequence[str], cfg: MatchConfig, workers: int = 1
-            ) -> dict[str, Entry]:
+def look_up(index: Index, todo: Sequence[str], cfg: MatchConfig, workers: int = 1,
+            letters: Letters | None = None) -> dict[str, Entry]:
     """Each word's entry: the listed words it would pair with in scoring, with the similarity
-    (the same for a word whatever other words it is looked up with)."""
+    (the same for a word whatever other words it is looked up with). `letters` (the table's):
+    candidates its bound rules out are dropped before their OSA, with the same entries."""
     by_len: dict[int, list[str]] = {}
     for t in todo:
         by_len.setdefault(len(t), []).append(t)
@@ -104,6 +107,9 @@ def look_up(index: Index, todo: Sequence[str], cfg: MatchConfig, workers: int = 
         for g, k, s in zip(rows.tolist(), cols.tolist(), spelled[rows, cols].tolist(),
                            strict=True):
             looked[len(looked) - len(group) + g][2].append((round(s, 4), spellings[k]))
+    if letters is not None:  # fewer candidates, none the OSA below would keep
+        kept = letters.prune([(t, ids) for t, ids, _ in looked], c)
+        looked = [(t, ids, sp) for (t, _, sp), ids in zip(looked, kept, strict=True)]
     sims = osa_of(index.vocab_array, [(t, ids) for t, ids, _ in looked], workers)
     out: dict[str, Entry] = {}
     for (t, ids, spelled_as), osa in zip(looked, sims, strict=True):
@@ -167,13 +173,15 @@ class Table:
         self.words = [vocab[j] for j in covered.tolist()]
         self.chunks = [self.words[k:k + CHUNK] for k in range(0, len(self.words), CHUNK)]
         self.index, self.cfg = index, cfg
+        # the letter bound's counts, made before the fork (the workers share them)
+        self.letters = Letters(vocab) if self.chunks else None
         self.pool: Any = None
         self.pending: Any = None
         if workers > 1 and len(self.chunks) > 1:
             import multiprocessing  # noqa: PLC0415 (only a build forks)
 
             global _BUILDING
-            _BUILDING = (index, cfg)  # read by the workers, forked here (until `close`)
+            _BUILDING = (index, cfg, self.letters)  # the workers', forked here (until `close`)
             try:
                 self.pool = multiprocessing.get_context("fork").Pool(workers)
                 self.pending = self.pool.map_async(_chunk, self.chunks, chunksize=1)
@@ -186,7 +194,8 @@ class Table:
             parts = self.pending.get()
             self.close()
         else:
-            parts = [_pack(chunk, look_up(self.index, chunk, self.cfg)) for chunk in self.chunks]
+            parts = [_pack(chunk, look_up(self.index, chunk, self.cfg, letters=self.letters))
+                     for chunk in self.chunks]
         counts = (np.concatenate([p[0] for p in parts]) if parts
                   else np.zeros(0, dtype=np.int64))
         indptr = np.zeros(len(self.words) + 1, dtype=np.int64)
@@ -211,13 +220,13 @@ class Table:
         self.close()
 
 
-_BUILDING: tuple[Index, MatchConfig] | None = None  # the index a forked table worker reads
+_BUILDING: tuple[Index, MatchConfig, Letters | None] | None = None  # a table worker's
 
 
 def _chunk(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     assert _BUILDING is not None
-    index, cfg = _BUILDING
-    return _pack(words, look_up(index, words, cfg))
+    index, cfg, letters = _BUILDING
+    return _pack(words, look_up(index, words, cfg, letters=letters))
 
 
 def _pack(words: list[str], entries: dict[str, Entry]
