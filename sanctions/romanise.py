@@ -6,6 +6,8 @@ rules, applied in order. Query time only: the index does not depend on them.
 
     >>> respell("dschambekowitsch")[0], respell("jeršov"), respell("nabeel")
     ('dzhambekovich', ['yershov'], ['nabil'])
+    >>> respell("poutine"), respell("prigojine")[-1], respell("prigoschin")[-2:]
+    (['putine', 'putin'], 'prigozhin', ['prigoshin', 'prigozhin'])
 """
 
 from __future__ import annotations
@@ -50,6 +52,20 @@ _RULES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     # languages write: 'Kiwaa'), a doubled consonant the lists write once
     (r"ei|(?<=[aiu])k$", (
         (r"ei", "ay"), (r"(?<=[aiu])k$", "q"), (r"([bcdfgjklmnpqrstvz])\1", r"\1"))),
+    # Russian names as the French press writes them, -in as -ine ('Poutine', 'Prigojine') or
+    # a gu for a hard g ('Evgueni'): ou u, j zh, ch sh, tch ch, the e dropped (5+ letters; not
+    # any mute e: 'Louise' is no 'Luis')
+    (r"^(?=.{5})(?:(?=.*(?:ou|(?<!d)j|tch)).*ine$|.*gu[ei])", (
+        (r"tch", _CH), (r"ch", _SH), (r"(?<!d)j", "zh"), (r"ou", "u"), (r"gu(?=[ei])", "g"),
+        (r"(?<=in)e$", ""), (_CH, "ch"), (_SH, "sh"))),
+    # ...and as the German press does ('Jewgeni Prigoschin'): a first j before a vowel y, w v,
+    # sch sh or zh (German writes ш and ж alike), tsch ch
+    # (5+ plain Latin letters: not Czech 'Jeršov', nor 'jas' of a split 'Jas mine')
+    (r"^(?=[a-z]{5,}$)(?:.*sch|j[aeiou])", (
+        (r"tsch", _CH), (r"sch", _SH), (r"^j(?=[aeiou])", "y"), (r"w", "v"), (_CH, "ch"),
+        (_SH, "sh"))),
+    (r"^(?=[a-z]{5,}$).*sch", (
+        (r"tsch", _CH), (r"sch", "zh"), (r"^j(?=[aeiou])", "y"), (r"w", "v"), (_CH, "ch"))),
 )
 
 SYSTEMS = [(re.compile(gate), [(re.compile(a), b) for a, b in rules]) for gate, rules in _RULES]

@@ -33,6 +33,7 @@ class MatchConfig:
     legal_form_weight: float = 0.15  # weight of "ltd", "llc", ... relative to a name token
     family_name_weight: float = 1.3  # listed surname tokens (before the comma) count more
     joined_factor: float = 0.97  # "alqaida" vs "al qaida": the re-joined score, discounted
+    aside_factor: float = 0.93  # 'Ismael "El Mayo" Zambada' tried without its quoted words
     consonant_reading_factor: float = 0.9  # an abjad query read by its consonants
     misread_vowel_factor: float = 0.8  # ...per word whose written vowels the reading lacks
     # ...a katakana, Hangul or Chinese transliteration: those scripts write the vowels too

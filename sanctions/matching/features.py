@@ -17,7 +17,7 @@ from .forms import Form, make_form
 from .index import Index
 from .listed import Listed, listed, listed_of
 from .middle import middle_names, weight_off
-from .slips import TITLES, honorific, swapped
+from .slips import DESCRIPTORS, TITLES, honorific, swapped
 from .spelled import cut_short
 from .tokens import SPELLINGS, token_similarity  # noqa: F401 (they used to live here)
 
@@ -119,7 +119,12 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
     for j in ln.sur:
         if j in used_c:
             wc[j] *= cfg.family_name_weight
-    all_found = len(used_q) == len(q) and all(s >= 0.8 for _, s in used_q.values())
+    # every word found, a title aside: 'Mr. Oleg Deripaska' leaves out the listed patronymic
+    # as 'Oleg Deripaska' does ('Mr' weighs little, `slips`)
+    titles = f.titles
+    all_found = (len(used_q) == len(q) and all(s >= 0.8 for _, s in used_q.values())
+                 if not titles else bool(used_q) and all(
+                     used_q[i][1] >= 0.8 if i in used_q else i in titles for i in range(len(q))))
     drop = cfg.dropped_token_weight if all_found and person else 1.0
     # a second surname or a middle name may be left out, the first surname may not: 'Jesus
     # Hernandez' is not 'CISNEROS HERNANDEZ, Jesus', 'guo ying' not 'WANG, Guoying'
@@ -200,8 +205,9 @@ def feature_extra_words(a: Alignment, idx: Index, etype: str, cfg: MatchConfig,
                         explain: bool = True) -> tuple[float | None, str]:
     """Query words the listed name does not have, charged by their role: another given name
     is evidence of another person, an extra distinctive word of another company or ship; a
-    legal form, title or particle costs nothing, an initial or patronymic little, a common
-    word less than a rare one. Returns the factor applied to the name score (and no detail
+    legal form, title, particle or (but in a person's name) word of an organisation's kind
+    ('gang', `slips`) costs nothing, an initial or patronymic little, a common word less than
+    a rare one. Returns the factor applied to the name score (and no detail
     unless `explain`)."""
     if len(a.pairs) == len(a.q):
         return None, ""  # every query word paired: nothing extra
@@ -209,7 +215,8 @@ def feature_extra_words(a: Alignment, idx: Index, etype: str, cfg: MatchConfig,
     listed_numbers = any(t.isdigit() for t in a.c)
     for i in a.unmatched_q:
         t = a.q[i]
-        if t in LEGAL_CLASSES or honorific(t, idx.vocab) or (t.isdigit() and listed_numbers):
+        if t in LEGAL_CLASSES or honorific(t, idx.vocab, etype == "person") or (
+                t.isdigit() and listed_numbers):
             continue  # numbers against numbers: the `numbers` qualifier decides
         rarity = min(1.0, max(0.2, (idx.idf.get(t, idx.max_idf) - 2) / (0.6 * idx.max_idf - 2)))
         if etype == "person" and t.isalpha():
@@ -314,7 +321,8 @@ def feature_distinctive(a: Alignment, idx: Index, n_i: int,
         return None, ""
     paired = {i for i, (_, s) in a.pairs.items() if s >= 0.8}  # 'diosd' for 'diosdado' too
     others = [q for i, (q, m) in enumerate(zip(a.q, near, strict=True))  # a title replaces
-              if q not in LEGAL_CLASSES and q not in TITLES and i not in paired  # nothing
+              if q not in LEGAL_CLASSES and q not in TITLES and q not in DESCRIPTORS  # nothing
+              and i not in paired
               and max((m.get(t, 0.0) for t in a.c), default=0.0) < 0.8]
     if not others:  # left out, not replaced: the name feature already weighs that
         return None, ""

@@ -26,6 +26,9 @@ from ..normalize import LEGAL_CLASSES
 from .config import MatchConfig
 from .index import Index
 from .middle import least_weight
+from .slips import TITLES
+
+_NO_TITLES: frozenset[int] = frozenset()  # most queries' (`Form.titles`)
 
 
 @dataclass(slots=True)
@@ -48,6 +51,9 @@ class Form:
     abbr4: list[int]
     words: list[int]  # query positions that are no legal form (`features.feature_joined`)
     least_wq: float  # a person's query weight at its least: inner words middle names (`middle`)
+    # query positions of titles ('Mr', `slips.TITLES`; not a word read as one mistyped: it may
+    # be a given name no list has, 'Kajji' one letter from 'hajji')
+    titles: frozenset[int] = frozenset()
     spelled: set[str] | None = None  # the query's runs of tokens written as one (lazy)
     new_near: list[dict[str, float]] | None = None  # re-joined form: its new words' (lazy)
     extra: dict[tuple[str, str, bool], tuple[float, str] | None] = field(default_factory=dict)
@@ -101,4 +107,6 @@ def make_form(idx: Index, q: list[str], cfg: MatchConfig,
     sum_wq = sum(wq)
     return Form(q, nears, {}, pairing, initials, plain, wq, sum_wq, syllables,
                 cfg.equivalent_similarity, abbr3, abbr4, words,
-                least_weight(q, wq, sum_wq, cfg.middle_name_weight))
+                least_weight(q, wq, sum_wq, cfg.middle_name_weight),
+                _NO_TITLES if TITLES.isdisjoint(q) else frozenset(
+                    i for i, a in enumerate(q) if a in TITLES))

@@ -130,13 +130,13 @@ class NameScorer:
         for k, tokens in enumerate(p.vessel_alternatives if vessel else p.alternatives):
             if not tokens:
                 continue
-            if k and best is not None and (best[0] >= cfg.joined_factor
-                                           or not self.near_new(tokens, vessel, q, c)):
+            if k and best is not None and (best[0] >= cfg.joined_factor or (
+                    k != p.aside_at and not self.near_new(tokens, vessel, q, c))):
                 continue  # a re-joined form that cannot win: no listed word like its new word
+                # (the query without its asides has none, and may win: `asides`)
             a = align_form(self.form(tokens), c, surnames, person, idx, cfg, ln)
             s = feature_name(a, False)[0]
-            read = 0 < p.read_from <= k
-            s *= p.read_factors[k - p.read_from] if read else cfg.joined_factor if k else 1.0
+            s *= self.factor(k)
             if best is None or s > best[0]:
                 best = (s, a, k)
         return best
@@ -151,13 +151,20 @@ class NameScorer:
             if found is not None:
                 self.bounded[vessel] = found
         if found is None:
-            p, cfg = self.p, self.cfg
+            p = self.p
             found = self.bounded[vessel] = [
-                (f := self.form(tokens), p.read_factors[k - p.read_from]
-                 if 0 < p.read_from <= k else cfg.joined_factor if k else 1.0, shape(f))
+                (f := self.form(tokens), self.factor(k), shape(f))
                 for k, tokens in enumerate(p.vessel_alternatives if vessel else p.alternatives)
                 if tokens]
         return found
+
+    def factor(self, k: int) -> float:
+        """The factor on form k's score: 1 for the query itself, a reading's own, the query
+        without its asides' (`asides`), or a re-joined or respelled form's."""
+        p, cfg = self.p, self.cfg
+        if 0 < p.read_from <= k:
+            return p.read_factors[k - p.read_from]
+        return 1.0 if not k else cfg.aside_factor if k == p.aside_at else cfg.joined_factor
 
     def how(self, k: int, etype: str) -> str:
         """How form k of the query was made, for the explanation ('' for the query itself)."""
@@ -167,7 +174,8 @@ class NameScorer:
         tokens = (p.vessel_alternatives if vessel else p.alternatives)[k]
         return ("" if not k else f" (read by its consonants as {' '.join(tokens)!r})"
                 if 0 < p.read_from <= k else " (as written, not respelled)"
-                if 0 < p.written_at <= k else " (split words joined)" if len(tokens) < len(q)
+                if 0 < p.written_at <= k else " (words in quotes or brackets left out)"
+                if k == p.aside_at else " (split words joined)" if len(tokens) < len(q)
                 else " (joined words split)")
 
     def _name_score(self, n_i: int, c: list[str],

@@ -28,6 +28,7 @@ from ..normalize import (
     strip_vessel_prefix,
     written_words,
 )
+from .asides import aside_form
 from .classed import class_form
 from .config import DEFAULT_CONFIG, MatchConfig
 from .consonants import (
@@ -108,6 +109,10 @@ def prepare(query: Query, idx: Index | None = None, cfg: MatchConfig = DEFAULT_C
         p.alternatives = [*p.alternatives, foreign]  # 'ルカシェンコ' RU KA SHE N KO: LUKASHENKO
         p.vessel_alternatives = p.alternatives if same else p.vessel_alternatives
         p.reading += f"; also read as a foreign name in katakana: {' '.join(foreign)!r}"
+    if (idx is not None and p.vessel_alternatives is p.alternatives  # 'Ismael "El Mayo"
+            and (aside := aside_form(front.text)) and aside not in p.alternatives):  # Zambada'
+        p.aside_at = len(p.alternatives)
+        p.alternatives = p.vessel_alternatives = [*p.alternatives, aside]
     if (idx is not None and respelled and p.vessel_alternatives is p.alternatives
             and (as_written := list(front.tokens)) not in p.alternatives):
         # the words as written too ('Rochan' is like ROCHMAN, its respelling 'roshan' less

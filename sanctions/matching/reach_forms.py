@@ -41,6 +41,7 @@ from ..normalize import (
     strip_vessel_prefix,
 )
 from ..scripts import read_as_latin
+from .asides import aside_form
 from .classed import class_respellable
 from .consonants import _ABJAD, Written, _by_key, _keys, abjad_words, consonant_readings, joined
 from .hangul import _WORD as _HANGUL
@@ -85,7 +86,8 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
     word (query.hanzi_joined), an abjad name read as one of the index's names by its
     consonants, a Hangul one as a foreign name (matching.hangul), katakana or a Chinese
     transliteration as a foreign name (query.transliteration_forms: matching.kana,
-    matching.hanzi). `split`: each text's words, if split already. `reading`: how a word of an
+    matching.hanzi), a name without its words in quotes or brackets (matching.asides).
+    `split`: each text's words, if split already. `reading`: how a word of an
     abjad name is read (`abjad_words`, or the file's preparation of it: `reach_prepared`)."""
     if split is None:
         split = [t.split() for t in texts]
@@ -104,13 +106,14 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
                 for rx in patterns for m in rx.finditer(lines)}
 
     hanzi, abjad, hangul = holding(_HANZI), holding(_ABJAD_RUN), holding(_HANGUL)
+    asides = {k: form for k, t in enumerate(texts) if (form := aside_form(t))}
     # katakana, or Chinese characters that may write a foreign name sound by sound
     foreign = holding(_KATAKANA_RUN, _HAN_RUN)
     memo: dict[str, list[Any]] = {}
     seen: dict[tuple[str, str, tuple[str, ...]], bool] = {}  # `_spelled`'s answer a word
     read: dict[str, list[Options]] = {}  # a name written twice is read once
     out: dict[int, list[list[str] | Options]] = {}
-    for k in sorted(abjad | hanzi | hangul | foreign | ({
+    for k in sorted(abjad | hanzi | hangul | foreign | asides.keys() | ({
             k for k, ws in enumerate(split) if not spelled.isdisjoint(ws)} if spelled else set())):
         forms: list[list[str] | Options] = []
         text = texts[k]
@@ -118,6 +121,8 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
             respelled = [respell.get(w, w) for w in words]
             if respelled != words:
                 forms.append(name_tokens(" ".join(respelled)))
+        if k in asides:  # words in quotes or brackets left out (`asides`)
+            forms.append(asides[k])
         if k in hanzi:
             forms.append(hanzi_joined(text))
         if k in abjad:

@@ -33,6 +33,7 @@ from .index import Index
 from .listed import Listed, listed
 from .middle import may_apply
 from .score import CUT_MARGIN, lowers_only
+from .slips import TITLES
 from .spelled import spelled
 from .tokens import INITIAL_OF_ARTICLE
 
@@ -127,7 +128,7 @@ class NameBound:
                         and may_apply(len(f.q), len(self.index.tokens[n]),
                                       bool(self.listed[n].sur))
                         )) + 0.5 >= target and half + 0.5 * self._listed_share(
-                        n, mine, got) >= target:
+                        n, mine, got, form) >= target:
                     return True
                 if self._joinable(n, f, sh, exact.get(n, ())):
                     return True
@@ -162,17 +163,18 @@ class NameBound:
                         exact.setdefault(n, []).append((i, j))
         return top, exact, (mine, by_initial)
 
-    def _listed_share(self, n: int, mine: tuple[set[str], set[str]], top: list[float]
-                      ) -> float:
+    def _listed_share(self, n: int, mine: tuple[set[str], set[str]], top: list[float],
+                      form: Sequence[str]) -> float:
         """At most the share of name n's weight the form's words may pair with (A / (A + B)):
         `mine`, the listed words they may pair with, and those they may pair with as
         initials."""
         cfg = self.cfg
         ln, c = self.listed[n], self.index.tokens[n]
         person = self.person[n]
-        # the weight of a word left out: low only where every query word may pair at 0.8
-        drop = (min(1.0, cfg.dropped_token_weight) if person and all(s >= 0.8 for s in top)
-                else 1.0)
+        # the weight of a word left out: low only where every query word may pair at 0.8, a
+        # title aside (`forms.Form.titles`)
+        drop = (min(1.0, cfg.dropped_token_weight) if person and all(
+            s >= 0.8 or t in TITLES for s, t in zip(top, form, strict=True)) else 1.0)
         raise_ = max(1.0, cfg.family_name_weight)
         a = b = 0.0
         for j, (t, w) in enumerate(zip(c, ln.w, strict=True)):

@@ -16,6 +16,12 @@ is one letter from a title of five letters or more ('Colonl', 'Cokonel', 'Asyed'
 title mistyped: a word no list has cannot be evidence for a listed name either way, and
 charging it as another given name sank 'Colonl Evgeniy Mikhaylovich BOGACHEV' to 0.72.
 
+A title the listed name lacks leaves the name as complete as the query without it: a listed
+word the query leaves out (a patronymic, a second surname) weighs as little as it would then
+(`features.align_form`: 'Mr. Oleg Deripaska' 0.86 -> 0.93, 'President Nicolas Maduro' 0.795
+-> 0.896). A word the press puts after an organisation's name to say what kind it is
+(`DESCRIPTORS`: 'Tren de Aragua gang') is not charged as another word either.
+
 A word of the listed name's key (`features.feature_distinctive`) that the query writes with
 two neighbouring letters swapped ('CLAM BRIDGE' for CALM BRIDGE) is that word mistyped, not
 replaced by another: in a word of four letters the swap leaves a similarity of 0.75 only.
@@ -43,11 +49,21 @@ _WORDS = (
     # offices the press puts before a person's name: "President Bashar al-Assad", "Ayatollah
     # Ali Khamenei", "Chairman Kim Jong Un" (a listed alias that is one keeps its weight). Not
     # 'premier', 'minister', 'governor': company words too ('Intellekt Premier LLC' alarmed)
-    "president chairman ayatollah")
+    "president chairman ayatollah "
+    # honorifics the press writes before a Shia cleric's or a religious leader's name
+    # ('Sayyed Hassan Nasrallah', 'Imam ...', 'Mufti ...'); not 'emir' or 'amir': given names
+    "sayyed seyed seyyed imam mufti hojatoleslam hojjatoleslam mister")
 TITLES = frozenset(_WORDS.split())
+# What the press puts after an organisation's name to say what kind it is ('Tren de Aragua
+# gang', 'the Sinaloa cartel'): not charged as another word where the listed name lacks it,
+# nor read as the listed key word replaced. They keep their weight in the name score: 'Dawood
+# Ibrahim Organization' is the listed organisation, not the listed person DAWOOD IBRAHIM
+# (weighed as titles, they put the person first), and 'group' is part of many companies' names
+DESCRIPTORS = frozenset({"gang", "cartel", "militia", "group", "network", "organisation",
+                         "organization", "syndicate", "clan", "mafia"})
 _LONG = tuple(t for t in TITLES if len(t) >= 5)
 # spelled like a title but names in their own right: never read as a mistyped title
-_NAMES = frozenset(("saeed", "sayid", "seyed", "sayyed", "sayeed", "saied", "hajj", "sheikhi"))
+_NAMES = frozenset(("saeed", "sayid", "sayeed", "saied", "hajj", "sheikhi"))
 
 
 def is_title(token: str, known: Container[str] = frozenset()) -> bool:
@@ -58,10 +74,12 @@ def is_title(token: str, known: Container[str] = frozenset()) -> bool:
     return token not in known and _mistyped(token)
 
 
-def honorific(token: str, known: Container[str]) -> bool:
+def honorific(token: str, known: Container[str], person: bool = False) -> bool:
     """Whether a query word the listed name lacks costs nothing (`features.feature_extra_words`):
-    a title or particle (`normalize.HONORIFICS`), or a mistyped title."""
-    return token in HONORIFICS or is_title(token, known)
+    a title or particle (`normalize.HONORIFICS`), a mistyped title, or (against a name that is
+    no person's: `person` False) a word of an organisation's kind (`DESCRIPTORS`): 'Dawood
+    Ibrahim Organization' is not the person DAWOOD IBRAHIM."""
+    return token in HONORIFICS or (token in DESCRIPTORS and not person) or is_title(token, known)
 
 
 @lru_cache(maxsize=4096)

@@ -68,6 +68,7 @@ class Prepared:
     reading: str = ""  # how a query in another script was read ("" for Latin text)
     read_from: int = 0  # alternatives from here on are consonant readings (`consonants`)
     written_at: int = 0  # ...from here (to read_from) the words as written, not respelled
+    aside_at: int = 0  # the alternative without the words in quotes or brackets (`asides`)
     read_factors: list[float] = field(default_factory=list)  # each reading's factor
 
 
