@@ -278,3 +278,17 @@ def test_respellings_are_listed_spellings_own(full_db: Path) -> None:
     want = {w: listed_spellings(w, index)[0] for w in words if spelling_variants(w)}
     assert sum(1 for w, v in want.items() if v != w) > 100
     assert respellings(words, index) == want
+
+
+def test_an_unlisted_middle_name_reaches(full_db: Path) -> None:
+    """'Hassan Jefe Nasrallah' scores OFAC's 'NASRALLAH, Hasan' at the threshold in a full
+    screen, 'jefe' weighing as a middle name the list does not carry (matching.middle); the
+    re-screen's cheap test took the word at its full weight, unpaired, and let the customer go
+    (as it did 20 of 629 such hits of 400 listed people, a first name put between given name
+    and surname)."""
+    queries = [{"id": "1", "name": "Hassan Jefe Nasrallah"},
+               {"id": "2", "name": "Dmitriy Reece KOMNOV"}]
+    change = ChangeSet("test", changed={"ofac_sdn:2686", "ofac_sdn:15881"})
+    full, got = _full_and_rescreen(queries, change, full_db)
+    assert {(q, e) for q, e, _ in full} == {("1", "ofac_sdn:2686"), ("2", "ofac_sdn:15881")}
+    assert got == full

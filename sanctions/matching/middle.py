@@ -39,7 +39,7 @@ rule may apply (`may_apply`): a listed name with surnames, of fewer words than t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..normalize import HONORIFICS, LEGAL_CLASSES
 
@@ -81,11 +81,17 @@ def least_weight(q: list[str], wq: list[float], sum_wq: float, weight: float) ->
     above any score."""
     if len(q) < 3 or weight >= 1:
         return sum_wq
-    return sum_wq - weight_off(q, wq, (i for i in range(1, len(q) - 1) if _nameword(q[i])),
-                               weight)
+    return sum_wq - weight_off(q, wq, inner_names(q), weight)
 
 
-def weight_off(q: list[str], wq: list[float], middle: Iterable[int], weight: float) -> float:
+def inner_names(q: Sequence[str]) -> Iterator[int]:
+    """The positions of a query's words that may be middle names: inner words of letters, no
+    legal form nor honorific (where the query has fewer than three words, none)."""
+    return (i for i in range(1, len(q) - 1) if _nameword(q[i]))
+
+
+def weight_off(q: Sequence[str], wq: Sequence[float], middle: Iterable[int], weight: float
+               ) -> float:
     """The query weight that the `middle` names take off, each weighing `weight` of its own;
     an initial keeps its weight (see the module's docstring)."""
     return (1 - weight) * sum(wq[i] for i in middle if len(q[i]) > 1)

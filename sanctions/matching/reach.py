@@ -44,6 +44,7 @@ from ..normalize import clean_text, strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .consonants import abjad_words
 from .index import Index
+from .middle import inner_names, weight_off
 from .query import FORM_WORDS, folded
 from .reach_forms import (
     VESSEL_STARTS,
@@ -283,6 +284,10 @@ class _Words:
             weight, paired = zip(*[weighed.get(t) or self._weigh(t) for t in form], strict=True)
             total = sum(weight)
             got = sum(paired)
+            if self.cfg.middle_name_weight < 1:  # an unpaired inner word may be a middle name,
+                # which weighs less against a listed person's name of fewer words (`middle`)
+                total -= weight_off(form, weight, (i for i in inner_names(form) if not paired[i]),
+                                    self.cfg.middle_name_weight)
             if (got / total if total else 1.0) >= floor - 1e-6:
                 return True
             if self.initials and any(t[:1] in self.initials for t in form):
