@@ -41,3 +41,31 @@ def test_paired_and_by_initials_are_their_definitions() -> None:
                            len(b) >= len(t) + 2 and in_order(t, b)
                            for b in words.initialled if b[:1] == t[0]))
         assert words._by_initials(t) == by_initials, t
+
+
+def test_inside_and_like_are_their_definitions(monkeypatch) -> None:
+    """`_inside` (a set of the index's words' pieces, or a search through them when there are
+    too many) and `_maybe_like`'s comparison by length lose no word their definitions find."""
+    from rapidfuzz.distance import OSA
+
+    from sanctions.matching import reach_words
+
+    def build() -> Index:
+        return Index.build([Entity(f"x:{i}", "x", str(i), kind, name)
+                            for i, (kind, name) in enumerate(LISTED)],
+                           [NameRow(i, name, "primary") for i, (_, name) in enumerate(LISTED)])
+
+    words = {t for toks in query_tokens(QUERIES) for t in toks}
+    words |= {t[i:j] for t in list(words) for i in range(len(t)) for j in range(i + 1, len(t))}
+    words |= {"sokolovskiy", "sokolovskyyy", "transneftprodukt", "internationalle", "propretary",
+              "okolovsk", "ivanovich", "petrovitch", "oceanprid", "nikolay", "ahmad", ""}
+    for pieces in (reach_words.MAX_PIECES, 0):
+        monkeypatch.setattr(reach_words, "MAX_PIECES", pieces)
+        index = build()
+        inside = reach_words._inside(reach_words._index_words(index), words)
+        assert inside == {t for t in words if any(t in w for w in index.vocab_list)}
+        assert (reach_words._index_words(index).pieces is None) == (pieces == 0)
+    floor = DEFAULT_CONFIG.token_floor - 1e-3
+    like = {t for t in words if any(OSA.normalized_similarity(t, x) >= floor
+                                    for x in reach_words._index_words(index).targets)}
+    assert like and like <= reach_words._maybe_like(index, words)

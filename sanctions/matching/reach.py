@@ -62,6 +62,7 @@ from .reach_share import Swap, shared
 from .reach_words import Found, abbreviates, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
 from .spelled import spelled
+from .tokens import SPELLINGS
 from .words import may_join_as_written
 
 _DIGIT = re.compile(r"\d")
@@ -207,7 +208,10 @@ class _Words:
         # only a name's adjacent words): no bound for a form holding such a pair (a few pairs;
         # not their words, or every name holding 'al' would be screened once one customer's
         # 'abdul al...' joined so)
-        self.written = {(a, b) for toks in tokens for a, b in zip(toks, toks[1:], strict=False)
+        # (only of the names holding a word with spellings: `may_join_as_written` needs one)
+        spelt = sets.wanted.intersection(SPELLINGS)
+        self.written = {(a, b) for toks in tokens if not spelt.isdisjoint(toks)
+                        for a, b in zip(toks, toks[1:], strict=False)
                         if may_join_as_written(a, b, listed_words)}
         self.unbounded = self.joined | self.form_split
         self.bound = NameBound(index, cfg, self.near, self.looked)

@@ -42,6 +42,7 @@ _NO_VOWELS = str.maketrans(dict.fromkeys("aeiou"))
 # What a romanisation key (normalize._PHONETIC) can start with, by a word's first letter.
 _KEY_STARTS = {**dict.fromkeys("aeiouy", "a"), "c": "sk", "q": "k", "x": "k", "z": "s", "w": "v",
                "p": "pf", "k": "kh", "d": "dj"}
+MAX_PIECES = 200_000  # pieces of an index's words kept as a set, at most (`_inside`)
 
 
 @dataclass
@@ -64,15 +65,24 @@ class Found:
 
 class _IndexWords:
     """What a file's words are compared with, for one index: its words, their spellings, their
-    romanisation and vowel-fold keys, their starts, the words a split may yield. Worked out
-    once per index (`_index_words`): a pass calls `analyse` two or three times a process, and
-    the keys' subsequences alone cost 3-6 ms each time."""
+    romanisation and vowel-fold keys, their starts, their pieces, the words a split may yield.
+    Worked out once per index (`_index_words`): a pass calls `analyse` two or three times a
+    process, and the keys' subsequences alone cost 3-6 ms each time."""
 
     def __init__(self, index: Index) -> None:
         words = index.vocab_list
         self.mine = set(words)  # its `vocab` may answer `in` for a whole database's words
         self.text = "\x00".join(words)  # a word inside one of them is in this
         self.targets = [*words, *(k for k, v in VARIANTS.items() if v in self.mine)]
+        self.by_len = sorted(self.targets, key=len)  # and by length (`_maybe_like`)
+        self.target_lens = [len(t) for t in self.by_len]
+        # every piece of its words, unless too many (a large change): a word is inside one
+        # iff it is one of these (one set intersection, where a search through `text` a word
+        # costs 0.3 us, 10-14 ms for 20,000 customers)
+        self.pieces: set[str] | None = None
+        if sum(len(w) * (len(w) + 1) // 2 for w in words) <= MAX_PIECES:
+            self.pieces = {w[i:j] for w in words for i in range(len(w))
+                           for j in range(i + 1, len(w) + 1)} | {""}
         keys = [k for k in index.by_key if k and not k.startswith("=")]
         self.key_starts = {k[0] for k in keys}
         # the first letters of the words whose romanisation key may start with one of those
@@ -107,12 +117,19 @@ def analyse(index: Index, wanted: set[str], tried: set[str], cfg: MatchConfig,
     every = wanted | tried  # (made once: a file's are some 40,000 words)
     maybe = _maybe_like(index, every)
     index.similar(maybe, cfg)
-    listed = _index_words(index).text
+    listed = _index_words(index)
     return Found(wanted, tried,
                  {t for t in maybe if index.is_listed_like(t)} | _prefixed(index, every),
-                 {t for t in wanted if t in listed},  # parts of listed words (joined)
+                 _inside(listed, wanted),  # parts of listed words (joined)
                  wanted.intersection(index.joined),
                  _splits(index, wanted) if split else {})
+
+
+def _inside(listed: _IndexWords, words: set[str]) -> set[str]:
+    """The words inside one of the index's."""
+    if listed.pieces is not None:
+        return words & listed.pieces
+    return {t for t in words if t in listed.text}
 
 
 def complete(index: Index, found: Found | None, wanted: set[str], tried: set[str],
@@ -142,9 +159,22 @@ def _maybe_like(index: Index, words: set[str]) -> set[str]:
     todo = list(words)  # in any order: each word's answer is its own
     out: set[str] = set()
     if targets and todo:
-        scores = process.cdist(todo, targets, scorer=fuzz.ratio, score_cutoff=cut,
-                               dtype=np.uint8)
-        some = [todo[i] for i in np.flatnonzero(np.asarray(scores).max(axis=1)).tolist()]
+        # OSA similarity is at most the shorter length over the longer: a word is compared
+        # only with the targets of the lengths that can reach the floor (the ratio's looser
+        # cut lets lengths through that the OSA below never keeps; 20,000 customers against
+        # 10 changed entities: 29% of the pairs)
+        by_len: dict[int, list[str]] = {}
+        for t in todo:
+            by_len.setdefault(len(t), []).append(t)
+        some = []
+        for n, group in by_len.items():
+            lo = bisect.bisect_left(listed.target_lens, math.ceil(n * (c - 1e-3) - 1e-9))
+            hi = bisect.bisect_right(listed.target_lens, math.floor(n / (c - 1e-3) + 1e-9))
+            if lo < hi:
+                scores = process.cdist(group, listed.by_len[lo:hi], scorer=fuzz.ratio,
+                                       score_cutoff=cut, dtype=np.uint8)
+                some += [group[i] for i in np.flatnonzero(np.asarray(scores).max(axis=1))
+                         .tolist()]
         # then the scorer's own similarity, which `similar` keeps a word at (a hair lower: it
         # rounds), for the few the ratio lets through
         if some:
