@@ -233,12 +233,9 @@ def load(conn: sqlite3.Connection) -> tuple[dict[str, Ent], Lists]:
     ):
         if _DAY.match(day):
             listed[eid].add(day[:10])
-    offers: dict[str, list[str]] = defaultdict(list)  # the organisations a reward names
     for eid, org in conn.execute("SELECT entity_id, organization FROM rewards"
                                  " WHERE organization IS NOT NULL"):
-        offers[eid].append(org)
-    for eid, orgs in offers.items():
-        ents[eid].regimes |= regimes(tuple(orgs))
+        ents[eid].regimes |= regimes((org,))  # the organisation a reward names
     for attr, found in (("countries", countries), ("ids", ids), ("imos", imos),
                         ("mmsis", mmsis), ("listed", listed)):
         for eid, value in found.items():
