@@ -11,6 +11,10 @@ that share a name, a number, or a near name together with something that could c
   more by the first (or last) three letters of each word, within one sanctions regime: OFAC's
   "MATVEYEV Mikhail Nikolayevich" (RUSSIA-EO14024) meets the UK's "MATVEEV Mikhail
   Nikolaevich" (Russia);
+- a person's name within another's (every word of one, three or more, among the other's, with
+  at most two more: link_names.name_within) within one sanctions regime, blocked by each choice
+  of three of its words: a reward offer's 'Nemesio Rubén Oseguera Cervantes' meets OFAC's
+  'OSEGUERA CERVANTES, Nemesio' (NRP and SDNTK, narcotics both);
 - one OFAC entry on both OFAC lists (the same ent_num);
 - every pair a reviewer judged (sanctions/data/link_judgements.csv).
 """
@@ -77,6 +81,12 @@ def candidates(lists: Lists, judged: Iterable[tuple[str, str]]) -> set[tuple[str
     _pairs(numbers.values(), MAX_ID_GROUP, out, lists)
     _pairs(near.values(), MAX_BLOCK, out, lists)
     _pairs(regime_near.values(), MAX_BLOCK, out, lists, across=True)  # says nothing within a list
+    within: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for sub, held in lists.within_index().items():
+        for eid, _ in held:
+            for regime in ents[eid].regimes:
+                within[(regime, sub)].append(eid)
+    _pairs(within.values(), MAX_BLOCK, out, lists, across=True)
     _pairs(ofac.values(), 2, out, lists)
     for a, b in judged:
         if a in ents and b in ents and a != b:

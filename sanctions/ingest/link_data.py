@@ -21,7 +21,16 @@ from ..countries import country_code
 from ..dates import birth_bounds
 from ..identifiers import identifier_key
 from ..sources.ftm import FORMAT as FTM_FORMAT
-from .link_names import KIND_RANK, PRIMARY, name_forms, near_names, signature
+from .link_names import (
+    KIND_RANK,
+    PRIMARY,
+    WEAK,
+    name_forms,
+    name_within,
+    near_names,
+    signature,
+    subkeys,
+)
 
 # Identifier types specific enough that a shared value says "the same entity" (with a name that
 # agrees), and a different value of the same type says "perhaps not".
@@ -131,6 +140,7 @@ class Lists:
 
     _near: dict[tuple[str, str], list[tuple[str, str]]] | None = None
     _holders: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    _within: dict[str, list[tuple[str, str]]] | None = None
 
     def near_index(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
         """(type, signature) -> (id, key) of every name of two words or more, made once."""
@@ -151,6 +161,28 @@ class Lists:
                      if ents[h].list == lst and (k == key or near_names(k, key))]
             self._holders[(etype, key, lst)] = found
         return found
+
+    def within_index(self) -> dict[str, list[tuple[str, str]]]:
+        """subkey -> (id, key) of every person's name that is not a weak alias, by each choice
+        of link_names.MIN_WITHIN of its words (`subkeys`), made once. Not of a resolved list's
+        records (an FtM file's): up to twenty entries a name, for a file of a million names,
+        would cost more than the rest of the linking; they link by the other rules."""
+        if self._within is None:
+            self._within = defaultdict(list)
+            for e in self.ents.values():
+                if e.type == "person" and e.list not in self.resolved:
+                    for k, rank in e.names.items():
+                        if rank > WEAK:
+                            for sub in subkeys(k):
+                                self._within[sub].append((e.id, k))
+        return self._within
+
+    def within_holders(self, key: str, lst: str) -> list[str]:
+        """People on list `lst` with a name within `key`, or holding it (link_names.name_within),
+        or the same."""
+        index = self.within_index()
+        return sorted({h for sub in subkeys(key) for h, k in index.get(sub, ())
+                       if self.ents[h].list == lst and (k == key or name_within(k, key))})
 
     def others(self, e: Ent, key: str, but: tuple[str, ...]) -> list[str]:
         """Other records of e's list and type that hold this name."""

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from math import exp
 
 from .link_data import Ent, Lists
-from .link_names import ALIAS, PRIMARY, RANK_WORD, WEAK, distinct_tokens, near_names
+from .link_names import (
+    ALIAS,
+    PRIMARY,
+    RANK_WORD,
+    WEAK,
+    distinct_tokens,
+    name_within,
+    near_names,
+)
 
 SAME = 3.0  # at or above: the same entity
 MAX_BIRTH_GAP = 5  # years: birth dates further apart rule a pair out
@@ -141,16 +149,26 @@ def _names(d: Decision, x: Ent, y: Ent, lists: Lists, corroborated: bool) -> str
             _taken(d, x, y, lists, shared)
         return "exact"
     s, kx, ky = _nearest(x, y)
-    if not s:
+    found = _within(x, y) if not s and x.type == "person" else None
+    within = found is not None
+    if found is not None:
+        kx, ky = found
+    elif not s:
         return None
     rx, ry = x.names[kx], y.names[ky]
-    said = f"near names {kx!r} ~ {ky!r} ({_kinds(rx, ry)}, {s:.2f})"
+    said = (f"name {kx!r} within {ky!r}" if len(kx) < len(ky) else
+            f"name {ky!r} within {kx!r}") if within else f"near names {kx!r} ~ {ky!r}"
+    said += f" ({_kinds(rx, ry)}" + (")" if within else f", {s:.2f})")
     if not corroborated:
         d.cons.append(said + ", but no birth date, number, designation day or regime in common")
         return None
     d.name_class = min(rx, ry) * 3 + max(rx, ry)
     d.add(_value(rx, ry) + W["near_name_discount"], said, "near")
-    rivals = _near_rivals(lists, x, y, kx) + _near_rivals(lists, y, x, ky)
+    if within:
+        rivals = ([h for h in lists.within_holders(kx, y.list) if h not in (x.id, y.id)]
+                  + [h for h in lists.within_holders(ky, x.list) if h not in (x.id, y.id)])
+    else:
+        rivals = _near_rivals(lists, x, y, kx) + _near_rivals(lists, y, x, ky)
     if rivals:
         d.add(W["not_unique"], f"{', '.join(sorted(set(rivals))[:3])} also near")
     else:
@@ -172,6 +190,18 @@ def _nearest(x: Ent, y: Ent) -> tuple[float, str, str]:
                 if s and (s, _value(x.names[kx], y.names[ky])) > best[:2]:
                     best = (s, _value(x.names[kx], y.names[ky]), kx, ky)
     return best[0], best[2], best[3]
+
+
+def _within(x: Ent, y: Ent) -> tuple[str, str] | None:
+    """The best pair of names (not weak aliases) one within the other (link_names.name_within),
+    by their value then length, or None."""
+    pairs = [(_value(rx, ry), len(kx) + len(ky), kx, ky) for kx, rx in x.names.items()
+             if rx > WEAK and " " in kx for ky, ry in y.names.items()
+             if ry > WEAK and " " in ky and name_within(kx, ky)]
+    if not pairs:
+        return None
+    _, _, kx, ky = max(pairs)
+    return kx, ky
 
 
 def _near_rivals(lists: Lists, x: Ent, y: Ent, kx: str) -> list[str]:

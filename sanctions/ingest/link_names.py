@@ -20,6 +20,7 @@ token comparison (`matching.features.token_similarity`: OSA similarity and the v
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -141,6 +142,43 @@ def signature(key: str) -> str:
 @lru_cache(maxsize=200_000)
 def _near(a: str, b: str) -> float:
     return token_similarity(a, b, DEFAULT_CONFIG, False)
+
+
+MIN_WITHIN = 3  # words of the shorter name, at least, for it to count as within the other
+MAX_EXTRA = 2  # words the longer name may add (middle names, a second surname)
+
+
+def name_within(a: str, b: str) -> bool:
+    """Whether every word of one order-free key is a word of the other, the shorter of at
+    least MIN_WITHIN distinct words and the longer adding at most MAX_EXTRA: a name written
+    with or without a middle name or a second surname ('oseguera cervantes nemesio' within
+    'oseguera cervantes nemesio ruben'; not 'carlos gonzalez', two words).
+
+    >>> name_within("barrios carvajal hugo", "armando barrios carvajal hugo")
+    True
+    >>> name_within("gonzalez carlos", "carlos enrique gonzalez hoyos")
+    False
+    """
+    ta, tb = a.split(), b.split()
+    if len(ta) > len(tb):
+        ta, tb = tb, ta
+    if not 0 < len(tb) - len(ta) <= MAX_EXTRA or distinct_tokens(" ".join(ta)) < MIN_WITHIN:
+        return False
+    left = list(tb)
+    for t in ta:
+        if t not in left:
+            return False
+        left.remove(t)
+    return True
+
+
+def subkeys(key: str) -> list[str]:
+    """The blocks a person's key of MIN_WITHIN to MIN_WITHIN + 3 words falls in: each choice of
+    MIN_WITHIN of its words, sorted (a name within another shares one with it)."""
+    words = sorted(set(key.split()))
+    if not MIN_WITHIN <= len(words) <= MIN_WITHIN + 3:
+        return []
+    return [" ".join(c) for c in itertools.combinations(words, MIN_WITHIN)]
 
 
 def near_names(a: str, b: str) -> float:
