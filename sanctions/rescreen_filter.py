@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import os
 import pickle
 import signal
@@ -28,6 +29,12 @@ from .store.prepared import save as save_prepared
 # Files of fewer rows are filtered in this process alone: forking a helper costs more than it
 # saves on them (scripts/bench_rescreen.py).
 FORK_ROWS = 4000
+# Each process takes every `workers`-th run of this many consecutive rows: rows read together
+# lie together in memory, so a share touches (and, in a forked process, copies) about its own
+# share of the rows' pages, where every other row touches all of them (the helper's minor page
+# faults: 10,100 -> 8,800 for 20,000 customers); runs this short share a file sorted by any
+# field evenly.
+BLOCK = 128
 _PART: tuple[Any, ...] | None = None  # what the forked helpers filter and screen
 
 
@@ -68,8 +75,8 @@ def screen_reaching(index: Index, view: Sequence[Mapping[str, Any]],
     its entities (`view`: the rows as the bound sees them), else None. The rows that could are
     found in one pass over the distinct words of a share of the file
     (sanctions.matching.reach), then screened by the service; each core takes every
-    `workers`-th row (a file sorted by country is shared evenly), when a core is free. `prep`:
-    the file's preparation (`prepared`), read by every process."""
+    `workers`-th run of BLOCK rows (a file sorted by country is shared evenly), when a core is
+    free. `prep`: the file's preparation (`prepared`), read by every process."""
     with collector_paused():
         if workers <= 1 or len(rows) < FORK_ROWS or not hasattr(os, "fork") or not _free():
             return _share(index, view, rows, threshold, defaults, prep=prep)
@@ -128,7 +135,10 @@ def _forked(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mapp
                 helper.end()
         out: list[dict[str, Any] | None] = [None] * len(rows)
         for k, part in enumerate(parts):
-            out[k::workers] = part
+            done = 0
+            for at in _spans(k, workers, len(rows)):
+                out[at] = part[done:done + at.stop - at.start]
+                done += at.stop - at.start
         return out
     finally:
         _PART = None
@@ -238,8 +248,19 @@ def _redone(k: int) -> tuple[list[dict[str, Any] | None], None]:
 def _part(k: int, swap: Swap | None = None) -> list[dict[str, Any] | None]:
     assert _PART is not None
     index, view, rows, threshold, defaults, workers, prep = _PART
-    return _share(index, view[k::workers], rows[k::workers], threshold, defaults,
+    spans = _spans(k, workers, len(rows))
+    return _share(index, _taken(view, spans), _taken(rows, spans), threshold, defaults,
                   None if swap is None else (k, workers, swap), prep)
+
+
+def _spans(k: int, n: int, size: int) -> list[slice]:
+    """The rows of share k of n (of `size` rows): every n-th run of BLOCK rows."""
+    return [slice(s, min(s + BLOCK, size)) for s in range(k * BLOCK, size, n * BLOCK)]
+
+
+def _taken(seq: Sequence[Any], spans: list[slice]) -> list[Any]:
+    """The items of `seq` in these spans, in order."""
+    return list(itertools.chain.from_iterable(seq[at] for at in spans))
 
 
 def _share(index: Index, view: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]],

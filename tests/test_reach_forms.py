@@ -138,6 +138,7 @@ def test_two_processes_report_what_one_does(full_db: Path) -> None:
         rows = [{"id": r["id"], "name": r["name"]}
                 for _, r in zip(range(FORK_ROWS), csv.DictReader(fh), strict=False)]
     rows += [{"id": "p1", "name": "Ahmed Alexander"}, {"id": "p2", "name": "Mr. Oleg"}]
+    rows.insert(0, {"id": "p0", "name": "Mr. Oleg"})  # one in each process's share
     change = ChangeSet("test", changed={"ofac_sdn:47701", "ofac_sdn:6925"})
     one, two = ([(r["query"]["id"], [(m["entity_id"], m["score"]) for m in r["matches"]])
                  for r in rescreen(rows, since=change, db=full_db, audit=False, workers=w)]
@@ -146,13 +147,14 @@ def test_two_processes_report_what_one_does(full_db: Path) -> None:
     assert [k for k, _ in one][-2:] == ["p1", "p2"]
     # the forked path itself, which a busy host skips (each process looks at its own words and
     # swaps answers): every row's result as one process gives it
-    from sanctions.rescreen_filter import _forked, _share
+    from sanctions.rescreen_filter import BLOCK, _forked, _share
     from sanctions.store.index_part import load_entities_index
 
     index = load_entities_index(full_db, change.changed)
     alone = _share(index, rows, rows, 0.8, {})
     assert _forked(index, rows, rows, 0.8, {}, 2) == alone
-    assert sum(1 for r in alone if r is not None) >= 2
+    # rows screened in both shares (each process takes every other run of BLOCK rows)
+    assert {i // BLOCK % 2 for i, r in enumerate(alone) if r is not None} == {0, 1}
 
 
 def _two_shares(index: Index, names: list[str], threshold: float
