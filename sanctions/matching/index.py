@@ -90,6 +90,7 @@ class Index:
         self._splits: dict[str, list[str] | None] = {}
         self._weights_cfg: MatchConfig | None = None
         self._scratch = Scratch(len(self.names))  # arrays over all names, kept zeroed
+        self._by_entity: tuple[np.ndarray, np.ndarray] | None = None  # (`by_entity`)
         self.cache_tokens = CACHE_TOKENS
         self.alpha_order = tables.alpha_order
         self.alpha_words = [self.vocab_list[j] for j in self.alpha_order]
@@ -322,6 +323,15 @@ class Index:
                              count=len(self.entities))
             self._masks[key] = ok[self.tables.name_entity]
         return self._masks[key]
+
+    def by_entity(self) -> tuple[np.ndarray, np.ndarray]:
+        """The names in entity order, and where each entity's begin there (made at first use:
+        `names_of` reads a stored index's row by row, this is two arrays)."""
+        if self._by_entity is None:
+            ne = np.asarray(self.tables.name_entity)
+            order = np.argsort(ne, kind="stable")
+            self._by_entity = order, np.searchsorted(ne[order], np.arange(len(self.entities) + 1))
+        return self._by_entity
 
     def prefixed(self, token: str) -> list[int]:
         """Vocabulary ids of the listed words a query word may be the cut start of."""

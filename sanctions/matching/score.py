@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
@@ -272,7 +273,7 @@ def match(idx: Index, query: Query, cfg: MatchConfig = DEFAULT_CONFIG,
 def candidates(p: Prepared, query: Query, idx: Index, cfg: MatchConfig) -> set[int]:
     """The names a prepared query reaches: retrieval over its forms, names that write a query
     word as several or hold its words with its initials', and the names of entities carrying
-    its identifiers."""
+    its identifiers; then every name of the entities those names belong to (`entity_names`)."""
     mask = idx.allowed(query)
     found: set[int] = set()
     for alts in (p.alternatives, p.vessel_alternatives):
@@ -285,7 +286,40 @@ def candidates(p: Prepared, query: Query, idx: Index, cfg: MatchConfig) -> set[i
     for ident in p.identifiers:
         for e_i in idx.by_identifier.get(ident, ()):
             found.update(idx.names_of.get(e_i, ()))
-    return found
+    return entity_names(idx, p, found)
+
+
+def entity_names(idx: Index, p: Prepared, found: set[int]) -> set[int]:
+    """The names found, and every other name of their entities that a query word reaches
+    (holds a word retrieval pairs it with): retrieval ranks names, but an entity's score is
+    its best name's, and the alias the scorer credits most may rank below its siblings
+    ('CHAGHAZARDY, MohammadKazem' for 'Mohammad Iris CHAGHAZARDY', where the primary name
+    'CHAGHAZARDY, Mohammad Kazem' took the pool's place): an index of that entity alone
+    would score it, so the whole one does (`scripts/check_retrieval.py`)."""
+    order, start = idx.by_entity()
+    others: list[int] = []  # (a few names and entities: plain lists cost less than arrays)
+    for e_i in set(np.asarray(idx.tables.name_entity)[list(found)].tolist()):
+        a, b = int(start[e_i]), int(start[e_i + 1])
+        if b - a > 1:
+            others += [n for n in order[a:b].tolist() if n not in found]
+    if not others:
+        return found
+    todo = np.array(sorted(others), dtype=np.intp)
+    added: list[int] = []
+    for t in {t for alts in (p.alternatives, p.vessel_alternatives) for a in alts for t in a}:
+        rows = idx.postings(t)[0]  # ascending
+        if not len(rows):
+            continue
+        at = np.searchsorted(rows, todo)
+        at[at == len(rows)] = 0
+        held = rows[at] == todo
+        if held.any():
+            added += todo[held].tolist()
+            todo = todo[~held]
+            if not len(todo):
+                break
+    idx.tables.prefetch(added)  # a stored index reads their rows at once, as the pool's
+    return found.union(added)
 
 
 def rank(p: Prepared, query: Query, idx: Index, cfg: MatchConfig, found: Iterable[int],
