@@ -6,8 +6,10 @@ rules, applied in order. Query time only: the index does not depend on them.
 
     >>> respell("dschambekowitsch")[0], respell("jeršov"), respell("nabeel")
     ('dzhambekovich', ['yershov'], ['nabil'])
-    >>> respell("poutine"), respell("prigojine")[-1], respell("prigoschin")[-2:]
+    >>> respell("poutine")[:2], respell("prigojine")[0], respell("prigoschin")[:2]
     (['putine', 'putin'], 'prigozhin', ['prigoshin', 'prigozhin'])
+    >>> respell("shoukat"), respell("zeinab")  # the lists' SHAWKAT, ZAYNAB
+    (['shukat', 'shawkat'], ['zaynab'])
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import re
 # Placeholders for a sound already read, so a later rule leaves it alone ('tsch' is ch, and
 # stays ch when a German/Polish 'ch' becomes kh): letters no Latin query word holds.
 _CH, _SH = "\u0447", "\u0448"
+# a consonant, and one a diphthong is written before (no h, w or y: 'Mohammad' is no Mawhammad)
+_C, _CN = "[b-df-hj-np-tv-z]", "[b-df-gj-np-tvxz]"
 
 _RULES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     # Slavic names in Polish ('Kalasznikow', 'Locmanow'), German ('Naskewitsch', 'Dschambek'):
@@ -66,6 +70,13 @@ _RULES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (_SH, "sh"))),
     (r"^(?=[a-z]{5,}$).*sch", (
         (r"tsch", _CH), (r"sch", "zh"), (r"^j(?=[aeiou])", "y"), (r"w", "v"), (_CH, "ch"))),
+    # Arabic diphthongs as the press writes them, the lists writing aw and ay: aw as o, ou,
+    # au, ow or u ('Jolani', 'Julani' JAWLANI; 'Shoukat' SHAWKAT), ay as ei, ai, ey or e
+    # ('Zubeir' ZUBAYR), between consonants: the first such vowel
+    # (in a word of 4+ letters, 'al-Housawi' too; kept only where a list spells it)
+    *((rf"(?<![a-z])(?=[a-z]{{4}})[a-z]*?{_C}(?:{vowels}){_CN}", (
+        (rf"^(.*?{_C})(?:{vowels})(?={_CN})", rf"\1{listed}"),))
+      for vowels, listed in (("ou|au|ow|o|u", "aw"), ("ei|ai|ey|e", "ay"))),
 )
 
 SYSTEMS = [(re.compile(gate), [(re.compile(a), b) for a, b in rules]) for gate, rules in _RULES]

@@ -102,12 +102,14 @@ VARIANTS_2 = {
                "truncated", "initial", "abbreviated", "joined", "joined_all", "split",
                "romanisation_slavic", "romanisation_arabic", "name_equivalent", "cyrillic",
                "script_original", "script_partial", "script_orthography", "press_script",
-               "exact", "romanisation_ua_ru"},  # the last: dev_2 only (devset_slavic.py)
+               "exact", "romanisation_ua_ru",  # dev_2 only (devset_slavic.py)
+               "romanisation_diphthong"},  # dev_2 only (devset_diphthong.py)
     "organization": {"headline", "typo", "legal_form", "no_legal_form", "truncated",
                      "abbreviated", "joined", "joined_all", "split", "romanisation_arabic",
                      "name_equivalent", "lowercase", "script_original", "press_script",
                      "exact", "joined_legal_form",  # dev_2 only (devset_glued.py)
-                     "legal_form_glued"},  # dev_2 only (devset_legal.py)
+                     "legal_form_glued",  # dev_2 only (devset_legal.py)
+                     "article_dropped"},  # dev_2 only (devset_diphthong.py)
     "vessel": {"headline", "prefix", "imo", "name_imo", "prefix_imo", "typo", "joined",
                "joined_all", "split", "truncated", "exact"},
     "aircraft": {"no_hyphen", "joined", "lowercase", "msn", "exact"},
@@ -116,7 +118,8 @@ VARIANTS_2 = {
     "hard_negative": {"name_plus_word", "surname_other_given", "patronymic_initial",
                       "other_initial", "other_number", "vessel_other_imo",
                       "distinctive_word_swapped",
-                      "slavic_other_given"},  # dev_2 only (devset_slavic.py)
+                      "slavic_other_given",  # dev_2 only (devset_slavic.py)
+                      "diphthong_other_given"},  # dev_2 only (devset_diphthong.py)
 }
 # Failure types of issue 11 that must each have positives in both sets (at least MIN_VARIANT).
 REQUIRED_2 = {"truncated", "abbreviated", "initial", "joined", "joined_all", "split",

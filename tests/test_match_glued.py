@@ -34,7 +34,8 @@ IDX = glued_index()
     ("Cacao", []),
 ])
 def test_forms_glued_after_the_name(word: str, expected: list[str]) -> None:
-    assert spelling_variants(word)[:1] == expected
+    # (a romanisation's respelling of the word, 'tawbacco', is no form split off)
+    assert [v for v in spelling_variants(word) if " " in v][:1] == expected
 
 
 @pytest.mark.parametrize(("query", "tokens", "read"), [

@@ -19,7 +19,7 @@ from sanctions.matching.features import (
 )
 from sanctions.matching.middle import middle_names
 from sanctions.matching.score import Scorer, candidates, lowers_only, rank
-from sanctions.matching.slips import TITLES
+from sanctions.matching.slips import ARTICLES, TITLES
 from sanctions.normalize import HONORIFICS
 from sanctions.screening import get_index, make_query
 
@@ -108,9 +108,12 @@ def _align_pairwise(idx: Index, q: list[str], n_i: int, etype: str,
                 used_c.discard(j)
     _abbreviations(q, c, used_q, used_c, cfg, person, syllables)
     wq = [idx.weight(t, cfg) for t in q]
-    # a listed title keeps its weight; a query's weighs little (`slips`)
+    # a listed title keeps its weight; a query's weighs little (`slips`); a listed article the
+    # query leaves out weighs as a legal form in an organisation's name
     wc = [(idx.idf.get(t, idx.max_idf) if t in TITLES else idx.weight(t, cfg))
           * (cfg.family_name_weight if t in surnames and j in used_c else 1.0)
+          * (cfg.legal_form_weight if not person and t in ARTICLES and j not in used_c
+             else 1.0)
           for j, t in enumerate(c)]
     all_found = len(used_q) == len(q) and all(s >= 0.8 for _, s in used_q.values())
     drop = cfg.dropped_token_weight if all_found and person else 1.0

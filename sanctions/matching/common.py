@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..normalize import HONORIFICS, LEGAL_CLASSES, common_names
 from .features import Alignment
+from .slips import TITLES
 
 # Words of companies' names that say what kind of company it is, not which: 'Prince Group' is
 # named by 'Prince' as 'Tara LLC' by 'Tara' (where the listed name says more than the query).
@@ -24,10 +25,13 @@ GENERIC = frozenset(_GENERIC.split())
 
 def feature_common(a: Alignment) -> tuple[float | None, str]:
     """A query made of common names only ('Ana Lopez') that a longer listed name contains
-    ('LOPEZ TORRES, Ana Lilia'): what the query leaves out is what tells namesakes apart."""
+    ('LOPEZ TORRES, Ana Lilia'): what the query leaves out is what tells namesakes apart. A
+    title says no more whether paired or not ('Seyyed Ghasemi': the common name 'Ghasemi',
+    against GHASEMI, Morteza as against GHASEMI, Seyyed Reza)."""
     common = common_names()
     left = [a.c[j] for j in a.unmatched_c if len(a.c[j]) > 1 and a.c[j] not in HONORIFICS]
-    if not left or not a.q or len(a.pairs) < len(a.q) or any(t not in common for t in a.q):
+    words = [i for i, t in enumerate(a.q) if t not in TITLES]
+    if not left or not words or any(i not in a.pairs or a.q[i] not in common for i in words):
         return None, ""
     return 0.0, f"{' '.join(a.q)!r}: common names only; not in query: {' '.join(left)}"
 

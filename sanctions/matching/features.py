@@ -119,6 +119,10 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
     for j in ln.sur:
         if j in used_c:
             wc[j] *= cfg.family_name_weight
+    if not person:  # a listed article the query leaves out ('Zetas' for LOS ZETAS: `slips`)
+        for j in ln.articles:
+            if j not in used_c:
+                wc[j] *= cfg.legal_form_weight
     # every word found, a title aside: 'Mr. Oleg Deripaska' leaves out the listed patronymic
     # as 'Oleg Deripaska' does ('Mr' weighs little, `slips`)
     titles = f.titles

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from ..normalize import HONORIFICS, LEGAL_CLASSES
 from .config import MatchConfig
 from .index import Index
+from .slips import ARTICLES
 from .tokens import SPELLINGS
 
 CACHE_NAMES = 200_000  # names kept per index (cleared past it), as the index file keeps rows
@@ -42,6 +43,7 @@ class Listed:
     key: list[str] | None  # its most telling words (`feature_distinctive`); None: < 2 words
     longest: dict[str, int]  # by first letter, the length of its longest word (`bound`)
     letters: int  # the letters of its words that are no legal form (`bound`)
+    articles: list[int]  # positions of its articles (`slips.ARTICLES`)
 
 
 _CACHES: weakref.WeakKeyDictionary[Index, tuple[MatchConfig, dict[int, Listed]]] = (
@@ -74,6 +76,7 @@ def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConf
     sur: list[int] = []
     singles: list[int] = []
     words: list[int] = []
+    articles: list[int] = []
     plain: list[str] = []
     first: int | None = None
     longest: dict[str, int] = {}
@@ -86,6 +89,8 @@ def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConf
                 first = j
         if len(t) == 1:
             singles.append(j)
+        if t in ARTICLES:
+            articles.append(j)
         if t not in LEGAL_CLASSES:
             words.append(j)
             letters += len(t)
@@ -99,4 +104,4 @@ def listed_of(idx: Index, c: list[str], surnames: frozenset[str], cfg: MatchConf
     if len(plain) >= 2:
         key = ([t for t in plain if t in surnames and t not in HONORIFICS]  # not its "al"
                or [max(plain, key=lambda t: idx.idf.get(t, 0.0))])
-    return Listed(w, sur, first, singles, words, key, longest, letters)
+    return Listed(w, sur, first, singles, words, key, longest, letters, articles)

@@ -33,7 +33,7 @@ from .index import Index
 from .listed import Listed, listed
 from .middle import may_apply
 from .score import CUT_MARGIN, lowers_only
-from .slips import TITLES
+from .slips import ARTICLES, TITLES
 from .spelled import spelled
 from .tokens import INITIAL_OF_ARTICLE
 
@@ -180,6 +180,8 @@ class NameBound:
         for j, (t, w) in enumerate(zip(c, ln.w, strict=True)):
             if t in mine[0] or (person and t in mine[1]):
                 a += w * raise_ if j in ln.sur else w
+            elif not person and t in ARTICLES:  # weighs as a legal form (`slips.ARTICLES`)
+                b += w * cfg.legal_form_weight
             else:
                 b += w if j == ln.first else w * drop  # a left-out first surname counts in full
         return a / (a + b) if a + b > 0 else 1.0
