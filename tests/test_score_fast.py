@@ -113,7 +113,8 @@ def _align_pairwise(idx: Index, q: list[str], n_i: int, etype: str,
     wc = [(idx.idf.get(t, idx.max_idf) if t in TITLES else idx.weight(t, cfg))
           * (cfg.family_name_weight if t in surnames and j in used_c else 1.0)
           * (cfg.legal_form_weight if not person and t in ARTICLES and j not in used_c
-             else 1.0)
+             and len(rest := [k for k, u in enumerate(c) if u not in ARTICLES]) >= 2
+             and all(k in used_c for k in rest) else 1.0)
           for j, t in enumerate(c)]
     all_found = len(used_q) == len(q) and all(s >= 0.8 for _, s in used_q.values())
     drop = cfg.dropped_token_weight if all_found and person else 1.0

@@ -67,6 +67,16 @@ def align(idx: Index, q: list[str], n_i: int, etype: str, cfg: MatchConfig,
                       etype == "person", idx, cfg)
 
 
+def _named_without(articles: list[int], n: int, used_c: set[int]) -> bool:
+    """Whether the query found every other word of a listed name with an article, two at
+    least ('Familia Michoacana' for LA FAMILIA MICHOACANA): then it names the same thing
+    without the article. One word left is too little to tell ('Base Ltd' is not THE BASE, an
+    alias of al-Qaida; 'Zetas' for LOS ZETAS scores as before), and a listed word it leaves
+    out ('Saafir PLC' for AL-SAFIR OTO) keeps the article's weight too."""
+    rest = [j for j in range(n) if j not in articles]
+    return len(rest) >= 2 and all(j in used_c for j in rest)
+
+
 def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, idx: Index,
                cfg: MatchConfig, ln: Listed | None = None) -> Alignment:
     """`align` of listed tokens `c` (with their `surnames`) with what depends on the query
@@ -119,8 +129,8 @@ def align_form(f: Form, c: list[str], surnames: frozenset[str], person: bool, id
     for j in ln.sur:
         if j in used_c:
             wc[j] *= cfg.family_name_weight
-    if not person:  # a listed article the query leaves out ('Zetas' for LOS ZETAS: `slips`)
-        for j in ln.articles:
+    if not person and ln.articles and _named_without(ln.articles, len(c), used_c):
+        for j in ln.articles:  # a listed article the query leaves out (`slips.ARTICLES`)
             if j not in used_c:
                 wc[j] *= cfg.legal_form_weight
     # every word found, a title aside: 'Mr. Oleg Deripaska' leaves out the listed patronymic
