@@ -46,7 +46,7 @@ from sanctions.store import DEFAULT_DB  # noqa: E402
 PARTS: list[tuple[Any, str]] = [
     (sanctions.store.version, "read_data_version"), (sanctions.store.entities, "StaleNotes"),
     (sanctions.store.prepared, "load"), (sanctions.store.index_part, "load_entities_index"),
-    (sanctions.rescreen_filter, "_reaching"), (reach, "clean_text"), (Prepared, "tokens"),
+    (sanctions.rescreen_filter, "_reaching"), (reach, "file_work"), (Prepared, "tokens"),
     (reach, "_Sets"), (reach, "respellings"), (Prepared, "spellings"), (reach, "shared"),
     (reach, "other_forms"), (reach, "class_forms"), (reach, "_Words"), (reach, "complete"),
     (reach._Words, "_may_reach"), (Index, "similar"), (reach._Words, "_bound"),
@@ -84,7 +84,7 @@ def main() -> None:
     print(f"{len(rows):,} customers, {len(changed)} changed entities, {len(reported)} "
           f"reported; a re-screen's CPU, mean of {args.runs}: {whole * 1000:.0f} ms")
     outer = sum(spent.get(f"{o.__name__}.{n}", 0.0) for o, n in PARTS
-                if n not in ("clean_text", "tokens", "_Sets", "respellings", "spellings",
+                if n not in ("file_work", "tokens", "_Sets", "respellings", "spellings",
                              "shared", "other_forms", "class_forms", "_Words", "complete",
                              "_may_reach", "similar", "_bound")) / args.runs
     for label, cpu in sorted(spent.items(), key=lambda kv: -kv[1]):

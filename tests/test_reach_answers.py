@@ -10,6 +10,7 @@ from sanctions.matching import DEFAULT_CONFIG, Entity, Index, NameRow
 from sanctions.matching.features import in_order
 from sanctions.matching.reach import _Sets, _Words
 from sanctions.matching.reach_forms import query_tokens
+from sanctions.matching.reach_prepared import word_sets
 
 LISTED = [("person", "SOKOLOVSKY, N."), ("person", "AHMED S. TRADING"),
           ("person", "NIKOLAI PETROVICH IVANOV"),
@@ -25,7 +26,7 @@ def test_paired_and_by_initials_are_their_definitions() -> None:
                          for i, (kind, name) in enumerate(LISTED)],
                         [NameRow(i, name, "primary") for i, (_, name) in enumerate(LISTED)])
     tokens = query_tokens(QUERIES)
-    words = _Words(index, tokens, _Sets(tokens), DEFAULT_CONFIG)
+    words = _Words(index, tokens, _Sets(*word_sets(tokens)), DEFAULT_CONFIG)
     assert words.initialled  # persons with an initial: the by-initials answers are asked
     every = sorted({t for toks in tokens for t in toks}
                    | {t[:k] for toks in tokens for t in toks for k in range(1, len(t))}

@@ -15,7 +15,7 @@ import pytest
 
 from sanctions.matching.consonants import abjad_words
 from sanctions.matching.reach_forms import query_tokens, spelling_forms
-from sanctions.matching.reach_prepared import Prepared
+from sanctions.matching.reach_prepared import Prepared, file_key, file_work
 from sanctions.normalize import clean_text
 from sanctions.rescreen import rescreen
 from sanctions.store import prepared as store
@@ -171,3 +171,51 @@ def test_the_store_is_rebuilt_past_its_bound(
     small = [{"id": "b", "name": "Bravo Charlie"}]
     answers(small, history[2], db)  # over twice this file's rows: rebuilt as this file's
     assert set(store.load(path).names) == {"Bravo Charlie"}
+
+
+def test_a_files_record_reads_back_as_worked_out() -> None:
+    names = [*TRICKY, None, "Ali 2", 'Ismael "El Mayo" Zambada', "ウラジーミル・プーチン"]
+    made = file_work(names)  # worked out, as without a preparation
+    assert made.asides and all(made.scripts)
+    assert made.plain == [*range(22), 24, 25]  # None and "Ali 2" are not read (screened)
+    assert made.holders and made.holders == {
+        w: [k for k, t in enumerate(made.texts) if w in t.split()] for w in made.holders}
+    prep = Prepared()
+    assert file_work(names, prep) == made
+    key = file_key(names)
+    assert key is not None and list(prep.new_files) == [key]
+    again = Prepared(files=dict(prep.new_files))
+    assert file_work(names, again) == made
+    assert not any(again.new)  # read back, nothing worked out
+    # another order, another name: another file
+    assert file_key(names[::-1]) != key and file_key([*names[:-1], None]) != key
+    assert file_key(["a\x1eb"]) is None  # a name holding a separator: no record
+    # a record not as `keep_file` writes it is read as none, and the file worked out
+    value = prep.new_files[key]
+    for bad in ("", "x", value.replace("\x1d", "", 1), "x" + value, value.replace("\n", "", 1)):
+        odd = Prepared(files={key: bad})
+        assert odd.file(key) is None
+        assert file_work(names, odd) == made
+
+
+def test_a_files_record_is_stored_and_an_edited_one_not_read(
+        history: History, rows: list[dict[str, str]], without: list[Any],  # noqa: F811
+        tmp_path: Path) -> None:
+    db = fresh(history, tmp_path)
+    path = store.prepared_path(db)
+    assert answers(rows, history[2], db) == without
+    with sqlite3.connect(path) as conn:
+        records = dict(conn.execute("SELECT key, value FROM files"))
+    assert records and all(store.load(path).fetch(k) == v for k, v in records.items())  # type: ignore[misc]
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE files SET value = value || ' '")
+    assert all(store.load(path).fetch(k) is None for k in records)  # type: ignore[misc]
+    assert answers(rows, history[2], db) == without
+    # only the latest files' records are kept
+    for n in range(store.MAX_FILES + 1):
+        prep = store.load(path)
+        file_work([f"Name {n}x"], prep)
+        assert store.save(path, prep, [])
+    with sqlite3.connect(path) as conn:
+        kept = [k for k, in conn.execute("SELECT key FROM files")]
+    assert len(kept) == store.MAX_FILES and file_key(["Name 4x"]) in kept

@@ -36,11 +36,9 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import operator
-import re
 from collections.abc import Sequence
 
-from ..normalize import clean_text, strip_vessel_prefix
+from ..normalize import strip_vessel_prefix
 from .config import DEFAULT_CONFIG, MatchConfig
 from .consonants import abjad_words
 from .index import Index
@@ -57,7 +55,7 @@ from .reach_forms import (
 )
 from .reach_forms import query_tokens as query_tokens  # the tests read it here
 from .reach_names import NameBound
-from .reach_prepared import Prepared
+from .reach_prepared import Prepared, file_work, word_sets
 from .reach_share import Swap, shared
 from .reach_words import Found, abbreviates, complete
 from .reach_words import _phonetic_keys as _phonetic_keys  # the tests read it here
@@ -65,7 +63,6 @@ from .spelled import spelled
 from .tokens import SPELLINGS
 from .words import may_join_as_written
 
-_DIGIT = re.compile(r"\d")
 MAX_CHOICES = 16  # an abjad name's readings bounded one by one, at most (else all at once)
 MAX_JOINS = 4  # pairs of a form that may be joined, at most, for a bound
 
@@ -79,22 +76,21 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
     of None (an identifier to compare, a row in error) or with a digit is always screened.
     `share` (k, n, swap): this is one of n processes, each with a share of the file's names;
     of their words it looks at those it owns (`reach_share`), and swaps answers with the other.
-    `prep`: the file's names' tokens, words' spelling forms and abjad readings, if prepared
-    already (data a re-screen stored: `reach_prepared`); the same answers as without."""
-    plain = [i for i, n in enumerate(names) if n is not None and not _DIGIT.search(n)]
-    texts = [clean_text(names[i] or "") for i in plain]
-    tokens = prep.tokens(texts) if prep is not None else query_tokens(texts, cleaned=True)
-    sets = _Sets(tokens)
-    split = [t.split() for t in texts]  # each name's words as written (`other_forms` reads)
-    raw = {w for ws in split for w in ws}
+    `prep`: the file's names' tokens, words' spelling forms and abjad readings, and the
+    file's record, if prepared already (data a re-screen stored: `reach_prepared`); the same
+    answers as without."""
+    # what the names make before the index is read (kept whole a file: `reach_prepared`)
+    plain, texts, tokens, wanted, tried, raw, asides, scripts, holders = file_work(names, prep)
+    sets = _Sets(wanted, tried)
     found: Found | None = None
     classes: dict[str, str] | None = None
     if share:
         found, respell, classes = shared(index, raw, sets.wanted, cfg, share, prep)
     else:
         respell = respellings(raw, index, prep.spellings(raw) if prep is not None else None)
-    read = other_forms(texts, index, respell, split,
-                       prep.abjad_words if prep is not None else abjad_words)
+    read = other_forms(texts, index, respell,
+                       prep.abjad_words if prep is not None else abjad_words, asides, scripts,
+                       holders)
     # a Latin name read by its letter classes
     class_forms(tokens, read, index, sets.wanted, classes, found.wanted if found else frozenset())
     forms = [r for found_forms in read.values() for r in found_forms]
@@ -134,25 +130,18 @@ class _Sets:
     every pair of a file costs more than all that reads it): `_Words` splits the few joined
     pairs that count back into words of these (a superset of the pairs, see there)."""
 
-    def __init__(self, tokens: Sequence[Sequence[str]]) -> None:
-        self.wanted: set[str] = set()
-        self.tried: set[str] = set()
-        self._add_plain(tokens)  # names' tokens: no Options to sort out
+    def __init__(self, wanted: set[str], tried: set[str]) -> None:
+        self.wanted, self.tried = wanted, tried  # of the names' tokens (`word_sets`)
 
     def add(self, tokens: Sequence[Sequence[str] | Options]) -> None:
         """These names' (or forms') words; of Options, every choice."""
         many = [f for f in tokens if isinstance(f, Options)]
-        self._add_plain([f for f in tokens if not isinstance(f, Options)])
+        wanted, tried = word_sets([f for f in tokens if not isinstance(f, Options)])
+        self.wanted |= wanted
+        self.tried |= tried
         self.wanted.update(t for f in many for choice in f for t in choice)
         self.tried.update(a + b for f in many for x, y in zip(f, f[1:], strict=False)
                           for a, b in itertools.product(x, y))
-
-    def _add_plain(self, plain: Sequence[Sequence[str]]) -> None:
-        """These words, and each pair joined (the words chained and the joins made by map, in
-        C: a third less than comprehensions)."""
-        self.wanted.update(itertools.chain.from_iterable(plain))
-        self.tried.update(itertools.chain.from_iterable(
-            map(operator.add, toks, toks[1:]) for toks in plain if len(toks) > 1))
 
 
 class _Words:

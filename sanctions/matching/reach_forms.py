@@ -77,8 +77,10 @@ _ABJAD_RUN, _KATAKANA_RUN, _HAN_RUN = (re.compile(f"(?:{rx.pattern})+")
 
 
 def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | None = None,
-                split: Sequence[list[str]] | None = None,
-                reading: Callable[[str], list[Written]] = abjad_words
+                reading: Callable[[str], list[Written]] = abjad_words,
+                asides: Mapping[int, list[str]] | None = None,
+                scripts: Sequence[set[int]] | None = None,
+                holders: Mapping[str, Sequence[int]] | None = None
                 ) -> dict[int, list[list[str] | Options]]:
     """The other forms `prepare` may try a name in, by position (`texts`: the names through
     clean_text): a word respelled as a list spells it (query.listed_spellings; `respell`: the
@@ -87,37 +89,29 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
     consonants, a Hangul one as a foreign name (matching.hangul), katakana or a Chinese
     transliteration as a foreign name (query.transliteration_forms: matching.kana,
     matching.hanzi), a name without its words in quotes or brackets (matching.asides).
-    `split`: each text's words, if split already. `reading`: how a word of an
-    abjad name is read (`abjad_words`, or the file's preparation of it: `reach_prepared`)."""
-    if split is None:
-        split = [t.split() for t in texts]
+    `reading`: how a word of an abjad name is read (`abjad_words`, or the file's preparation
+    of it: `reach_prepared`).
+    `asides`: each text's `aside_form` (those that have one), `scripts`: `script_names` of the
+    texts, `holders`: the names holding each word `may_respell` lets through, if found
+    already."""
     if respell is None:
-        respell = respellings({w for ws in split for w in ws}, index)
-    # only a word respelled otherwise gives a name another form
+        respell = respellings({w for t in texts for w in t.split()}, index)
+    # only a word respelled otherwise gives a name another form (one may_respell lets by)
     spelled = {w for w, r in respell.items() if r != w}
-    # the names in a script read otherwise, found in one pass over the file's names that are
-    # not plain ASCII (a name a line), each run of a script's letters a match
-    wide = [k for k, t in enumerate(texts) if not t.isascii()]
-    lines = "\n".join(texts[k] for k in wide)
-    starts = [0, *itertools.accumulate(len(texts[k]) + 1 for k in wide)]
-
-    def holding(*patterns: re.Pattern[str]) -> set[int]:
-        return {wide[bisect.bisect_right(starts, m.start()) - 1]
-                for rx in patterns for m in rx.finditer(lines)}
-
-    hanzi, abjad, hangul = holding(_HANZI), holding(_ABJAD_RUN), holding(_HANGUL)
-    asides = {k: form for k, t in enumerate(texts) if (form := aside_form(t))}
-    # katakana, or Chinese characters that may write a foreign name sound by sound
-    foreign = holding(_KATAKANA_RUN, _HAN_RUN)
+    respelt = ({k for w in spelled for k in holders.get(w, ())} if holders is not None else
+               {k for k, t in enumerate(texts) if not spelled.isdisjoint(t.split())})
+    hanzi, abjad, hangul, foreign = script_names(texts) if scripts is None else scripts
+    if asides is None:
+        asides = {k: form for k, t in enumerate(texts) if (form := aside_form(t))}
     memo: dict[str, list[Any]] = {}
     seen: dict[tuple[str, str, tuple[str, ...]], bool] = {}  # `_spelled`'s answer a word
     read: dict[str, list[Options]] = {}  # a name written twice is read once
     out: dict[int, list[list[str] | Options]] = {}
-    for k in sorted(abjad | hanzi | hangul | foreign | asides.keys() | ({
-            k for k, ws in enumerate(split) if not spelled.isdisjoint(ws)} if spelled else set())):
+    for k in sorted(abjad | hanzi | hangul | foreign | asides.keys() | respelt):
         forms: list[list[str] | Options] = []
         text = texts[k]
-        if not spelled.isdisjoint(words := split[k]):
+        if k in respelt:
+            words = text.split()
             respelled = [respell.get(w, w) for w in words]
             if respelled != words:
                 forms.append(name_tokens(" ".join(respelled)))
@@ -136,6 +130,23 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
         if forms:
             out[k] = forms
     return out
+
+
+def script_names(texts: Sequence[str]) -> tuple[set[int], set[int], set[int], set[int]]:
+    """The names (by position) in a script `other_forms` reads otherwise: holding Chinese
+    characters read as one word, abjad letters, a Hangul word, and katakana or Chinese
+    characters that may write a foreign name sound by sound. Found in one pass over the names
+    that are not plain ASCII (a name a line), each run of a script's letters a match."""
+    wide = [k for k, t in enumerate(texts) if not t.isascii()]
+    lines = "\n".join(texts[k] for k in wide)
+    starts = [0, *itertools.accumulate(len(texts[k]) + 1 for k in wide)]
+
+    def holding(*patterns: re.Pattern[str]) -> set[int]:
+        return {wide[bisect.bisect_right(starts, m.start()) - 1]
+                for rx in patterns for m in rx.finditer(lines)}
+
+    return (holding(_HANZI), holding(_ABJAD_RUN), holding(_HANGUL),
+            holding(_KATAKANA_RUN, _HAN_RUN))
 
 
 def class_forms(tokens: Sequence[list[str]], read: dict[int, list[list[str] | Options]],

@@ -11,7 +11,9 @@ re-screen of the same or a slightly changed file reads them back instead of work
   new build reads it as well. A store made by other code is not read, and the next write
   replaces it.
 - It holds an entry a name and a word, so a file that changes a little reads most of it back
-  (and works out only its new names and words).
+  (and works out only its new names and words); and a record a file (`files`: what its names
+  in order make before an index is read, `reach_prepared.FileWork`), of the latest `MAX_FILES`
+  files re-screened, each read only when its file comes again (a file's record is one row).
 - Growth and trimming: a re-screen that worked out new entries writes the store anew, with
   what it read and what it added. When that is more than twice the entries the file in hand
   uses, plus `SLACK`, only that file's are kept; so it stays within about twice the largest
@@ -34,17 +36,19 @@ import sqlite3
 import unicodedata
 import zlib
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
-from ..matching.reach_prepared import Prepared
+from ..matching.reach_prepared import MAX_FILES, Prepared
 from .decisions import decisions_path
 
 # The modules whose functions make the stored values (query_tokens, may_respell,
-# spelling_variants, clean_text, romanise's respellings, abjad_words), and the libraries they
-# call.
+# spelling_variants, clean_text, romanise's respellings, abjad_words, aside_form, the script
+# patterns of script_names), and the libraries they call.
 MADE_BY = ("normalize.py", "scripts.py", "romanise.py", "matching/reach_forms.py",
-           "matching/reach_prepared.py", "matching/consonants.py")
+           "matching/reach_prepared.py", "matching/consonants.py", "matching/asides.py",
+           "matching/query.py", "matching/hangul.py", "matching/hanzi.py", "matching/kana.py",
+           "matching/letters.py")
 SLACK = 50_000  # entries a store may hold beyond twice a file's before it is trimmed
 TIMEOUT = 0.2  # seconds to wait for another process's write, then go without
 
@@ -52,6 +56,9 @@ TIMEOUT = 0.2  # seconds to wait for another process's write, then go without
 # a line (no clean text nor value holds a line break), read back in milliseconds. (A row an
 # entry cost some 190 M instructions to read for 20,000 customers: a tenth of a pass.)
 _SCHEMA = "CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+# a file's record a row, with the code that made it and its checksum (read alone, by its key)
+_FILES = ("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+          "made_by TEXT NOT NULL, crc INTEGER NOT NULL)")
 _SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite file
 _COLUMNS = ("names", "name_values", "words", "word_values", "readings", "reading_values")
 
@@ -96,16 +103,44 @@ def load(path: Path | str) -> Prepared:
         # what `save` wrote, byte for byte
         if found.get("digest") != _digest([found[c] for c in _COLUMNS]).encode():
             return Prepared()
-        names, name_values, words, word_values, readings, reading_values = (
-            found[c].decode().split("\n") if found[c] else [] for c in _COLUMNS)
-        if (len(names) != len(name_values) or len(words) != len(word_values)
-                or len(readings) != len(reading_values)):
+        words, word_values, readings, reading_values = (
+            found[c].decode().split("\n") if found[c] else [] for c in _COLUMNS[2:])
+        if (found["names"].count(b"\n") != found["name_values"].count(b"\n")
+                or len(words) != len(word_values) or len(readings) != len(reading_values)):
             return Prepared()
-        return Prepared(dict(zip(names, name_values, strict=True)),
+        return Prepared(partial(_names, found["names"], found["name_values"]),
                         dict(zip(words, word_values, strict=True)),
-                        dict(zip(readings, reading_values, strict=True)))
+                        dict(zip(readings, reading_values, strict=True)),
+                        fetch=partial(_record, path))
     except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
         return Prepared()
+
+
+def _names(names: bytes, values: bytes) -> dict[str, str]:
+    """The names' column read (only when asked: a file whose record is held reads none)."""
+    try:
+        return dict(zip(names.decode().split("\n"), values.decode().split("\n"), strict=True)
+                    ) if names and values else {}
+    except ValueError:  # not what `save` wrote (nor text): read as none
+        return {}
+
+
+def _record(path: Path | str, key: str) -> str | None:
+    """The record of the file of this key, if the store holds one made by this code and as
+    `save` wrote it; else None (and the file is worked out)."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=TIMEOUT)
+        try:
+            found = conn.execute("SELECT CAST(value AS BLOB), made_by, crc FROM files "
+                                 "WHERE key = ?", (key,)).fetchone()
+        finally:
+            conn.close()
+        if found is None or found[1] != made_by() or zlib.crc32(found[0]) != found[2]:
+            return None
+        return str(found[0].decode())
+    except (sqlite3.Error, OSError, ValueError, TypeError):
+        return None
 
 
 def _digest(columns: list[bytes]) -> str:
@@ -138,8 +173,9 @@ def save(path: Path | str, prep: Prepared, used: Iterable[str]) -> bool:
         columns += ["\n".join(held), "\n".join(held.values())]
     rows = [*zip(_COLUMNS, columns, strict=True), ("made_by", made_by()),
             ("digest", _digest([c.encode() for c in columns]))]
+    records = [(k, v, made_by(), zlib.crc32(v.encode())) for k, v in prep.new_files.items()]
     try:
-        _write(path, rows)
+        _write(path, rows, records)
     except sqlite3.OperationalError:
         return False  # locked, read-only, no such folder...: the next re-screen tries again
     except sqlite3.DatabaseError:
@@ -147,12 +183,12 @@ def save(path: Path | str, prep: Prepared, used: Iterable[str]) -> bool:
             return False  # someone's file of another kind at the store's name: left as it is
         try:
             os.unlink(path)
-            _write(path, rows)
+            _write(path, rows, records)
         except (sqlite3.Error, OSError, ValueError):
             return False
     except (OSError, ValueError):
         return False
-    prep.new_names, prep.new_words, prep.new_readings = {}, {}, {}
+    prep.new_names, prep.new_words, prep.new_readings, prep.new_files = {}, {}, {}, {}
     return True
 
 
@@ -169,16 +205,23 @@ def _ours_to_remake(path: Path | str) -> bool:
     return head in (b"", _SQLITE_HEADER)
 
 
-def _write(path: Path | str, rows: list[tuple[str, str]]) -> None:
+def _write(path: Path | str, rows: list[tuple[str, str]],
+           records: list[tuple[str, str, str, int]]) -> None:
     conn = sqlite3.connect(str(path), timeout=TIMEOUT, isolation_level=None)
     try:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entities'").fetchone():
             raise sqlite3.OperationalError("a database, not a store: never written")
         conn.execute(_SCHEMA)
+        conn.execute(_FILES)
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute("DELETE FROM store")
             conn.executemany("INSERT INTO store VALUES (?, ?)", rows)
+            # the new files' records last; of the others, the latest, made by this code
+            conn.executemany("DELETE FROM files WHERE key = ?", [r[:1] for r in records])
+            conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", records)
+            conn.execute("DELETE FROM files WHERE made_by != ? OR rowid NOT IN (SELECT rowid "
+                         "FROM files ORDER BY rowid DESC LIMIT ?)", (made_by(), MAX_FILES))
             conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
