@@ -150,25 +150,23 @@ def _names(d: Decision, x: Ent, y: Ent, lists: Lists, corroborated: bool) -> str
         return "exact"
     s, kx, ky = _nearest(x, y)
     found = _within(x, y) if not s and x.type == "person" else None
-    within = found is not None
     if found is not None:
         kx, ky = found
     elif not s:
         return None
     rx, ry = x.names[kx], y.names[ky]
-    said = (f"name {kx!r} within {ky!r}" if len(kx) < len(ky) else
-            f"name {ky!r} within {kx!r}") if within else f"near names {kx!r} ~ {ky!r}"
-    said += f" ({_kinds(rx, ry)}" + (")" if within else f", {s:.2f})")
+    if found is not None:
+        small, large = (kx, ky) if len(kx) < len(ky) else (ky, kx)
+        said = f"name {small!r} within {large!r} ({_kinds(rx, ry)})"
+    else:
+        said = f"near names {kx!r} ~ {ky!r} ({_kinds(rx, ry)}, {s:.2f})"
     if not corroborated:
         d.cons.append(said + ", but no birth date, number, designation day or regime in common")
         return None
     d.name_class = min(rx, ry) * 3 + max(rx, ry)
     d.add(_value(rx, ry) + W["near_name_discount"], said, "near")
-    if within:
-        rivals = ([h for h in lists.within_holders(kx, y.list) if h not in (x.id, y.id)]
-                  + [h for h in lists.within_holders(ky, x.list) if h not in (x.id, y.id)])
-    else:
-        rivals = _near_rivals(lists, x, y, kx) + _near_rivals(lists, y, x, ky)
+    rivals = _rivals(lists, x, y, kx, found is not None) + _rivals(lists, y, x, ky,
+                                                                  found is not None)
     if rivals:
         d.add(W["not_unique"], f"{', '.join(sorted(set(rivals))[:3])} also near")
     else:
@@ -204,9 +202,12 @@ def _within(x: Ent, y: Ent) -> tuple[str, str] | None:
     return kx, ky
 
 
-def _near_rivals(lists: Lists, x: Ent, y: Ent, kx: str) -> list[str]:
-    """Records of y's list, other than y, with a name as near to x's name kx."""
-    return [h for h in lists.near_holders(x.type, kx, y.list) if h != y.id and h != x.id]
+def _rivals(lists: Lists, x: Ent, y: Ent, kx: str, within: bool = False) -> list[str]:
+    """Records of y's list, other than y, with a name as near to x's name kx (`within`: a name
+    within kx or holding it, link_names.name_within)."""
+    held = (lists.within_holders(kx, y.list) if within
+            else lists.near_holders(x.type, kx, y.list))
+    return [h for h in held if h != y.id and h != x.id]
 
 
 def _uniqueness(d: Decision, x: Ent, y: Ent, lists: Lists, kx: str, ky: str, n: int) -> None:
