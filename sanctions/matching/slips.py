@@ -21,7 +21,8 @@ word the query leaves out (a patronymic, a second surname) weighs as little as i
 (`features.align_form`: 'Mr. Oleg Deripaska' 0.86 -> 0.93, 'President Nicolas Maduro' 0.795
 -> 0.896). A word the press puts after an organisation's name to say what kind it is
 (`DESCRIPTORS`: 'Tren de Aragua gang') is not charged as another word either, nor a listed
-organisation's article that the query leaves out (`ARTICLES`: 'Zetas' for LOS ZETAS).
+organisation's article that the query leaves out when it found every other listed word, two
+at least (`ARTICLES`: 'Familia Michoacana' for LA FAMILIA MICHOACANA).
 
 A word of the listed name's key (`features.feature_distinctive`) that the query writes with
 two neighbouring letters swapped ('CLAM BRIDGE' for CALM BRIDGE) is that word mistyped, not
@@ -62,10 +63,12 @@ TITLES = frozenset(_WORDS.split())
 # (weighed as titles, they put the person first), and 'group' is part of many companies' names
 DESCRIPTORS = frozenset({"gang", "cartel", "militia", "group", "network", "organisation",
                          "organization", "syndicate", "clan", "mafia"})
-# The articles an organisation's or a vessel's listed name may start with or hold ('LOS
-# ZETAS', 'THE BASE'): a query that leaves one out ('Zetas cartel') names the same thing, so
-# it weighs in the listed name as a legal form does (`features.align_form`). Not in a
-# person's name, where a particle is part of the surname ('DE LA CRUZ').
+# The articles an organisation's or a vessel's listed name may start with or hold ('LA
+# FAMILIA MICHOACANA', 'THE BASE'): a query that leaves one out and finds every other listed
+# word, two at least ('Familia Michoacana'), names the same thing, so the article weighs in
+# the listed name as a legal form does (`features._named_without`; one word left, 'Base Ltd'
+# for THE BASE, is too little). Not in a person's name, where a particle is part of the
+# surname ('DE LA CRUZ').
 ARTICLES = frozenset({"the", "los", "las", "la", "le", "les", "el", "al", "il", "lo"})
 _LONG = tuple(t for t in TITLES if len(t) >= 5)
 # spelled like a title but names in their own right: never read as a mistyped title
