@@ -13,8 +13,8 @@ import pytest
 from sanctions.matching import DEFAULT_CONFIG, Query, match
 from sanctions.matching.asides import aside_form
 from sanctions.matching.reach_forms import other_forms
+from sanctions.matching.reach_prepared import file_work
 from sanctions.matching.slips import honorific, is_title
-from sanctions.normalize import clean_text
 from sanctions.romanise import respell
 from tests.small_index import best_of, index_of
 
@@ -105,8 +105,8 @@ def test_asides_are_whole_quotes_and_brackets_only() -> None:
 
 
 def test_the_rescreen_bound_follows_the_form_without_asides() -> None:
-    texts = [clean_text('Ismael "El Mayo" Zambada'), clean_text("Ismael Zambada")]
-    forms = other_forms(texts, IDX)
+    work = file_work(['Ismael "El Mayo" Zambada', "Ismael Zambada"])
+    forms = other_forms(work.texts, IDX, work.asides, work.scripts, work.holders)
     assert ["ismael", "zambada"] in forms[0] and 1 not in forms
 
 

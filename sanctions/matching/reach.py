@@ -88,9 +88,8 @@ def reaching(index: Index, names: Sequence[str | None], bonuses: Sequence[float]
         found, respell, classes = shared(index, raw, sets.wanted, cfg, share, prep)
     else:
         respell = respellings(raw, index, prep.spellings(raw) if prep is not None else None)
-    read = other_forms(texts, index, respell,
-                       prep.abjad_words if prep is not None else abjad_words, asides, scripts,
-                       holders)
+    read = other_forms(texts, index, asides, scripts, holders, respell,
+                       prep.abjad_words if prep is not None else abjad_words)
     # a Latin name read by its letter classes
     class_forms(tokens, read, index, sets.wanted, classes, found.wanted if found else frozenset())
     forms = [r for found_forms in read.values() for r in found_forms]

@@ -41,7 +41,6 @@ from ..normalize import (
     strip_vessel_prefix,
 )
 from ..scripts import read_as_latin
-from .asides import aside_form
 from .classed import class_respellable
 from .consonants import _ABJAD, Written, _by_key, _keys, abjad_words, consonant_readings, joined
 from .hangul import _WORD as _HANGUL
@@ -76,11 +75,10 @@ _ABJAD_RUN, _KATAKANA_RUN, _HAN_RUN = (re.compile(f"(?:{rx.pattern})+")
                                        for rx in (_ABJAD, _KATAKANA, _HAN))
 
 
-def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | None = None,
-                reading: Callable[[str], list[Written]] = abjad_words,
-                asides: Mapping[int, list[str]] | None = None,
-                scripts: Sequence[set[int]] | None = None,
-                holders: Mapping[str, Sequence[int]] | None = None
+def other_forms(texts: Sequence[str], index: Index, asides: Mapping[int, list[str]],
+                scripts: Sequence[set[int]], holders: Mapping[str, Sequence[int]],
+                respell: dict[str, str] | None = None,
+                reading: Callable[[str], list[Written]] = abjad_words
                 ) -> dict[int, list[list[str] | Options]]:
     """The other forms `prepare` may try a name in, by position (`texts`: the names through
     clean_text): a word respelled as a list spells it (query.listed_spellings; `respell`: the
@@ -92,17 +90,14 @@ def other_forms(texts: Sequence[str], index: Index, respell: dict[str, str] | No
     `reading`: how a word of an abjad name is read (`abjad_words`, or the file's preparation
     of it: `reach_prepared`).
     `asides`: each text's `aside_form` (those that have one), `scripts`: `script_names` of the
-    texts, `holders`: the names holding each word `may_respell` lets through, if found
-    already."""
+    texts, `holders`: the names holding each word `may_respell` lets through (the file's
+    `reach_prepared.file_work` finds them all)."""
     if respell is None:
         respell = respellings({w for t in texts for w in t.split()}, index)
     # only a word respelled otherwise gives a name another form (one may_respell lets by)
     spelled = {w for w, r in respell.items() if r != w}
-    respelt = ({k for w in spelled for k in holders.get(w, ())} if holders is not None else
-               {k for k, t in enumerate(texts) if not spelled.isdisjoint(t.split())})
-    hanzi, abjad, hangul, foreign = script_names(texts) if scripts is None else scripts
-    if asides is None:
-        asides = {k: form for k, t in enumerate(texts) if (form := aside_form(t))}
+    respelt = {k for w in spelled for k in holders.get(w, ())}
+    hanzi, abjad, hangul, foreign = scripts
     memo: dict[str, list[Any]] = {}
     seen: dict[tuple[str, str, tuple[str, ...]], bool] = {}  # `_spelled`'s answer a word
     read: dict[str, list[Options]] = {}  # a name written twice is read once
