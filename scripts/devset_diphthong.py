@@ -21,7 +21,6 @@ added twice.
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import re
 import sqlite3
@@ -30,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # its siblings, when loaded by path
-from devset_slavic import listed_pairs  # noqa: E402
+from devset_slavic import append_new, listed_pairs  # noqa: E402
 from devset_v2 import ARABIC_PROGRAMS, part_of  # noqa: E402
 
 from sanctions.matching.slips import TITLES  # noqa: E402
@@ -84,8 +83,6 @@ def main() -> None:
     ap.add_argument("--orgs", type=int, default=16)
     ap.add_argument("--hard", type=int, default=15)
     args = ap.parse_args()
-    with args.out.open(encoding="utf-8", newline="") as f:
-        have = {(r["query"], r["expected"]) for r in csv.DictReader(f)}
     names = rows_of(args.db)
     holders: dict[str, set[str]] = defaultdict(set)
     vocab: set[str] = set()
@@ -144,14 +141,7 @@ def main() -> None:
         rows.append([f"{cap(other)} {new}", "", "", "hard_negative", "diphthong_other_given",
                      f"a respelled listed surname with another given name; listed {name!r}"])
         hard += 1
-    added = 0
-    with args.out.open("a", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        for row in rows:
-            if (row[0], row[2]) not in have:
-                w.writerow(row)
-                added += 1
-    print(f"added {added} cases to {args.out}")
+    append_new(args.out, rows)
 
 
 if __name__ == "__main__":

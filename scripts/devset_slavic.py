@@ -81,6 +81,21 @@ def listed_pairs(db: Path) -> set[tuple[str, str]]:
     return pairs
 
 
+def append_new(out: Path, rows: list[list[str]]) -> None:
+    """Append to the set at `out` the rows whose query and expected entity it lacks (a rerun
+    adds none), and say how many."""
+    with out.open(encoding="utf-8", newline="") as f:
+        have = {(r["query"], r["expected"]) for r in csv.DictReader(f)}
+    added = 0
+    with out.open("a", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        for row in rows:
+            if (row[0], row[2]) not in have:
+                w.writerow(row)
+                added += 1
+    print(f"added {added} cases to {out}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, required=True)
@@ -88,8 +103,6 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=24)
     ap.add_argument("--hard", type=int, default=15)
     args = ap.parse_args()
-    with args.out.open(encoding="utf-8", newline="") as f:
-        have = {(r["query"], r["expected"]) for r in csv.DictReader(f)}
     other, given = groups()
     rng = random.Random(SEED)
     rows: list[list[str]] = []
@@ -120,14 +133,7 @@ def main() -> None:
         rows.append([f"{pick.capitalize()} {surname.title()}", "", "", "hard_negative",
                      "slavic_other_given",
                      f"the listed surname with another East Slavic given name; listed {name!r}"])
-    added = 0
-    with args.out.open("a", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        for row in rows:
-            if (row[0], row[2]) not in have:
-                w.writerow(row)
-                added += 1
-    print(f"added {added} cases to {args.out}")
+    append_new(args.out, rows)
 
 
 if __name__ == "__main__":
