@@ -20,3 +20,8 @@ def best_of(idx: Index, query: str) -> tuple[str, float, dict[str, dict[str, obj
     """The first match of a query against `idx`: its entity, score and explanation."""
     m = match(idx, Query(query), limit=1)[0]
     return m.entity.id, m.score, m.explanation
+
+
+def score_in(idx: Index, query: str, entity: str) -> float:
+    """The score of `entity` among the first 20 matches of a query against `idx`."""
+    return next(m.score for m in match(idx, Query(query), limit=20) if m.entity.id == entity)

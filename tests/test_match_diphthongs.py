@@ -15,7 +15,7 @@ from sanctions.matching.features import align
 from sanctions.matching.query import listed_spellings
 from sanctions.matching.reach import reaching
 from sanctions.romanise import respell
-from tests.small_index import best_of, index_of
+from tests.small_index import best_of, index_of, score_in
 
 IDX = index_of([
     ("ofac_sdn:9415", "person", "SHAWKAT, Assef"),
@@ -26,12 +26,10 @@ IDX = index_of([
     ("ofac_sdn:21569", "person", "AVILA DE LA ROCHA, Maria Monserrate"),
 ])
 best = partial(best_of, IDX)
+score_of = partial(score_in, IDX)
 THRESHOLD = DEFAULT_CONFIG.threshold
 
 
-def score_of(query: str, entity: str) -> float:
-    return next(m.score for m in match(IDX, Query(query), limit=20)
-                if m.entity.id == entity)
 
 
 @pytest.mark.parametrize(("query", "entity"), [

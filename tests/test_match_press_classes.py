@@ -10,13 +10,13 @@ from functools import partial
 
 import pytest
 
-from sanctions.matching import DEFAULT_CONFIG, Query, match
+from sanctions.matching import DEFAULT_CONFIG
 from sanctions.matching.asides import aside_form
 from sanctions.matching.reach_forms import other_forms
 from sanctions.matching.reach_prepared import file_work
 from sanctions.matching.slips import honorific, is_title
 from sanctions.romanise import respell
-from tests.small_index import best_of, index_of
+from tests.small_index import best_of, index_of, score_in
 
 IDX = index_of([
     ("ofac_sdn:2686", "person", "NASRALLAH, Hasan"),
@@ -32,12 +32,10 @@ IDX = index_of([
     ("ofac_sdn:9758", "person", "IBRAHIM, Dawood"),
 ], [(8, "PRIGOZHIN, Evgeny")])
 best = partial(best_of, IDX)
+score_of = partial(score_in, IDX)
 THRESHOLD = DEFAULT_CONFIG.threshold
 
 
-def score_of(query: str, entity: str) -> float:
-    return next(m.score for m in match(IDX, Query(query), limit=20)
-                if m.entity.id == entity)
 
 
 @pytest.mark.parametrize(("query", "entity"), [
